@@ -18,8 +18,8 @@ enum class Code {
   kAborted,             // a conflict (e.g. idempotency key reused differently)
   kUnauthenticated,
   kPermissionDenied,
-  kUnavailable,         // transient: retry may succeed
-  kInternal,            // a bug or a broken database
+  kUnavailable,  // transient: retry may succeed
+  kInternal,     // a bug or a broken database
 };
 
 // Status is Ok or an error with a code, a message and (optionally) the field
@@ -31,7 +31,9 @@ class Status {
   static Status InvalidArgument(std::string field, std::string message) {
     return Status(Code::kInvalidArgument, std::move(message), std::move(field));
   }
-  static Status NotFound(std::string message) { return Status(Code::kNotFound, std::move(message)); }
+  static Status NotFound(std::string message) {
+    return Status(Code::kNotFound, std::move(message));
+  }
   static Status AlreadyExists(std::string field, std::string message) {
     return Status(Code::kAlreadyExists, std::move(message), std::move(field));
   }
@@ -48,7 +50,9 @@ class Status {
   static Status Unavailable(std::string message) {
     return Status(Code::kUnavailable, std::move(message));
   }
-  static Status Internal(std::string message) { return Status(Code::kInternal, std::move(message)); }
+  static Status Internal(std::string message) {
+    return Status(Code::kInternal, std::move(message));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -79,7 +83,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok());
   }
@@ -106,8 +110,8 @@ class Result {
 }  // namespace muster
 
 // Early return of an error Status from a function returning Status or Result.
-#define MUSTER_RETURN_IF_ERROR(expr)      \
-  do {                                    \
-    ::muster::Status _st = (expr);        \
-    if (!_st.ok()) return _st;            \
+#define MUSTER_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::muster::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)

@@ -31,8 +31,8 @@ struct ContactChannel {
 struct SkillHolding {
   std::string skill;  // catalogue code
   int level = 1;
-  std::string cert_issuer;            // empty = not recorded
-  std::optional<Date> cert_expires;   // last valid day; nullopt = never expires
+  std::string cert_issuer;           // empty = not recorded
+  std::optional<Date> cert_expires;  // last valid day; nullopt = never expires
   friend bool operator==(const SkillHolding&, const SkillHolding&) = default;
 };
 

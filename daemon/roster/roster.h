@@ -1,0 +1,61 @@
+// Roster: the domain service behind RosterService. Validates input against
+// the skill catalogue, then calls the store. Thread-safe: the catalogue cache
+// is guarded by a shared mutex and the store is thread-safe.
+#pragma once
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "roster/model.h"
+#include "roster/validate.h"
+#include "store/roster_store.h"
+
+namespace muster {
+
+// A reservist named by id (when id != 0) or by external id.
+struct ReservistRef {
+  int64_t id = 0;
+  std::string external_id;
+};
+
+class RosterImport;
+
+class Roster {
+ public:
+  // The store must outlive the Roster.
+  explicit Roster(RosterStore& store);
+
+  // Loads the skill catalogue into the cache. Call once before serving.
+  Status Load();
+
+  Result<UpsertOutcome> UpsertReservist(Reservist reservist);
+  Result<Reservist> GetReservist(const ReservistRef& ref);
+  Result<std::vector<Reservist>> ListReservists(const ReservistFilter& filter, int64_t after_id,
+                                                int limit);
+  Result<int64_t> CountReservists(const ReservistFilter& filter);
+  Status ForEachReservist(const ReservistFilter& filter,
+                          const std::function<bool(const Reservist&)>& fn);
+  Result<Reservist> SetStatus(const ReservistRef& ref, ReservistStatus status);
+  Status DeleteReservist(const ReservistRef& ref);
+
+  Result<std::vector<SkillWithHolders>> ListSkills();
+  Result<Skill> UpsertSkill(Skill skill);
+
+  // Starts a bulk import (see RosterImport).
+  Result<std::unique_ptr<RosterImport>> BeginImport(bool atomic, bool dry_run);
+
+  // Validates one reservist against the current catalogue (applies defaults).
+  Status Validate(Reservist& reservist) const;
+
+ private:
+  Result<int64_t> ResolveId(const ReservistRef& ref);
+
+  RosterStore& store_;
+  mutable std::shared_mutex catalogue_mutex_;
+  SkillCatalogue catalogue_;
+};
+
+}  // namespace muster
