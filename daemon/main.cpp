@@ -1,38 +1,52 @@
-// musterd: parses flags, starts the Daemon, and turns SIGINT/SIGTERM into a
-// clean shutdown. All logic lives in the libraries.
+// musterd: reads the config file and flags, starts the Daemon, and turns
+// SIGINT/SIGTERM into a clean shutdown. All logic lives in the libraries.
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <cstdio>
+#include <optional>
+#include <thread>
 
+#include "config/config.h"
 #include "server/daemon.h"
 
-int main(int argc, char** argv) {
-  muster::DaemonOptions options;
-  CLI::App app{"musterd: the Muster mobilisation daemon (volunteer reserve roster and call-outs)"};
-  app.add_option("--db", options.db_path, "SQLite database file (created if absent)")
-      ->capture_default_str();
-  app.add_option("--listen", options.listen, "gRPC listen address HOST:PORT (port 0: any free)")
-      ->capture_default_str();
-  app.add_flag("--demo", options.demo,
-               "Seed a demo roster around Tewkesbury if the roster is empty");
-  app.add_option("--port-file", options.port_file,
-                 "Write the bound gRPC port to this file once serving");
-  app.add_flag("--allow-remote-plaintext", options.allow_remote_plaintext,
-               "Allow plaintext gRPC on a non-loopback address");
-  std::string log_level = "info";
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(log_level));
+namespace {
 
-  // Install the handlers before anything can take a while, so an early
-  // SIGTERM still shuts down cleanly.
+// Flags given on the command line; each overrides the config file's value.
+struct Overrides {
+  std::optional<std::string> db, listen, port_file, log_level;
+  bool demo = false, allow_remote_plaintext = false;
+};
+
+void AddFlags(CLI::App& app, std::string& config_path, bool& check_only, Overrides& o) {
+  app.add_option("--config", config_path, "TOML config file (see deploy/musterd.toml)");
+  app.add_flag("--check-config", check_only, "Validate the config and flags, then exit");
+  app.add_option("--db", o.db, "SQLite database file, created if absent [./muster.db]");
+  app.add_option("--listen", o.listen, "gRPC listen HOST:PORT; port 0 = any free [127.0.0.1:7070]");
+  app.add_flag("--demo", o.demo, "Seed a demo roster around Tewkesbury if the roster is empty");
+  app.add_option("--port-file", o.port_file, "Write the bound gRPC port here once serving");
+  app.add_flag("--allow-remote-plaintext", o.allow_remote_plaintext,
+               "Allow plaintext gRPC on a non-loopback address");
+  app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error [info]");
+}
+
+void Apply(const Overrides& o, muster::DaemonConfig& c) {
+  if (o.db) c.db_path = *o.db;
+  if (o.listen) c.listen = *o.listen;
+  if (o.port_file) c.port_file = *o.port_file;
+  if (o.log_level) c.log_level = *o.log_level;
+  if (o.demo) c.demo = true;
+  if (o.allow_remote_plaintext) c.allow_remote_plaintext = true;
+}
+
+int Serve(const muster::DaemonConfig& config) {
+  // Handlers first, so a SIGTERM during start-up still shuts down cleanly.
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-
-  auto started = muster::Daemon::Start(options);
+  auto started = muster::Daemon::Start(config);
   if (!started.ok()) {
     spdlog::error("cannot start: {}", started.status().ToString());
     return 1;
@@ -50,4 +64,36 @@ int main(int argc, char** argv) {
   daemon.reset();  // closes the database
   spdlog::info("musterd stopped cleanly");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"musterd: the Muster mobilisation daemon (volunteer reserve roster and call-outs)"};
+  std::string config_path;
+  bool check_only = false;
+  Overrides overrides;
+  AddFlags(app, config_path, check_only, overrides);
+  CLI11_PARSE(app, argc, argv);
+
+  muster::DaemonConfig config;
+  if (!config_path.empty()) {
+    auto loaded = muster::LoadConfigFile(config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "musterd: invalid config: %s\n", loaded.status().ToString().c_str());
+      return 2;
+    }
+    config = *loaded;
+  }
+  Apply(overrides, config);
+  if (auto st = muster::ValidateConfig(config); !st.ok()) {
+    std::fprintf(stderr, "musterd: invalid config: %s\n", st.ToString().c_str());
+    return 2;
+  }
+  if (check_only) {
+    std::printf("config ok\n");
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  return Serve(config);
 }

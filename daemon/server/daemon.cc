@@ -44,7 +44,7 @@ bool IsLoopbackAddress(const std::string& host_port) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
+Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
   if (!options.allow_remote_plaintext && !IsLoopbackAddress(options.listen)) {
     return Status::InvalidArgument(
         "listen", fmt::format("'{}' is not a loopback address; plaintext gRPC is only served on "
@@ -64,7 +64,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
   return d;
 }
 
-Status Daemon::Serve(const DaemonOptions& options) {
+Status Daemon::Serve(const DaemonConfig& options) {
   roster_service_ = std::make_unique<api::RosterServiceImpl>(*roster_);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "config/config.h"
 #include "core/status.h"
 
 namespace grpc {
@@ -22,19 +23,11 @@ namespace api {
 class RosterServiceImpl;
 }
 
-struct DaemonOptions {
-  std::string db_path = "./muster.db";    // SQLite database file, created if absent
-  std::string listen = "127.0.0.1:7070";  // gRPC HOST:PORT; port 0 picks a free port
-  bool demo = false;                      // seed the demo roster when the roster is empty
-  std::string port_file;                // if set, the bound gRPC port is written here once serving
-  bool allow_remote_plaintext = false;  // allow plaintext gRPC on a non-loopback address
-};
-
 class Daemon {
  public:
   // Opens the database (migrating it), seeds the demo roster if asked, and
   // starts serving. Errors name the problem (bad address, newer schema...).
-  static Result<std::unique_ptr<Daemon>> Start(const DaemonOptions& options);
+  static Result<std::unique_ptr<Daemon>> Start(const DaemonConfig& config);
   ~Daemon();
 
   int grpc_port() const { return grpc_port_; }
@@ -47,7 +40,7 @@ class Daemon {
 
  private:
   Daemon() = default;
-  Status Serve(const DaemonOptions& options);
+  Status Serve(const DaemonConfig& config);
 
   std::unique_ptr<RosterStore> store_;
   std::unique_ptr<Roster> roster_;

@@ -19,7 +19,7 @@ struct Fixture {
   std::unique_ptr<v1::RosterService::Stub> stub;
 
   Fixture() {
-    DaemonOptions opts;
+    DaemonConfig opts;
     opts.db_path = dir.File("muster.db");
     opts.listen = "127.0.0.1:0";
     auto d = Daemon::Start(opts);
