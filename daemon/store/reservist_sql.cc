@@ -1,0 +1,88 @@
+#include "store/reservist_sql.h"
+
+namespace muster {
+namespace {
+
+constexpr const char* kReservistColumns =
+    "r.id, r.external_id, r.name, r.lat, r.lon, r.postcode, r.home_area, r.max_travel_km, "
+    "r.status, r.created_at_ms, r.updated_at_ms";
+
+// Child tables and their columns after reservist_id, in ChildTable order.
+constexpr const char* kChildTables[kChildTableCount] = {
+    "reservist_channels", "reservist_skills", "reservist_windows", "reservist_unavailability"};
+constexpr const char* kChildColumns[kChildTableCount] = {
+    "c.kind, c.address",
+    "c.skill, c.level, c.cert_issuer, c.cert_expires_day",
+    "c.day, c.start_min, c.end_min",
+    "c.from_day, c.until_day, c.reason",
+};
+
+// Sources: with a skill filter, drive from the (skill, reservist_id) index so
+// that the matching ids come out in order without a sort.
+constexpr const char* kFromReservists = "reservists r";
+constexpr const char* kFromSkillHolders =
+    "reservist_skills f JOIN reservists r ON r.id = f.reservist_id";
+constexpr const char* kKeyReservists = "r.id";
+constexpr const char* kKeySkillHolders = "f.reservist_id";
+
+constexpr const char* kTermSkill = " AND f.skill = :skill";
+constexpr const char* kTermArea = " AND r.home_area = :area";
+// Status: the index reservists_inactive is partial (status <> 1), and SQLite
+// only uses a partial index when the query repeats its condition literally.
+// Active is most of the roster, where a scan in id order is the right plan.
+constexpr const char* kTermActive = " AND r.status = 1";
+constexpr const char* kTermInactive = " AND r.status = :status AND r.status <> 1";
+
+bool IsEmpty(const ReservistFilter& filter) {
+  return filter.skill.empty() && !filter.status.has_value() && filter.home_area.empty();
+}
+
+// The filter terms after "key > :after" (or after "1" for the count).
+std::string FilterTerms(const ReservistFilter& filter) {
+  std::string terms;
+  if (!filter.skill.empty()) terms += kTermSkill;
+  if (filter.status.has_value()) {
+    terms += *filter.status == ReservistStatus::kActive ? kTermActive : kTermInactive;
+  }
+  if (!filter.home_area.empty()) terms += kTermArea;
+  return terms;
+}
+
+}  // namespace
+
+ReservistSql BuildReservistSql(const ReservistFilter& filter) {
+  const std::string from = filter.skill.empty() ? kFromReservists : kFromSkillHolders;
+  const std::string key = filter.skill.empty() ? kKeyReservists : kKeySkillHolders;
+  const std::string terms = FilterTerms(filter);
+  const std::string where = " WHERE " + key + " > :after" + terms;
+
+  ReservistSql sql;
+  sql.reservists =
+      std::string("SELECT ") + kReservistColumns + " FROM " + from + where + " ORDER BY " + key;
+  for (int t = 0; t < kChildTableCount; ++t) {
+    std::string select = std::string("SELECT c.reservist_id, ") + kChildColumns[t];
+    if (IsEmpty(filter)) {
+      // The whole roster: scan the child table's own B-tree in key order.
+      sql.children[t] = select + " FROM " + kChildTables[t] +
+                        " c WHERE c.reservist_id > :after ORDER BY c.reservist_id, c.position";
+    } else {
+      sql.children[t] = select + " FROM " + from + " JOIN " + kChildTables[t] +
+                        " c ON c.reservist_id = " + key + where + " ORDER BY " + key +
+                        ", c.position";
+    }
+  }
+  sql.count = "SELECT count(*) FROM " + from + " WHERE 1" + terms;
+  return sql;
+}
+
+void BindReservistFilter(SqliteStatement& statement, const ReservistFilter& filter,
+                         int64_t after_id) {
+  if (int i = statement.ParamIndex(":after")) statement.BindInt64(i, after_id);
+  if (int i = statement.ParamIndex(":skill")) statement.BindText(i, filter.skill);
+  if (int i = statement.ParamIndex(":area")) statement.BindText(i, filter.home_area);
+  if (int i = statement.ParamIndex(":status")) {
+    statement.BindInt64(i, static_cast<int64_t>(filter.status.value_or(ReservistStatus::kActive)));
+  }
+}
+
+}  // namespace muster

@@ -1,0 +1,125 @@
+#include "store/sqlite_db.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace muster {
+namespace {
+
+// Statement text is only a hint in error messages; keep them readable.
+constexpr size_t kMaxContextChars = 80;
+
+std::string Shorten(std::string_view text) {
+  if (text.size() <= kMaxContextChars) return std::string(text);
+  return std::string(text.substr(0, kMaxContextChars)) + "...";
+}
+
+}  // namespace
+
+Status SqliteError(int code, std::string_view message, std::string_view context) {
+  std::string text = fmt::format("sqlite: {} ({}) in: {}", message, sqlite3_errstr(code),
+                                 Shorten(context));
+  int primary = code & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return Status::Unavailable(std::move(text));
+  }
+  return Status::Internal(std::move(text));
+}
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
+                                                 const SqliteDbOptions& options) {
+  // NOMUTEX: SQLite's own per-connection mutex is redundant, the owner
+  // serialises use.
+  int flags = SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY
+                                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close_v2(raw);
+    return Status::Unavailable(fmt::format("cannot open database {}: {}", path, message));
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
+  sqlite3_extended_result_codes(raw, 1);
+  MUSTER_RETURN_IF_ERROR(db->ApplyPragmas(options));
+  return db;
+}
+
+Status SqliteDb::ApplyPragmas(const SqliteDbOptions& options) {
+  if (!options.read_only) {
+    // journal_mode answers with the mode in force; anything but "wal" means
+    // the file cannot do WAL (e.g. some network file systems).
+    auto mode = QueryTexts("PRAGMA journal_mode=WAL");
+    if (!mode.ok()) return mode.status();
+    if (mode->empty() || mode->front() != "wal") {
+      return Status::Unavailable(fmt::format("database {}: cannot switch to WAL mode", path_));
+    }
+  }
+  std::string pragmas = fmt::format(
+      "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={};"
+      "PRAGMA cache_size=-{}; PRAGMA mmap_size={}; PRAGMA temp_store=MEMORY;",
+      options.busy_timeout_ms, options.cache_size_kib, options.mmap_size);
+  return Exec(pragmas.c_str());
+}
+
+SqliteDb::~SqliteDb() {
+  statements_.clear();  // finalize before close, or close would fail BUSY
+  sqlite3_close_v2(db_);
+}
+
+Status SqliteDb::Exec(const char* sql) {
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc == SQLITE_OK) return {};
+  std::string message = error ? error : sqlite3_errmsg(db_);
+  sqlite3_free(error);
+  return SqliteError(sqlite3_extended_errcode(db_), message, sql);
+}
+
+Result<std::vector<std::string>> SqliteDb::QueryTexts(const char* sql) {
+  // Not cached: these run once per connection or per check.
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, sqlite3_errmsg(db_), sql);
+  SqliteStatement statement(db_, raw);
+  std::vector<std::string> rows;
+  for (;;) {
+    auto row = statement.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(statement.ColumnText(0));
+  }
+}
+
+Result<int64_t> SqliteDb::QueryInt64(const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, sqlite3_errmsg(db_), sql);
+  SqliteStatement statement(db_, raw);
+  auto row = statement.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal(fmt::format("no result from: {}", Shorten(sql)));
+  return statement.ColumnInt64(0);
+}
+
+Result<SqliteStatement*> SqliteDb::Prepare(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it != statements_.end()) return it->second.get();
+  sqlite3_stmt* raw = nullptr;
+  // PERSISTENT: these statements live as long as the connection.
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, sqlite3_errmsg(db_), sql);
+  auto statement = std::make_unique<SqliteStatement>(db_, raw);
+  SqliteStatement* result = statement.get();
+  statements_.emplace(std::string(sql), std::move(statement));
+  return result;
+}
+
+int64_t SqliteDb::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+
+int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+
+bool SqliteDb::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+}  // namespace muster

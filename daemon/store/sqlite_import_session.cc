@@ -1,0 +1,188 @@
+#include "store/sqlite_import_session.h"
+
+#include <fmt/format.h>
+
+namespace muster {
+namespace {
+
+// Savepoint names (constant identifiers).
+constexpr const char* kChunkSavepoint = "import_chunk";
+constexpr const char* kRowSavepoint = "import_row";
+
+}  // namespace
+
+Result<std::unique_ptr<ImportSession>> SqliteImportSession::Begin(SqliteRosterStore& store,
+                                                                  bool atomic, bool dry_run) {
+  std::unique_ptr<SqliteImportSession> session(new SqliteImportSession(store, atomic, dry_run));
+  if (session->single_transaction()) {
+    session->writer_ = SqliteRosterStore::WriterGuard(store.writer_lock_);
+    auto txn = SqliteTransaction::Begin(*store.writer_db_, SqliteTransaction::Kind::kImmediate);
+    if (!txn.ok()) {
+      session->finished_ = true;  // nothing to roll back; the guard unlocks
+      return txn.status();
+    }
+    session->txn_.emplace(std::move(txn).value());
+  }
+  return std::unique_ptr<ImportSession>(std::move(session));
+}
+
+SqliteImportSession::~SqliteImportSession() {
+  if (!finished_) Finish(false);
+}
+
+std::vector<size_t> SqliteImportSession::Precheck(const std::vector<ImportItem>& items,
+                                                  std::vector<ImportItemResult>& results) {
+  std::vector<size_t> candidates;
+  candidates.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Reservist& r = items[i].reservist;
+    if (!r.external_id.empty()) {
+      auto [it, inserted] = first_line_.try_emplace(r.external_id, items[i].line);
+      if (!inserted) {
+        results[i].status = Status::InvalidArgument(
+            "external_id", fmt::format("duplicate external_id '{}' (first seen on line {})",
+                                       r.external_id, it->second));
+        continue;
+      }
+    }
+    results[i].status = store_.skills_.CheckHoldings(r.skills);
+    if (results[i].status.ok()) candidates.push_back(i);
+  }
+  return candidates;
+}
+
+Result<SqliteTransaction> SqliteImportSession::OpenChunk() {
+  if (single_transaction()) return SqliteTransaction::Savepoint(*store_.writer_db_, kChunkSavepoint);
+  return SqliteTransaction::Begin(*store_.writer_db_, SqliteTransaction::Kind::kImmediate);
+}
+
+std::vector<ImportItemResult> SqliteImportSession::Write(std::vector<ImportItem>& items) {
+  std::vector<ImportItemResult> results(items.size());
+  for (size_t i = 0; i < items.size(); ++i) results[i].line = items[i].line;
+  Status unusable = finished_ ? Status::FailedPrecondition("import session already finished")
+                              : failed_;
+  if (!unusable.ok()) {
+    for (auto& result : results) result.status = unusable;
+    return results;
+  }
+  SqliteRosterStore::WriterGuard chunk_lock;
+  if (!single_transaction()) chunk_lock = SqliteRosterStore::WriterGuard(store_.writer_lock_);
+  std::vector<size_t> candidates = Precheck(items, results);
+  const int64_t now = store_.NowMs();
+  std::vector<Written> written(items.size());
+  Status st = WriteChunk(items, candidates, now, results, written);
+  if (!st.ok()) {
+    // The chunk as a whole failed (e.g. an I/O error): none of it is stored.
+    for (size_t c : candidates) {
+      if (results[c].status.ok()) results[c].status = st;
+    }
+    if (single_transaction() && !store_.writer_db_->InTransaction()) failed_ = st;
+    return results;
+  }
+  if (single_transaction()) {
+    if (!dry_run_) {
+      for (size_t c : candidates) {
+        if (results[c].status.ok()) written_ids_.push_back(results[c].id);
+      }
+    }
+  } else {
+    RosterChange change;
+    if (store_.HasListener()) change = StoredChange(items, results, written, now);
+    store_.PublishAndUnlock(chunk_lock, change);
+  }
+  return results;
+}
+
+Status SqliteImportSession::WriteChunk(const std::vector<ImportItem>& items,
+                                       const std::vector<size_t>& candidates, int64_t now_ms,
+                                       std::vector<ImportItemResult>& results,
+                                       std::vector<Written>& written) {
+  if (candidates.empty()) return {};
+  auto chunk = OpenChunk();
+  if (!chunk.ok()) return chunk.status();
+  // Fast path: the items were validated and prechecked, so they almost
+  // always all succeed; no per-row savepoint (each costs a copy of every
+  // page the row touches).
+  bool clean = true;
+  for (size_t c : candidates) {
+    auto w = store_.writer_->UpsertByExternalId(items[c].reservist, now_ms);
+    if (!w.ok()) {
+      // A database-level failure can end the transaction: then it is the
+      // chunk's error, not the row's.
+      if (!store_.writer_db_->InTransaction()) return w.status();
+      clean = false;
+      break;
+    }
+    written[c] = *w;
+    results[c] = {items[c].line, Status(), w->created, w->id};
+  }
+  if (!clean) {
+    MUSTER_RETURN_IF_ERROR(chunk->Rollback());
+    chunk = OpenChunk();
+    if (!chunk.ok()) return chunk.status();
+    MUSTER_RETURN_IF_ERROR(RewriteRowByRow(items, candidates, now_ms, results, written));
+  }
+  return chunk->Commit();
+}
+
+Status SqliteImportSession::RewriteRowByRow(const std::vector<ImportItem>& items,
+                                            const std::vector<size_t>& candidates,
+                                            int64_t now_ms,
+                                            std::vector<ImportItemResult>& results,
+                                            std::vector<Written>& written) {
+  for (size_t c : candidates) {
+    auto row = SqliteTransaction::Savepoint(*store_.writer_db_, kRowSavepoint);
+    if (!row.ok()) return row.status();
+    auto w = store_.writer_->UpsertByExternalId(items[c].reservist, now_ms);
+    if (!store_.writer_db_->InTransaction()) return w.ok() ? Status::Internal("lost transaction")
+                                                           : w.status();
+    if (w.ok()) {
+      MUSTER_RETURN_IF_ERROR(row->Commit());
+      written[c] = *w;
+      results[c] = {items[c].line, Status(), w->created, w->id};
+    } else {
+      MUSTER_RETURN_IF_ERROR(row->Rollback());
+      results[c] = {items[c].line, w.status(), false, 0};
+    }
+  }
+  return {};
+}
+
+RosterChange SqliteImportSession::StoredChange(const std::vector<ImportItem>& items,
+                                               const std::vector<ImportItemResult>& results,
+                                               const std::vector<Written>& written,
+                                               int64_t now_ms) const {
+  RosterChange change;
+  change.upserted.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!results[i].status.ok()) continue;
+    // The stored state is exactly the item plus what the store assigned.
+    Reservist& r = change.upserted.emplace_back(items[i].reservist);
+    r.id = written[i].id;
+    r.created_at_ms = written[i].created_at_ms;
+    r.updated_at_ms = now_ms;
+  }
+  return change;
+}
+
+Status SqliteImportSession::Finish(bool commit) {
+  if (finished_) return Status::FailedPrecondition("import session already finished");
+  finished_ = true;
+  if (!single_transaction()) return {};  // every Write() has committed
+  if (!failed_.ok() || !commit || dry_run_) {
+    Status st = txn_->Rollback();
+    writer_.unlock();
+    if (commit && !dry_run_ && !failed_.ok()) return failed_;
+    return st;
+  }
+  Status st = txn_->Commit();
+  if (!st.ok()) {
+    txn_->Rollback();
+    writer_.unlock();
+    return st;
+  }
+  store_.PublishIdsAndUnlock(writer_, std::move(written_ids_));
+  return {};
+}
+
+}  // namespace muster

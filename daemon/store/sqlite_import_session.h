@@ -1,0 +1,88 @@
+// SqliteImportSession: SqliteRosterStore's bulk import (ImportSession in
+// roster_store.h). Not thread-safe: one caller drives it, from any thread.
+//
+// Modes:
+// - non-atomic: each Write() takes the writer lock, writes its items in one
+//   transaction, commits, then calls the change listener with the stored
+//   reservists. Finish() has nothing left to do.
+// - atomic: BeginImport takes the writer lock and opens one transaction;
+//   Write() adds to it; Finish(true) commits, releases the lock, then calls
+//   the listener in batches with the stored state read back; Finish(false)
+//   rolls back.
+// - dry run (atomic or not): as atomic, but Finish always rolls back and the
+//   listener is never called.
+//
+// Each Write() first checks its items in memory (skill codes and levels
+// against the catalogue; an external id already seen in this session is a
+// duplicate), then writes the rest without per-row savepoints. If SQLite
+// still rejects a row, the chunk is rolled back and rewritten with one
+// savepoint per row, so only the bad rows are dropped. Memory: one entry per
+// external id seen (for duplicates) and, in atomic mode, one id per row.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/reservist_writer.h"
+#include "store/roster_store.h"
+#include "store/sqlite_roster_store.h"
+#include "store/sqlite_transaction.h"
+
+namespace muster {
+
+class SqliteImportSession final : public ImportSession {
+ public:
+  // In atomic or dry-run mode, waits for the writer lock and begins the
+  // session's transaction (Unavailable if the database stays locked).
+  static Result<std::unique_ptr<ImportSession>> Begin(SqliteRosterStore& store, bool atomic,
+                                                      bool dry_run);
+  ~SqliteImportSession() override;  // Finish(false) if not finished
+
+  // One result per item, in order. Items are not modified.
+  std::vector<ImportItemResult> Write(std::vector<ImportItem>& items) override;
+  // FailedPrecondition if already finished. In atomic mode, after a database
+  // error that aborted the transaction, Finish(true) rolls back and returns
+  // that error.
+  Status Finish(bool commit) override;
+
+ private:
+  using Written = ReservistWriter::Written;
+
+  SqliteImportSession(SqliteRosterStore& store, bool atomic, bool dry_run)
+      : store_(store), atomic_(atomic), dry_run_(dry_run) {}
+  bool single_transaction() const { return atomic_ || dry_run_; }
+  // Rejects what can be rejected without SQLite; returns the rest's indexes.
+  std::vector<size_t> Precheck(const std::vector<ImportItem>& items,
+                               std::vector<ImportItemResult>& results);
+  // BEGIN IMMEDIATE (non-atomic) or a savepoint in the session transaction.
+  Result<SqliteTransaction> OpenChunk();
+  // Writes the candidates in one chunk transaction; row errors go to
+  // results, the returned Status is for the chunk as a whole.
+  Status WriteChunk(const std::vector<ImportItem>& items, const std::vector<size_t>& candidates,
+                    int64_t now_ms, std::vector<ImportItemResult>& results,
+                    std::vector<Written>& written);
+  Status RewriteRowByRow(const std::vector<ImportItem>& items,
+                         const std::vector<size_t>& candidates, int64_t now_ms,
+                         std::vector<ImportItemResult>& results, std::vector<Written>& written);
+  RosterChange StoredChange(const std::vector<ImportItem>& items,
+                            const std::vector<ImportItemResult>& results,
+                            const std::vector<Written>& written, int64_t now_ms) const;
+
+  SqliteRosterStore& store_;
+  const bool atomic_;
+  const bool dry_run_;
+  bool finished_ = false;
+  // Single-transaction mode: held from Begin to Finish.
+  SqliteRosterStore::WriterGuard writer_;
+  std::optional<SqliteTransaction> txn_;
+  Status failed_;  // a database error that aborted the session transaction
+  // External id -> line it was first seen on, for duplicate detection.
+  std::unordered_map<std::string, int64_t> first_line_;
+  std::vector<int64_t> written_ids_;  // atomic: to read back for the listener
+};
+
+}  // namespace muster
