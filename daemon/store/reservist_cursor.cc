@@ -61,8 +61,7 @@ void ReadChild(ChildTable table, const SqliteStatement& st, Reservist& r) {
 
 }  // namespace
 
-Result<std::unique_ptr<ReservistCursor>> ReservistCursor::Open(SqliteDb& db,
-                                                               ReservistFilter filter,
+Result<std::unique_ptr<ReservistCursor>> ReservistCursor::Open(SqliteDb& db, ReservistFilter filter,
                                                                int64_t after_id) {
   std::unique_ptr<ReservistCursor> cursor(new ReservistCursor(std::move(filter)));
   ReservistSql sql = BuildReservistSql(cursor->filter_);

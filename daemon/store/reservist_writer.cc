@@ -42,12 +42,13 @@ constexpr const char* kInsertUnavailability =
     "INSERT INTO reservist_unavailability (reservist_id, position, from_day, until_day, reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 
-std::string NotFoundMessage(int64_t id) { return fmt::format("reservist {} not found", id); }
+std::string NotFoundMessage(int64_t id) {
+  return fmt::format("reservist {} not found", id);
+}
 
 }  // namespace
 
-Status MapCheckViolation(const SqliteStatement& statement, Status status,
-                         std::string_view prefix) {
+Status MapCheckViolation(const SqliteStatement& statement, Status status, std::string_view prefix) {
   const std::string& message = statement.error_message();
   std::string name;
   if (statement.error_code() == SQLITE_CONSTRAINT_CHECK) {
@@ -121,7 +122,7 @@ Status ReservistWriter::MapReservistError(const SqliteStatement& st, Status stat
 }
 
 Result<ReservistWriter::Written> ReservistWriter::UpsertByExternalId(const Reservist& r,
-                                                                      int64_t now_ms) {
+                                                                     int64_t now_ms) {
   BindReservist(*insert_, r, now_ms);
   Status st = insert_->Run();
   if (!st.ok()) return MapReservistError(*insert_, st, r);
@@ -145,8 +146,7 @@ Result<ReservistWriter::Written> ReservistWriter::UpsertByExternalId(const Reser
   return w;
 }
 
-Result<ReservistWriter::Written> ReservistWriter::ReplaceById(const Reservist& r,
-                                                               int64_t now_ms) {
+Result<ReservistWriter::Written> ReservistWriter::ReplaceById(const Reservist& r, int64_t now_ms) {
   Written w{r.id, 0, false};
   {
     SqliteStatement& find = *find_by_id_;

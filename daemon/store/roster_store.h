@@ -21,13 +21,13 @@
 namespace muster {
 
 struct ReservistFilter {
-  std::string skill;                       // empty = any
-  std::optional<ReservistStatus> status;   // nullopt = any
-  std::string home_area;                   // empty = any
+  std::string skill;                      // empty = any
+  std::optional<ReservistStatus> status;  // nullopt = any
+  std::string home_area;                  // empty = any
 };
 
 struct UpsertOutcome {
-  Reservist stored;   // as stored, with id and times
+  Reservist stored;  // as stored, with id and times
   bool created = false;
 };
 

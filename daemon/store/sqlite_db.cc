@@ -17,8 +17,8 @@ std::string Shorten(std::string_view text) {
 }  // namespace
 
 Status SqliteError(int code, std::string_view message, std::string_view context) {
-  std::string text = fmt::format("sqlite: {} ({}) in: {}", message, sqlite3_errstr(code),
-                                 Shorten(context));
+  std::string text =
+      fmt::format("sqlite: {} ({}) in: {}", message, sqlite3_errstr(code), Shorten(context));
   int primary = code & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return Status::Unavailable(std::move(text));
@@ -30,8 +30,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
                                                  const SqliteDbOptions& options) {
   // NOMUTEX: SQLite's own per-connection mutex is redundant, the owner
   // serialises use.
-  int flags = SQLITE_OPEN_NOMUTEX | (options.read_only ? SQLITE_OPEN_READONLY
-                                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      SQLITE_OPEN_NOMUTEX |
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -116,10 +117,16 @@ Result<SqliteStatement*> SqliteDb::Prepare(std::string_view sql) {
   return result;
 }
 
-int64_t SqliteDb::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+int64_t SqliteDb::LastInsertRowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+int SqliteDb::Changes() const {
+  return sqlite3_changes(db_);
+}
 
-bool SqliteDb::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool SqliteDb::InTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
 }  // namespace muster

@@ -52,15 +52,16 @@ std::vector<size_t> SqliteImportSession::Precheck(const std::vector<ImportItem>&
 }
 
 Result<SqliteTransaction> SqliteImportSession::OpenChunk() {
-  if (single_transaction()) return SqliteTransaction::Savepoint(*store_.writer_db_, kChunkSavepoint);
+  if (single_transaction())
+    return SqliteTransaction::Savepoint(*store_.writer_db_, kChunkSavepoint);
   return SqliteTransaction::Begin(*store_.writer_db_, SqliteTransaction::Kind::kImmediate);
 }
 
 std::vector<ImportItemResult> SqliteImportSession::Write(std::vector<ImportItem>& items) {
   std::vector<ImportItemResult> results(items.size());
   for (size_t i = 0; i < items.size(); ++i) results[i].line = items[i].line;
-  Status unusable = finished_ ? Status::FailedPrecondition("import session already finished")
-                              : failed_;
+  Status unusable =
+      finished_ ? Status::FailedPrecondition("import session already finished") : failed_;
   if (!unusable.ok()) {
     for (auto& result : results) result.status = unusable;
     return results;
@@ -126,16 +127,15 @@ Status SqliteImportSession::WriteChunk(const std::vector<ImportItem>& items,
 }
 
 Status SqliteImportSession::RewriteRowByRow(const std::vector<ImportItem>& items,
-                                            const std::vector<size_t>& candidates,
-                                            int64_t now_ms,
+                                            const std::vector<size_t>& candidates, int64_t now_ms,
                                             std::vector<ImportItemResult>& results,
                                             std::vector<Written>& written) {
   for (size_t c : candidates) {
     auto row = SqliteTransaction::Savepoint(*store_.writer_db_, kRowSavepoint);
     if (!row.ok()) return row.status();
     auto w = store_.writer_->UpsertByExternalId(items[c].reservist, now_ms);
-    if (!store_.writer_db_->InTransaction()) return w.ok() ? Status::Internal("lost transaction")
-                                                           : w.status();
+    if (!store_.writer_db_->InTransaction())
+      return w.ok() ? Status::Internal("lost transaction") : w.status();
     if (w.ok()) {
       MUSTER_RETURN_IF_ERROR(row->Commit());
       written[c] = *w;

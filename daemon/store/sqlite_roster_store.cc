@@ -172,8 +172,8 @@ Status SqliteRosterStore::PublishIdBatches(const std::vector<int64_t>& ids) {
   return {};
 }
 
-Status SqliteRosterStore::ReadIdRange(SqliteDb& db, const std::vector<int64_t>& ids,
-                                      size_t begin, size_t end, std::vector<Reservist>& out) {
+Status SqliteRosterStore::ReadIdRange(SqliteDb& db, const std::vector<int64_t>& ids, size_t begin,
+                                      size_t end, std::vector<Reservist>& out) {
   auto cursor = ReservistCursor::Open(db, ReservistFilter(), ids[begin] - 1);
   if (!cursor.ok()) return cursor.status();
   size_t want = begin;
@@ -204,9 +204,8 @@ Result<std::vector<SkillWithHolders>> SqliteRosterStore::ListSkills() {
     auto row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) return skills;
-    skills.push_back(
-        {Skill{st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2), st.ColumnInt(3)},
-         st.ColumnInt64(4)});
+    skills.push_back({Skill{st.ColumnText(0), st.ColumnText(1), st.ColumnInt(2), st.ColumnInt(3)},
+                      st.ColumnInt64(4)});
   }
 }
 

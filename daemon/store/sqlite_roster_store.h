@@ -100,8 +100,8 @@ class SqliteRosterStore final : public RosterStore {
   Status PublishIdBatches(const std::vector<int64_t>& ids);
   // Appends the stored reservists with ids[begin, end) (sorted) to out,
   // skipping any deleted since; one range scan.
-  static Status ReadIdRange(SqliteDb& db, const std::vector<int64_t>& ids, size_t begin,
-                            size_t end, std::vector<Reservist>& out);
+  static Status ReadIdRange(SqliteDb& db, const std::vector<int64_t>& ids, size_t begin, size_t end,
+                            std::vector<Reservist>& out);
   static Result<Reservist> ReadOne(SqliteDb& db, int64_t id);
   // FailedPrecondition if skill narrows an existing range below holdings.
   Status CheckNarrowing(const Skill& skill);

@@ -9,7 +9,9 @@ namespace muster {
 
 SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
+}
 
 // Bind errors are programming errors (a wrong index) that SQLite reports
 // again at Step, so their return codes are not checked here.
@@ -35,7 +37,9 @@ void SqliteStatement::BindTextOrNull(int index, std::string_view value) {
   }
 }
 
-void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void SqliteStatement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+}
 
 int SqliteStatement::ParamIndex(const char* name) const {
   return sqlite3_bind_parameter_index(stmt_, name);
@@ -70,7 +74,9 @@ int64_t SqliteStatement::ColumnInt64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-int SqliteStatement::ColumnInt(int column) const { return sqlite3_column_int(stmt_, column); }
+int SqliteStatement::ColumnInt(int column) const {
+  return sqlite3_column_int(stmt_, column);
+}
 
 double SqliteStatement::ColumnDouble(int column) const {
   return sqlite3_column_double(stmt_, column);

@@ -45,7 +45,9 @@ SqliteTransaction& SqliteTransaction::operator=(SqliteTransaction&& other) noexc
   return *this;
 }
 
-SqliteTransaction::~SqliteTransaction() { Rollback(); }
+SqliteTransaction::~SqliteTransaction() {
+  Rollback();
+}
 
 Status SqliteTransaction::Commit() {
   if (db_ == nullptr) return Status::Internal("commit of a finished transaction");

@@ -1,0 +1,232 @@
+#include "store/sqlite_import_session.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <thread>
+
+#include "store_test_util.h"
+
+namespace muster {
+namespace {
+
+using store_test::FullReservist;
+using store_test::SimpleReservist;
+using store_test::StoreFixture;
+
+std::vector<ImportItem> Items(int first_line, int count, const std::string& prefix = "IMP-") {
+  std::vector<ImportItem> items;
+  for (int i = 0; i < count; ++i) {
+    int line = first_line + i;
+    items.push_back(
+        {line, FullReservist(prefix + std::to_string(line), "Row " + std::to_string(line))});
+  }
+  return items;
+}
+
+std::unique_ptr<ImportSession> Begin(StoreFixture& f, bool atomic, bool dry_run) {
+  auto session = f.store().BeginImport(atomic, dry_run);
+  REQUIRE(session.ok());
+  return std::move(session).value();
+}
+
+TEST_CASE("Non-atomic import stores good rows and reports the bad ones", "[store][import]") {
+  StoreFixture f;
+  auto existing = f.store().UpsertReservist(SimpleReservist("IMP-3", "glos", "radio"));
+  REQUIRE(existing.ok());
+  f.Tick();
+  auto session = Begin(f, false, false);
+
+  std::vector<ImportItem> chunk1 = Items(2, 3);  // lines 2..4, IMP-3 exists
+  chunk1.push_back({5, FullReservist("", "No external id")});
+  auto r1 = session->Write(chunk1);
+  REQUIRE(r1.size() == 4);
+  for (const auto& r : r1) CHECK(r.status.ok());
+  CHECK(r1[0].created);
+  CHECK_FALSE(r1[1].created);
+  CHECK(r1[1].id == existing->stored.id);
+  CHECK(r1[3].created);
+
+  std::vector<ImportItem> chunk2 = Items(6, 4);  // lines 6..9
+  chunk2[1].reservist.external_id = "IMP-2";     // duplicate of line 2
+  chunk2[2].reservist.lat = 200;                 // rejected by SQLite: per-row rollback
+  chunk2[3].reservist.skills[0].skill = "nope";  // unknown skill
+  auto r2 = session->Write(chunk2);
+  REQUIRE(r2.size() == 4);
+  CHECK(r2[0].status.ok());
+  CHECK(r2[1].line == 7);
+  CHECK(r2[1].status.code() == Code::kInvalidArgument);
+  CHECK(r2[1].status.field() == "external_id");
+  CHECK(r2[1].status.message() == "duplicate external_id 'IMP-2' (first seen on line 2)");
+  CHECK(r2[2].status.field() == "lat");
+  CHECK(r2[3].status.field() == "skills[0].skill");
+  REQUIRE(session->Finish(true).ok());
+  CHECK(session->Finish(true).code() == Code::kFailedPrecondition);
+
+  CHECK(*f.store().CountReservists({}) == 5);  // lines 2, 3 (replaced), 4, 5, 6
+  auto replaced = f.store().GetReservist(existing->stored.id);
+  REQUIRE(replaced.ok());
+  CHECK(replaced->name == "Row 3");
+  CHECK(replaced->created_at_ms == store_test::kStartMs);
+  CHECK(replaced->updated_at_ms == f.now_ms());
+  CHECK(f.store().GetReservistByExternalId("IMP-8").status().code() == Code::kNotFound);
+  // No half-written row anywhere.
+  CHECK(f.QueryInt("SELECT count(*) FROM reservist_channels") == 5 * 3);
+}
+
+TEST_CASE("A non-atomic import commits each chunk as it goes", "[store][import]") {
+  StoreFixture f;
+  auto session = Begin(f, false, false);
+  auto items = Items(1, 3);
+  session->Write(items);
+  CHECK(*f.store().CountReservists({}) == 3);
+  REQUIRE(session->Finish(false).ok());  // cannot undo what is committed
+  CHECK(*f.store().CountReservists({}) == 3);
+}
+
+TEST_CASE("Atomic import commits at Finish(true)", "[store][import]") {
+  StoreFixture f;
+  auto session = Begin(f, true, false);
+  auto chunk1 = Items(1, 50);
+  auto chunk2 = Items(51, 50);
+  for (const auto& r : session->Write(chunk1)) CHECK(r.status.ok());
+  for (const auto& r : session->Write(chunk2)) CHECK(r.status.ok());
+  // Readers are not blocked, and see nothing uncommitted.
+  CHECK(*f.store().CountReservists({}) == 0);
+  REQUIRE(session->Finish(true).ok());
+  CHECK(*f.store().CountReservists({}) == 100);
+  auto stored = f.store().GetReservistByExternalId("IMP-77");
+  REQUIRE(stored.ok());
+  Reservist expected = chunk2[26].reservist;
+  expected.id = stored->id;
+  expected.created_at_ms = expected.updated_at_ms = f.now_ms();
+  CHECK(*stored == expected);
+}
+
+TEST_CASE("Atomic import rolled back stores nothing", "[store][import]") {
+  StoreFixture f;
+  auto before = f.store().UpsertReservist(FullReservist("IMP-1"));
+  REQUIRE(before.ok());
+  auto session = Begin(f, true, false);
+  auto items = Items(1, 10);
+  items[4].reservist.lat = 300;  // a bad row, rolled back alone within the chunk
+  auto results = session->Write(items);
+  CHECK(results[0].status.ok());
+  CHECK_FALSE(results[0].created);
+  CHECK(results[4].status.field() == "lat");
+  CHECK(results[5].status.ok());
+  REQUIRE(session->Finish(false).ok());
+  CHECK(*f.store().CountReservists({}) == 1);
+  CHECK(*f.store().GetReservist(before->stored.id) == before->stored);
+  // The writer lock is free again.
+  CHECK(f.store().UpsertReservist(FullReservist("after")).ok());
+}
+
+TEST_CASE("An abandoned atomic session rolls back and frees the writer", "[store][import]") {
+  StoreFixture f;
+  {
+    auto session = Begin(f, true, false);
+    auto items = Items(1, 5);
+    session->Write(items);
+  }
+  CHECK(*f.store().CountReservists({}) == 0);
+  CHECK(f.store().UpsertReservist(FullReservist("after")).ok());
+}
+
+TEST_CASE("Dry run reports outcomes but stores nothing", "[store][import]") {
+  StoreFixture f;
+  auto before = f.store().UpsertReservist(FullReservist("IMP-2"));
+  REQUIRE(before.ok());
+  for (bool atomic : {false, true}) {
+    INFO("atomic " << atomic);
+    std::vector<RosterChange> seen;
+    f.store().SetChangeListener([&](const RosterChange& c) { seen.push_back(c); });
+    auto session = Begin(f, atomic, true);
+    auto items = Items(1, 4);
+    items[3].reservist.external_id = "IMP-1";
+    auto results = session->Write(items);
+    CHECK(results[0].created);
+    CHECK_FALSE(results[1].created);
+    CHECK(results[3].status.field() == "external_id");
+    REQUIRE(session->Finish(true).ok());
+    CHECK(*f.store().CountReservists({}) == 1);
+    CHECK(*f.store().GetReservist(before->stored.id) == before->stored);
+    CHECK(seen.empty());
+  }
+}
+
+TEST_CASE("Import notifies the listener with the stored state", "[store][import][listener]") {
+  StoreFixture f;
+  std::vector<Reservist> seen;
+  int calls = 0;
+  f.store().SetChangeListener([&](const RosterChange& c) {
+    ++calls;
+    CHECK(c.deleted.empty());
+    seen.insert(seen.end(), c.upserted.begin(), c.upserted.end());
+  });
+  auto check_seen = [&](size_t expected) {
+    REQUIRE(seen.size() == expected);
+    for (const Reservist& r : seen) CHECK(r == *f.store().GetReservist(r.id));
+  };
+
+  SECTION("non-atomic: once per Write, good rows only") {
+    auto session = Begin(f, false, false);
+    auto items = Items(1, 6);
+    items[2].reservist.lat = 400;
+    session->Write(items);
+    CHECK(calls == 1);
+    check_seen(5);
+    auto more = Items(7, 2);
+    session->Write(more);
+    CHECK(calls == 2);
+    REQUIRE(session->Finish(true).ok());
+    CHECK(calls == 2);
+    check_seen(7);
+  }
+  SECTION("atomic: only after the commit, everything") {
+    auto first = f.store().UpsertReservist(FullReservist("IMP-3"));  // replaced below
+    REQUIRE(first.ok());
+    seen.clear();
+    calls = 0;
+    auto session = Begin(f, true, false);
+    for (int chunk = 0; chunk < 5; ++chunk) {
+      auto items = Items(1 + chunk * 10, 10);
+      session->Write(items);
+    }
+    CHECK(calls == 0);
+    REQUIRE(session->Finish(true).ok());
+    CHECK(calls >= 1);
+    check_seen(50);
+  }
+  SECTION("atomic rollback: never") {
+    auto session = Begin(f, true, false);
+    auto items = Items(1, 10);
+    session->Write(items);
+    REQUIRE(session->Finish(false).ok());
+    CHECK(calls == 0);
+  }
+}
+
+TEST_CASE("An atomic import holds other writers until Finish", "[store][import]") {
+  StoreFixture f;
+  auto session = Begin(f, true, false);
+  auto items = Items(1, 3);
+  session->Write(items);
+  std::atomic<bool> written{false};
+  std::thread writer([&] {
+    REQUIRE(f.store().UpsertReservist(FullReservist("other")).ok());
+    written = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK_FALSE(written.load());
+  CHECK(f.store().GetReservistByExternalId("IMP-1").status().code() == Code::kNotFound);
+  // Finished from another thread than the one that began it.
+  std::thread finisher([&] { CHECK(session->Finish(true).ok()); });
+  finisher.join();
+  writer.join();
+  CHECK(written.load());
+  CHECK(*f.store().CountReservists({}) == 4);
+}
+
+}  // namespace
+}  // namespace muster
