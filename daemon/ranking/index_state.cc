@@ -1,0 +1,327 @@
+#include "ranking/index_state.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ranking/geo_grid.h"
+
+namespace muster {
+
+namespace {
+
+constexpr uint16_t kPostingNever = 0xFFFF;
+constexpr int32_t kNeverExpires = INT32_MAX;
+constexpr uint8_t kHasUnavailable = 0x80;
+constexpr uint8_t kWindowCountMask = 0x7F;
+constexpr size_t kMaxPerReservist = 127;  // skills, intervals or periods
+
+uint16_t PostingDay(int32_t days) {
+  if (days == kNeverExpires) return kPostingNever;
+  return static_cast<uint16_t>(std::clamp(days, 0, 65534));
+}
+
+uint64_t CellListKey(uint16_t skill, uint32_t cell) {
+  return uint64_t{skill} << 32 | cell;
+}
+
+// Slots of busy reservists as a bitmap, one per thread, cleared after use.
+std::vector<uint64_t>& BusyBits() {
+  thread_local std::vector<uint64_t> bits;
+  return bits;
+}
+
+}  // namespace
+
+struct IndexState::Query {
+  const PreparedRequest* request = nullptr;
+  std::vector<uint32_t> cells;
+  double chord_sq_limit = 0;
+  uint16_t cert_day = 0;
+  Date first_day;
+  Date last_day;
+  const std::vector<WeekInterval>* required = nullptr;
+  const std::vector<uint64_t>* busy = nullptr;  // null when nobody is busy
+};
+
+template <typename T>
+uint32_t IndexState::Pool<T>::Append(const T* items, size_t n) {
+  const uint32_t at = static_cast<uint32_t>(data.size());
+  data.insert(data.end(), items, items + n);
+  return at;
+}
+
+uint64_t IndexState::RecordKey::operator()(uint32_t slot) const {
+  return static_cast<uint64_t>((*records)[slot].id);
+}
+
+uint64_t IndexState::CellKey::operator()(uint32_t i) const {
+  return (*cells)[i].key;
+}
+
+uint32_t IndexState::AllocateSlot(int64_t id) {
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(records_.size());
+    records_.emplace_back();
+  }
+  records_[slot].id = id;
+  by_id_.Insert(slot, RecordKey{&records_});
+  return slot;
+}
+
+uint16_t IndexState::InternSkill(const std::string& code) {
+  auto [it, added] = skill_ids_.emplace(code, static_cast<uint16_t>(skill_codes_.size()));
+  if (added) skill_codes_.push_back(code);
+  return it->second;
+}
+
+Status IndexState::Upsert(const Reservist& reservist) {
+  if (reservist.id <= 0) return Status::InvalidArgument("id", "must be > 0 to be indexed");
+  const ReservistFacts facts = ReservistFacts::FromReservist(reservist);
+  if (facts.skills.size() > kMaxPerReservist || facts.windows.size() > kMaxPerReservist ||
+      facts.unavailable.size() > kMaxPerReservist) {
+    return Status::InvalidArgument("reservist",
+                                   fmt::format("more than {} skills, weekly intervals or "
+                                               "unavailable periods",
+                                               kMaxPerReservist));
+  }
+  if (skill_codes_.size() + facts.skills.size() > 0xFFFF) {
+    return Status::FailedPrecondition("too many distinct skill codes");
+  }
+  const uint64_t key = static_cast<uint64_t>(reservist.id);
+  uint32_t slot = by_id_.Find(key, RecordKey{&records_});
+  if (slot == OpenHashIndex::kNone) {
+    slot = AllocateSlot(reservist.id);
+  } else {
+    RemovePostings(slot);
+    ReleasePools(records_[slot]);
+  }
+  MUSTER_RETURN_IF_ERROR(Store(slot, reservist, facts));
+  AddPostings(slot);
+  MaybeCompactPools();
+  return Status::Ok();
+}
+
+Status IndexState::Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts) {
+  Record& rec = records_[slot];
+  rec.max_travel_km = facts.max_travel_km;
+  rec.home = facts.home;
+  rec.cell = GeoGrid::CellOf(reservist.lat, reservist.lon);
+  rec.status = static_cast<uint8_t>(facts.status);
+  std::vector<HeldSkill> held;
+  held.reserve(facts.skills.size());
+  for (const ReservistFacts::Holding& h : facts.skills) {
+    const int32_t day = h.cert_expires ? h.cert_expires->days : kNeverExpires;
+    held.push_back({InternSkill(h.skill), static_cast<uint8_t>(std::clamp(h.level, 0, 255)), day});
+  }
+  rec.skills_at = skills_.Append(held.data(), held.size());
+  rec.skills_n = static_cast<uint8_t>(held.size());
+  rec.windows_at = windows_.Append(facts.windows.data(), facts.windows.size());
+  rec.windows_n = static_cast<uint8_t>(facts.windows.size());
+  rec.unavailable_at = unavailable_.Append(facts.unavailable.data(), facts.unavailable.size());
+  rec.unavailable_n = static_cast<uint8_t>(facts.unavailable.size());
+  return Status::Ok();
+}
+
+void IndexState::AddPostings(uint32_t slot) {
+  const Record& rec = records_[slot];
+  if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) return;
+  const uint8_t flags =
+      static_cast<uint8_t>(rec.windows_n | (rec.unavailable_n ? kHasUnavailable : 0));
+  for (uint32_t i = 0; i < rec.skills_n; ++i) {
+    const HeldSkill& h = skills_.data[rec.skills_at + i];
+    const uint64_t key = CellListKey(h.skill, rec.cell);
+    uint32_t list = by_cell_.Find(key, CellKey{&cells_});
+    if (list == OpenHashIndex::kNone) {
+      list = static_cast<uint32_t>(cells_.size());
+      cells_.push_back({key, {}});
+      by_cell_.Insert(list, CellKey{&cells_});
+    }
+    cells_[list].postings.push_back({rec.id, rec.max_travel_km, rec.home, slot, rec.windows_at,
+                                     PostingDay(h.cert_day), h.level, flags});
+  }
+}
+
+void IndexState::RemovePostings(uint32_t slot) {
+  const Record& rec = records_[slot];
+  for (uint32_t i = 0; i < rec.skills_n; ++i) {
+    const HeldSkill& h = skills_.data[rec.skills_at + i];
+    const uint32_t list = by_cell_.Find(CellListKey(h.skill, rec.cell), CellKey{&cells_});
+    if (list == OpenHashIndex::kNone) continue;  // suspended: never posted
+    std::vector<Posting>& postings = cells_[list].postings;
+    auto it = std::find_if(postings.begin(), postings.end(),
+                           [slot](const Posting& p) { return p.slot == slot; });
+    if (it == postings.end()) continue;
+    *it = postings.back();
+    postings.pop_back();
+  }
+}
+
+void IndexState::ReleasePools(const Record& rec) {
+  windows_.garbage += rec.windows_n;
+  skills_.garbage += rec.skills_n;
+  unavailable_.garbage += rec.unavailable_n;
+}
+
+bool IndexState::Remove(int64_t id) {
+  const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
+  if (slot == OpenHashIndex::kNone) return false;
+  RemovePostings(slot);
+  ReleasePools(records_[slot]);
+  by_id_.Erase(static_cast<uint64_t>(id), RecordKey{&records_});
+  records_[slot] = Record{};
+  free_slots_.push_back(slot);
+  MaybeCompactPools();
+  return true;
+}
+
+void IndexState::MaybeCompactPools() {
+  const size_t garbage = windows_.garbage + skills_.garbage + unavailable_.garbage;
+  const size_t held = windows_.data.size() + skills_.data.size() + unavailable_.data.size();
+  if (garbage < 4096 || garbage * 2 < held) return;
+  Pool<WeekInterval> windows;
+  Pool<HeldSkill> skills;
+  Pool<DayRange> unavailable;
+  for (Record& rec : records_) {
+    if (rec.id == 0) continue;
+    rec.windows_at = windows.Append(windows_.data.data() + rec.windows_at, rec.windows_n);
+    rec.skills_at = skills.Append(skills_.data.data() + rec.skills_at, rec.skills_n);
+    rec.unavailable_at =
+        unavailable.Append(unavailable_.data.data() + rec.unavailable_at, rec.unavailable_n);
+  }
+  windows_ = std::move(windows);
+  skills_ = std::move(skills);
+  unavailable_ = std::move(unavailable);
+  for (CellList& list : cells_) {
+    for (Posting& p : list.postings) p.windows_at = records_[p.slot].windows_at;
+  }
+}
+
+void IndexState::ShrinkToFit() {
+  records_.shrink_to_fit();
+  free_slots_.shrink_to_fit();
+  for (CellList& list : cells_) list.postings.shrink_to_fit();
+  cells_.shrink_to_fit();
+  windows_.data.shrink_to_fit();
+  skills_.data.shrink_to_fit();
+  unavailable_.data.shrink_to_fit();
+}
+
+IndexMemory IndexState::Memory() const {
+  IndexMemory m;
+  m.reservists = size();
+  m.records = records_.capacity() * sizeof(Record) + free_slots_.capacity() * sizeof(uint32_t);
+  m.postings = cells_.capacity() * sizeof(CellList);
+  for (const CellList& list : cells_) m.postings += list.postings.capacity() * sizeof(Posting);
+  m.pools = windows_.data.capacity() * sizeof(WeekInterval) +
+            skills_.data.capacity() * sizeof(HeldSkill) +
+            unavailable_.data.capacity() * sizeof(DayRange);
+  m.hash_tables = by_id_.MemoryBytes() + by_cell_.MemoryBytes();
+  for (const std::string& code : skill_codes_)
+    m.hash_tables += 2 * (sizeof(std::string) + code.size() + 16);
+  return m;
+}
+
+std::optional<ReservistFacts> IndexState::Find(int64_t id) const {
+  const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
+  if (slot == OpenHashIndex::kNone) return std::nullopt;
+  const Record& rec = records_[slot];
+  ReservistFacts f;
+  f.id = rec.id;
+  f.status = static_cast<ReservistStatus>(rec.status);
+  f.home = rec.home;
+  f.max_travel_km = rec.max_travel_km;
+  for (uint32_t i = 0; i < rec.skills_n; ++i) {
+    const HeldSkill& h = skills_.data[rec.skills_at + i];
+    std::optional<Date> expires;
+    if (h.cert_day != kNeverExpires) expires = Date{h.cert_day};
+    f.skills.push_back({skill_codes_[h.skill], h.level, expires});
+  }
+  f.windows.assign(windows_.data.begin() + rec.windows_at,
+                   windows_.data.begin() + rec.windows_at + rec.windows_n);
+  f.unavailable.assign(unavailable_.data.begin() + rec.unavailable_at,
+                       unavailable_.data.begin() + rec.unavailable_at + rec.unavailable_n);
+  return f;
+}
+
+bool IndexState::Unavailable(const Record& rec, const Query& q) const {
+  const DayRange* u = unavailable_.data.data() + rec.unavailable_at;
+  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
+    if (u[i].from <= q.last_day && u[i].until >= q.first_day) return true;
+  }
+  return false;
+}
+
+// The hot loop: everything it reads for a posting is in the posting, except
+// the weekly intervals and (rarely) the record for dated unavailability.
+void IndexState::CollectOne(const Query& q, size_t r, std::vector<EligibleCandidate>& out,
+                            CollectStats& stats) const {
+  const PreparedRequest& request = *q.request;
+  const ResolvedRequirement& req = request.requirements[r];
+  auto skill = skill_ids_.find(req.skill);
+  if (skill == skill_ids_.end()) return;
+  const GeoPoint centre = request.centre;
+  const double radius = request.radius_km;
+  const std::vector<WeekInterval>& required = *q.required;
+  const uint64_t* busy = q.busy ? q.busy->data() : nullptr;
+  for (uint32_t cell : q.cells) {
+    const uint32_t list = by_cell_.Find(CellListKey(skill->second, cell), CellKey{&cells_});
+    if (list == OpenHashIndex::kNone) continue;
+    ++stats.cells;
+    const std::vector<Posting>& postings = cells_[list].postings;
+    stats.postings += static_cast<int64_t>(postings.size());
+    for (const Posting& p : postings) {
+      if (p.level < req.min_level || p.cert_day < q.cert_day) continue;
+      const double chord_sq = ChordSquared(p.home, centre);
+      if (chord_sq > q.chord_sq_limit) continue;
+      const double d = ChordSquaredToKm(chord_sq);
+      if (d > radius || d > p.max_travel_km) continue;
+      if (busy && (busy[p.slot >> 6] >> (p.slot & 63) & 1)) continue;
+      if ((p.flags & kHasUnavailable) && Unavailable(records_[p.slot], q)) continue;
+      const size_t windows = p.flags & kWindowCountMask;
+      if (windows && !CoversAll({windows_.data.data() + p.windows_at, windows}, required)) {
+        continue;
+      }
+      out.push_back({p.id, d, p.level});
+    }
+  }
+}
+
+void IndexState::CollectEligible(const PreparedRequest& request,
+                                 std::vector<std::vector<EligibleCandidate>>& out,
+                                 CollectStats* stats) const {
+  Query q;
+  q.request = &request;
+  q.cells = GeoGrid::CellsNear(request.lat, request.lon, request.radius_km);
+  // Slack so rounding never drops a point the exact test would keep.
+  q.chord_sq_limit = KmToChordSquared(request.radius_km) * (1 + 1e-9) + 1e-15;
+  q.cert_day = PostingDay(request.window.last_day().days);
+  q.first_day = request.window.first_day();
+  q.last_day = request.window.last_day();
+  q.required = &request.window.required();
+  std::vector<uint32_t> busy_slots;
+  for (const auto& [id, activation] : request.busy) {
+    const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
+    if (slot != OpenHashIndex::kNone) busy_slots.push_back(slot);
+  }
+  std::vector<uint64_t>& bits = BusyBits();
+  if (!busy_slots.empty()) {
+    if (bits.size() < records_.size() / 64 + 1) bits.resize(records_.size() / 64 + 1, 0);
+    for (uint32_t s : busy_slots) bits[s >> 6] |= uint64_t{1} << (s & 63);
+    q.busy = &bits;
+  }
+  CollectStats local;
+  out.resize(request.requirements.size());
+  for (size_t r = 0; r < request.requirements.size(); ++r) {
+    CollectOne(q, r, out[r], local);
+    local.eligible += static_cast<int64_t>(out[r].size());
+  }
+  for (uint32_t s : busy_slots) bits[s >> 6] &= ~(uint64_t{1} << (s & 63));
+  if (stats) *stats = local;
+}
+
+}  // namespace muster

@@ -1,0 +1,145 @@
+// The storage behind RosterIndex: compact per-reservist records, per-skill
+// postings bucketed by grid cell, and pools for the variable-length parts.
+// Not thread-safe: RosterIndex serialises writers against readers; const
+// methods may run concurrently with each other.
+//
+// Layout (bytes per reservist are reported by Memory()):
+//  - Record, 48 B per reservist: id, status, home point, max travel, grid
+//    cell, and offsets into the pools;
+//  - Posting, 40 B per skill held by an active reservist, stored in the list
+//    of its (skill, cell): everything the hot loop needs without touching the
+//    record (id, home, max travel, level, certificate day, window offset);
+//  - pools of weekly intervals (4 B each), held skills (8 B) and dated
+//    unavailability (8 B);
+//  - two OpenHashIndex tables (4 B a bucket): id -> slot, (skill, cell) -> list.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "ranking/eligibility.h"
+#include "ranking/geo.h"
+#include "ranking/open_hash_index.h"
+#include "ranking/rank_request.h"
+#include "ranking/selection.h"
+#include "roster/model.h"
+
+namespace muster {
+
+// Bytes held by the index, by structure.
+struct IndexMemory {
+  int64_t reservists = 0;
+  size_t records = 0;
+  size_t postings = 0;
+  size_t pools = 0;
+  size_t hash_tables = 0;
+  size_t total() const { return records + postings + pools + hash_tables; }
+  double per_reservist() const {
+    return reservists ? static_cast<double>(total()) / static_cast<double>(reservists) : 0;
+  }
+};
+
+// Work done by one CollectEligible, for benchmarks and metrics.
+struct CollectStats {
+  int64_t cells = 0;     // (skill, cell) lists visited
+  int64_t postings = 0;  // postings looked at
+  int64_t eligible = 0;  // candidates produced (summed over requirements)
+};
+
+class IndexState {
+ public:
+  // Adds or replaces a reservist (by id, which must be > 0).
+  Status Upsert(const Reservist& reservist);
+  // Removes a reservist; false if absent.
+  bool Remove(int64_t id);
+  // Releases spare capacity (after a bulk load).
+  void ShrinkToFit();
+
+  int64_t size() const { return static_cast<int64_t>(by_id_.size()); }
+  IndexMemory Memory() const;
+
+  // The eligible candidates of each requirement, appended to out[i] (out is
+  // resized to the number of requirements).
+  void CollectEligible(const PreparedRequest& request,
+                       std::vector<std::vector<EligibleCandidate>>& out, CollectStats* stats) const;
+
+  std::optional<ReservistFacts> Find(int64_t id) const;
+
+ private:
+  struct Record {
+    int64_t id = 0;  // 0 = free slot
+    double max_travel_km = 0;
+    GeoPoint home;
+    uint32_t cell = 0;
+    uint32_t windows_at = 0;
+    uint32_t skills_at = 0;
+    uint32_t unavailable_at = 0;
+    uint8_t windows_n = 0;
+    uint8_t skills_n = 0;
+    uint8_t unavailable_n = 0;
+    uint8_t status = 0;  // ReservistStatus
+  };
+  struct Posting {
+    int64_t id;
+    double max_travel_km;
+    GeoPoint home;
+    uint32_t slot;
+    uint32_t windows_at;
+    uint16_t cert_day;  // days since 1970 clamped to [0, 65534]; 65535 = never
+    uint8_t level;
+    uint8_t flags;  // bits 0-6: weekly intervals (0 = any time); bit 7: dated unavailability
+  };
+  struct HeldSkill {
+    uint16_t skill;  // interned code
+    uint8_t level;
+    int32_t cert_day;  // days since 1970; kNeverExpires = none
+  };
+  struct CellList {
+    uint64_t key;  // skill << 32 | cell
+    std::vector<Posting> postings;
+  };
+  template <typename T>
+  struct Pool {
+    std::vector<T> data;
+    size_t garbage = 0;
+    uint32_t Append(const T* items, size_t n);
+  };
+  struct RecordKey {
+    const std::vector<Record>* records;
+    uint64_t operator()(uint32_t slot) const;
+  };
+  struct CellKey {
+    const std::vector<CellList>* cells;
+    uint64_t operator()(uint32_t i) const;
+  };
+  struct Query;
+
+  uint32_t AllocateSlot(int64_t id);
+  uint16_t InternSkill(const std::string& code);
+  Status Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts);
+  void AddPostings(uint32_t slot);
+  void RemovePostings(uint32_t slot);
+  void ReleasePools(const Record& record);
+  void MaybeCompactPools();
+  bool Unavailable(const Record& record, const Query& query) const;
+  void CollectOne(const Query& query, size_t requirement, std::vector<EligibleCandidate>& out,
+                  CollectStats& stats) const;
+
+  std::vector<Record> records_;
+  std::vector<uint32_t> free_slots_;
+  OpenHashIndex by_id_;
+  std::vector<CellList> cells_;
+  OpenHashIndex by_cell_;
+  Pool<WeekInterval> windows_;
+  Pool<HeldSkill> skills_;
+  Pool<DayRange> unavailable_;
+  std::vector<std::string> skill_codes_;
+  std::unordered_map<std::string, uint16_t> skill_ids_;
+};
+
+}  // namespace muster

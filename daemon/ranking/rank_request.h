@@ -1,0 +1,79 @@
+// What the caller asks the ranking engine: an activation's place, time and
+// requirements, plus who is already busy and (optionally) answer history.
+// Plain value types, validated and resolved by PrepareRankRequest.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "ranking/activation_window.h"
+#include "ranking/geo.h"
+#include "ranking/history_table.h"
+#include "roster/validate.h"
+
+namespace muster {
+
+// "count people holding skill at min_level or above".
+struct Requirement {
+  std::string skill;  // a catalogue code
+  int min_level = 0;  // 0 = the skill's lowest level
+  int count = 1;      // 1..kMaxRequirementCount
+};
+
+// A reservist already selected on another activation whose window overlaps
+// this one. The caller (the activation store) works out the overlap.
+struct BusyReservist {
+  int64_t reservist_id = 0;
+  int64_t activation_id = 0;
+};
+
+struct RankRequest {
+  double lat = 0;                               // WGS84 degrees, [-90, 90]
+  double lon = 0;                               // [-180, 180]
+  double radius_km = 0;                         // (0, kMaxRadiusKm]
+  int64_t start_unix = 0;                       // Unix seconds
+  int32_t duration_minutes = 0;                 // 1..kMaxDurationMinutes
+  std::vector<Requirement> requirements;        // 1..kMaxRequirements, each skill once
+  std::vector<BusyReservist> busy;              // empty = nobody busy
+  std::shared_ptr<const HistoryTable> history;  // null = no history
+};
+
+inline constexpr double kMaxRadiusKm = 1000;
+inline constexpr int32_t kMaxDurationMinutes = 43200;  // 30 days
+inline constexpr size_t kMaxRequirements = 20;
+inline constexpr int kMaxRequirementCount = 10000;
+
+// A requirement checked against the catalogue, with the skill's level range.
+struct ResolvedRequirement {
+  std::string skill;
+  int min_level = 1;  // resolved (never 0)
+  int count = 1;
+  int skill_min_level = 1;  // the catalogue's range for the skill
+  int skill_max_level = 5;
+};
+
+// A validated request in the form the rules and the index use. Immutable;
+// thread-safe.
+struct PreparedRequest {
+  double lat = 0;
+  double lon = 0;
+  GeoPoint centre;
+  double radius_km = 0;
+  ActivationWindow window{0, 1};
+  std::vector<ResolvedRequirement> requirements;  // request order
+  std::unordered_map<int64_t, int64_t> busy;      // reservist id -> activation id
+  std::shared_ptr<const HistoryTable> history;    // never null (empty table)
+};
+
+// Validates a request against the catalogue. InvalidArgument names the field:
+// "lat", "lon", "radius_km", "duration_minutes", "requirements",
+// "requirements[1].skill", "requirements[1].min_level",
+// "requirements[1].count".
+Result<PreparedRequest> PrepareRankRequest(const RankRequest& request,
+                                           const SkillCatalogue& catalogue);
+
+}  // namespace muster

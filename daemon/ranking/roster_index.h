@@ -1,0 +1,85 @@
+// RosterIndex: the in-memory roster that ranking reads. Ranking never
+// touches SQLite: the index is bulk-loaded at start-up (Rebuild) from a
+// stream of Reservists and then kept current by Upsert/Remove (or
+// ApplyChanges) after every roster write.
+//
+// Thread-safety: thread-safe. Any number of concurrent readers (Prepare,
+// CollectEligible, Find, Memory, ...) with writers serialised behind a
+// std::shared_mutex: a write waits for running queries and blocks new ones
+// while it runs (microseconds per reservist). Rebuild loads into a fresh
+// structure without the lock and swaps it in, so queries keep running on
+// the old roster during a reload.
+//
+// Wiring: index.Rebuild([&](const ReservistSink& sink) {
+//           return store.ForEachReservist({}, sink); });
+//         store.SetChangeListener([&](const RosterChange& c) {
+//           index.ApplyChanges(c.upserted, c.deleted); });
+//         index.SetSkills(...)  // and UpsertSkill on catalogue writes
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <vector>
+
+#include "core/status.h"
+#include "ranking/eligibility.h"
+#include "ranking/index_state.h"
+#include "ranking/rank_request.h"
+#include "ranking/selection.h"
+#include "roster/model.h"
+#include "roster/validate.h"
+
+namespace muster {
+
+// Receives one reservist; returns false to stop the stream.
+using ReservistSink = std::function<bool(const Reservist&)>;
+// Calls the sink once per reservist (e.g. RosterStore::ForEachReservist).
+using ReservistSource = std::function<Status(const ReservistSink&)>;
+
+class RosterIndex {
+ public:
+  RosterIndex();
+  ~RosterIndex();
+  RosterIndex(const RosterIndex&) = delete;
+  RosterIndex& operator=(const RosterIndex&) = delete;
+
+  // --- skill catalogue (used to validate requests) ---
+  void SetSkills(const std::vector<Skill>& skills);  // replaces the catalogue
+  void UpsertSkill(const Skill& skill);
+  SkillCatalogue Skills() const;
+
+  // --- roster ---
+  // Replaces the whole roster with the source's reservists. On error the
+  // index is unchanged. Reservists need id > 0.
+  Status Rebuild(const ReservistSource& source);
+  // Adds or replaces one reservist by id (> 0, else InvalidArgument).
+  Status Upsert(const Reservist& reservist);
+  // Removes a reservist; false if the id is not indexed.
+  bool Remove(int64_t id);
+  // Applies one committed store write atomically for readers. Returns the
+  // first error; the other changes are still applied.
+  Status ApplyChanges(const std::vector<Reservist>& upserted, const std::vector<int64_t>& deleted);
+
+  int64_t size() const;
+  IndexMemory Memory() const;
+
+  // --- queries (see ActivationRanker for the usual entry point) ---
+  // Validates a request against the catalogue (see PrepareRankRequest).
+  Result<PreparedRequest> Prepare(const RankRequest& request) const;
+  // The eligible candidates of each requirement: out[i] for requirement i.
+  void CollectEligible(const PreparedRequest& request,
+                       std::vector<std::vector<EligibleCandidate>>& out,
+                       CollectStats* stats = nullptr) const;
+  // What the index holds about a reservist, or nullopt.
+  std::optional<ReservistFacts> Find(int64_t id) const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unique_ptr<IndexState> state_;
+  SkillCatalogue catalogue_;
+};
+
+}  // namespace muster

@@ -1,0 +1,128 @@
+#include "ranking/selection.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_set>
+
+namespace muster {
+
+namespace {
+
+struct Scored {
+  double total;
+  int64_t id;
+  uint32_t index;  // into the eligible list
+};
+
+bool Better(const Scored& a, const Scored& b) {
+  return a.total > b.total || (a.total == b.total && a.id < b.id);
+}
+
+int CeilTimes(int count, double factor) {
+  return static_cast<int>(std::ceil(count * factor - 1e-9));
+}
+
+const ReservistHistory* HistoryOf(const Scorer& scorer, int64_t id) {
+  return scorer.history().size() == 0 ? nullptr : scorer.history().Find(id);
+}
+
+std::vector<Scored> ScoreAll(const std::vector<EligibleCandidate>& list,
+                             const ResolvedRequirement& req, const Scorer& scorer) {
+  std::vector<Scored> scored(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    const EligibleCandidate& c = list[i];
+    const double total =
+        scorer.Score(c.distance_km, c.level, req, HistoryOf(scorer, c.reservist_id)).total;
+    scored[i] = {total, c.reservist_id, static_cast<uint32_t>(i)};
+  }
+  return scored;
+}
+
+// Orders requirements by scarcity (eligible / count), then request order.
+std::vector<size_t> FillOrder(const std::vector<RequirementOutcome>& outcomes) {
+  std::vector<size_t> order(outcomes.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return outcomes[a].scarcity < outcomes[b].scarcity; });
+  return order;
+}
+
+// Fills one requirement from its list, skipping reservists already taken.
+void FillRequirement(size_t r, const std::vector<EligibleCandidate>& list, const Scorer& scorer,
+                     const RankingConfig& config, std::unordered_set<int64_t>& taken,
+                     RequirementOutcome& outcome, std::vector<RankedCandidate>& selected) {
+  const ResolvedRequirement& req = outcome.requirement;
+  const bool by_accepts = scorer.SizesByExpectedAccepts();
+  outcome.sizing = by_accepts ? WaveSizing::kExpectedAccepts : WaveSizing::kOverAsk;
+  const int cap = by_accepts ? CeilTimes(req.count, config.max_ask_factor)
+                             : CeilTimes(req.count, config.over_ask);
+  const double wanted_accepts = req.count * config.safety_margin;
+  std::vector<Scored> scored = ScoreAll(list, req, scorer);
+  // Only the best cap + |taken| can be reached: sort just those.
+  const size_t reach = std::min(scored.size(), static_cast<size_t>(cap) + taken.size());
+  std::nth_element(scored.begin(), scored.begin() + reach, scored.end(), Better);
+  std::sort(scored.begin(), scored.begin() + reach, Better);
+  for (size_t i = 0; i < reach && outcome.asked < cap; ++i) {
+    if (by_accepts && outcome.asked >= req.count && outcome.expected_accepts >= wanted_accepts) {
+      break;
+    }
+    if (taken.count(scored[i].id)) continue;
+    const EligibleCandidate& c = list[scored[i].index];
+    const ReservistHistory* h = HistoryOf(scorer, c.reservist_id);
+    RankedCandidate out{c.reservist_id,
+                        static_cast<int>(r),
+                        req.skill,
+                        static_cast<int>(i + 1),
+                        c.distance_km,
+                        c.level,
+                        scorer.AcceptProbability(h),
+                        scorer.Score(c.distance_km, c.level, req, h)};
+    outcome.expected_accepts += out.accept_probability;
+    ++outcome.asked;
+    taken.insert(c.reservist_id);
+    selected.push_back(std::move(out));
+  }
+  outcome.shortfall = std::max(0, req.count - outcome.asked);
+}
+
+}  // namespace
+
+RankResult SelectCandidates(const std::vector<ResolvedRequirement>& requirements,
+                            const std::vector<std::vector<EligibleCandidate>>& eligible,
+                            const Scorer& scorer, const RankingConfig& config) {
+  RankResult result;
+  result.requirements.resize(requirements.size());
+  for (size_t i = 0; i < requirements.size(); ++i) {
+    RequirementOutcome& o = result.requirements[i];
+    o.requirement = requirements[i];
+    o.eligible = static_cast<int64_t>(eligible[i].size());
+    o.scarcity = static_cast<double>(o.eligible) / requirements[i].count;
+  }
+  const std::vector<size_t> order = FillOrder(result.requirements);
+  std::unordered_set<int64_t> taken;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t r = order[k];
+    result.requirements[r].fill_order = static_cast<int>(k);
+    FillRequirement(r, eligible[r], scorer, config, taken, result.requirements[r], result.selected);
+  }
+  std::sort(result.selected.begin(), result.selected.end(),
+            [](const RankedCandidate& a, const RankedCandidate& b) {
+              return a.requirement_index < b.requirement_index ||
+                     (a.requirement_index == b.requirement_index && a.rank < b.rank);
+            });
+  return result;
+}
+
+int RankWithin(const std::vector<EligibleCandidate>& eligible, int64_t reservist_id,
+               const ResolvedRequirement& requirement, const Scorer& scorer) {
+  const std::vector<Scored> scored = ScoreAll(eligible, requirement, scorer);
+  auto self = std::find_if(scored.begin(), scored.end(),
+                           [&](const Scored& s) { return s.id == reservist_id; });
+  if (self == scored.end()) return 0;
+  const auto better = std::count_if(scored.begin(), scored.end(),
+                                    [&](const Scored& s) { return Better(s, *self); });
+  return static_cast<int>(better) + 1;
+}
+
+}  // namespace muster
