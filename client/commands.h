@@ -1,0 +1,16 @@
+// The command groups of musterctl. Each registers its subcommands on the root
+// app (see CommandGroup in command_env.h); app.cc lists them.
+#pragma once
+
+#include "command_env.h"
+
+namespace muster::client {
+
+// roster import | export
+void RegisterRosterCommands(CLI::App& root, CommandEnv& env);
+// reservist add | get | list | update | suspend | reactivate | delete
+void RegisterReservistCommands(CLI::App& root, CommandEnv& env);
+// skill list | add
+void RegisterSkillCommands(CLI::App& root, CommandEnv& env);
+
+}  // namespace muster::client

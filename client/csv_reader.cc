@@ -1,0 +1,248 @@
+#include "csv_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace muster::client {
+
+CsvReader::CsvReader(std::istream& in, Options options) : in_(in), options_(options) {
+  spans_.reserve(32);
+  fields_.reserve(32);
+}
+
+bool CsvReader::Refill() {
+  if (eof_) return true;
+  if (pos_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+    base_offset_ += static_cast<int64_t>(pos_);
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  if (buffer_.size() < end_ + options_.block_size) buffer_.resize(end_ + options_.block_size);
+  in_.read(buffer_.data() + end_, static_cast<std::streamsize>(options_.block_size));
+  size_t got = static_cast<size_t>(in_.gcount());
+  end_ += got;
+  if (!in_) {
+    eof_ = true;
+    return !in_.bad();
+  }
+  return true;
+}
+
+// Scans a quoted field whose opening quote is just before *p. On kComplete,
+// *p is just past the closing quote.
+CsvReader::Scan CsvReader::ScanQuoted(size_t* p, size_t* newlines) {
+  const char* b = buffer_.data();
+  FieldSpan span{*p, *p, false};
+  for (size_t at = *p;;) {
+    const void* q = std::memchr(b + at, '"', end_ - at);
+    if (q == nullptr) return eof_ ? Scan::kUnterminated : Scan::kIncomplete;
+    size_t qi = static_cast<size_t>(static_cast<const char*>(q) - b);
+    *newlines += static_cast<size_t>(std::count(b + at, b + qi, '\n'));
+    if (qi + 1 == end_ && !eof_) return Scan::kIncomplete;
+    if (qi + 1 < end_ && b[qi + 1] == '"') {
+      span.doubled_quotes = true;
+      at = qi + 2;
+      continue;
+    }
+    span.end = qi;
+    *p = qi + 1;
+    spans_.push_back(span);
+    return Scan::kComplete;
+  }
+}
+
+// Finds the end of the record starting at pos_ and the fields in it,
+// without changing the buffer (an incomplete record is scanned again after a
+// refill). *next is where the following record starts.
+CsvReader::Scan CsvReader::ScanRecord(size_t* next, size_t* newlines) {
+  spans_.clear();
+  *newlines = 0;
+  const char* b = buffer_.data();
+  size_t p = pos_;
+  for (;;) {
+    if (p < end_ && b[p] == '"') {
+      ++p;
+      Scan s = ScanQuoted(&p, newlines);
+      if (s != Scan::kComplete) return s;
+    } else {
+      size_t begin = p;
+      for (;;) {
+        while (p < end_ && b[p] != ',' && b[p] != '\n' && b[p] != '\r') ++p;
+        if (p + 1 >= end_ && !eof_) return Scan::kIncomplete;  // may need the byte after
+        if (p < end_ && b[p] == '\r' && (p + 1 == end_ || b[p + 1] != '\n')) {
+          ++p;  // a lone CR is data
+          continue;
+        }
+        break;
+      }
+      spans_.push_back({begin, p, false});
+    }
+    // p is at the delimiter after a field.
+    if (p == end_) {
+      if (!eof_) return Scan::kIncomplete;
+      *next = p;
+      return Scan::kComplete;
+    }
+    if (b[p] == ',') {
+      ++p;
+      continue;
+    }
+    if (b[p] == '\n' || (b[p] == '\r' && p + 1 < end_ && b[p + 1] == '\n')) {
+      *next = p + (b[p] == '\r' ? 2 : 1);
+      return Scan::kComplete;
+    }
+    if (b[p] == '\r' && p + 1 == end_) {  // CR as the very last byte
+      if (!eof_) return Scan::kIncomplete;
+      *next = end_;
+      return Scan::kComplete;
+    }
+    // Text after a closing quote: skip the rest of the line.
+    bad_field_ = spans_.size();
+    const void* nl = std::memchr(b + p, '\n', end_ - p);
+    if (nl == nullptr && !eof_) return Scan::kIncomplete;
+    *next = nl == nullptr ? end_ : static_cast<size_t>(static_cast<const char*>(nl) - b) + 1;
+    return Scan::kBadQuote;
+  }
+}
+
+// Unescapes doubled quotes in place (the record is complete, so it is never
+// scanned again) and fills fields_.
+void CsvReader::FinishFields() {
+  fields_.clear();
+  char* b = buffer_.data();
+  for (const FieldSpan& span : spans_) {
+    size_t w = span.end;
+    if (span.doubled_quotes) {
+      w = span.begin;
+      for (size_t r = span.begin; r < span.end; ++r) {
+        b[w++] = b[r];
+        if (b[r] == '"') ++r;  // skip the second quote of a pair
+      }
+    }
+    fields_.emplace_back(b + span.begin, w - span.begin);
+  }
+}
+
+CsvReader::Outcome CsvReader::Fail(std::string message, bool fatal) {
+  error_ = std::move(message);
+  fatal_ = fatal;
+  fields_.clear();
+  return Outcome::kError;
+}
+
+CsvReader::Outcome CsvReader::Next() {
+  if (fatal_) return Outcome::kEnd;
+  if (!started_) {
+    started_ = true;
+    if (!Refill()) return Fail("cannot read the input", true);
+    if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+  }
+  for (;;) {
+    if (pos_ == end_) {
+      if (eof_) return Outcome::kEnd;
+      if (!Refill()) return Fail("cannot read the input", true);
+      continue;
+    }
+    size_t next = 0, newlines = 0;
+    Scan scan = ScanRecord(&next, &newlines);
+    record_line_ = next_line_;
+    if (scan == Scan::kIncomplete) {
+      if (end_ - pos_ > options_.max_record_bytes) {
+        return Fail(fmt::format("record is longer than {} bytes (a missing closing quote?); "
+                                "the rest of the input was not read",
+                                options_.max_record_bytes),
+                    true);
+      }
+      if (!Refill()) return Fail("cannot read the input", true);
+      continue;
+    }
+    if (scan == Scan::kUnterminated) {
+      return Fail("quoted field has no closing quote; the rest of the input was not read", true);
+    }
+    next_line_ += 1 + static_cast<int64_t>(newlines);
+    size_t start = pos_;
+    pos_ = next;
+    if (scan == Scan::kBadQuote) {
+      return Fail(fmt::format("field {}: text after the closing quote (a quote inside a quoted "
+                              "field must be doubled: \"\")",
+                              bad_field_),
+                  false);
+    }
+    bool blank_line = spans_.size() == 1 && spans_[0].begin == start && spans_[0].end == start;
+    if (blank_line) continue;
+    FinishFields();
+    return Outcome::kRecord;
+  }
+}
+
+void AppendCsvField(std::string_view field, std::string* out) {
+  bool quote = false;
+  for (char c : field) {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    out->append(field);
+    return;
+  }
+  out->push_back('"');
+  for (char c : field) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i] (0 if malformed).
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char c1 = byte(i + 1);
+  if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+  if (c == 0xED && c1 > 0x9F) return 0;  // surrogate
+  if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+  if (c == 0xF4 && c1 > 0x8F) return 0;  // above U+10FFFF
+  return n;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    // Fast path: eight ASCII bytes at a time.
+    if (i + 8 <= n) {
+      uint64_t chunk;
+      std::memcpy(&chunk, text.data() + i, 8);
+      if ((chunk & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = Utf8SequenceLength(text, i);
+    if (len == 0) {
+      if (bad_offset != nullptr) *bad_offset = i;
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace muster::client

@@ -1,0 +1,135 @@
+#include "roster_import.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "bounded_queue.h"
+#include "stall_watchdog.h"
+
+namespace muster::client {
+namespace {
+
+// Chunks being filled or written at once: one with the parser, one with the
+// writer, the rest queued between them.
+constexpr size_t kPoolSize = 4;
+
+struct Chunk {
+  std::unique_ptr<v1::ImportRequest> request;
+  int64_t records = 0;  // rows + unparsed
+  int64_t unparsed = 0;
+  int64_t bytes_end = 0;  // input bytes consumed once this chunk was full
+};
+
+using RequestPool = BoundedQueue<std::unique_ptr<v1::ImportRequest>>;
+
+// Fills chunk->request with records from the reader. Returns false when the
+// reader is exhausted.
+bool FillChunk(RosterCsvReader& reader, const ImportSettings& settings, v1::RowError* error,
+               Chunk* chunk) {
+  // The chunk stays set in the oneof, so Clear() keeps its rows' memory.
+  v1::ImportChunk* out = chunk->request->mutable_chunk();
+  out->Clear();
+  const int64_t start_bytes = reader.bytes_consumed();
+  bool more = true;
+  while (more && chunk->records < settings.chunk_rows &&
+         reader.bytes_consumed() - start_bytes < settings.chunk_bytes) {
+    v1::ImportRow* row = out->add_rows();
+    switch (reader.Next(row, error)) {
+      case RosterCsvReader::Outcome::kRow:
+        ++chunk->records;
+        break;
+      case RosterCsvReader::Outcome::kError:
+        out->mutable_rows()->RemoveLast();
+        *out->add_unparsed() = *error;
+        ++chunk->records;
+        ++chunk->unparsed;
+        break;
+      case RosterCsvReader::Outcome::kEnd:
+        out->mutable_rows()->RemoveLast();
+        more = false;
+        break;
+    }
+  }
+  chunk->bytes_end = reader.bytes_consumed();
+  return more;
+}
+
+// The parser thread: fills chunks from the pool until the input ends (then
+// closes `full`) or a queue is closed by the writer.
+void ParseChunks(RosterCsvReader& reader, const ImportSettings& settings, RequestPool& pool,
+                 BoundedQueue<Chunk>& full) {
+  v1::RowError error;
+  for (bool more = true; more;) {
+    std::optional<std::unique_ptr<v1::ImportRequest>> request = pool.Pop();
+    if (!request) return;
+    Chunk chunk;
+    chunk.request = std::move(*request);
+    more = FillChunk(reader, settings, &error, &chunk);
+    if (chunk.records > 0 && !full.Push(std::move(chunk))) return;
+  }
+  full.Close();
+}
+
+// Writes chunks until the parser is done (true) or a write fails (false).
+bool WriteChunks(grpc::ClientWriterInterface<v1::ImportRequest>& writer, RequestPool& pool,
+                 BoundedQueue<Chunk>& full, StallWatchdog& watchdog, ImportOutcome* outcome,
+                 const ImportProgressFn& on_progress) {
+  for (;;) {
+    watchdog.Pause();  // waiting for the parser is not the server's fault
+    std::optional<Chunk> chunk = full.Pop();
+    watchdog.Resume();
+    if (!chunk) return true;
+    if (!writer.Write(*chunk->request)) return false;
+    outcome->rows_sent += chunk->records;
+    outcome->unparsed_sent += chunk->unparsed;
+    if (on_progress) on_progress(outcome->rows_sent, chunk->bytes_end);
+    pool.Push(std::move(chunk->request));
+  }
+}
+
+grpc::Status StalledStatus(std::chrono::milliseconds limit) {
+  return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                      fmt::format("the import made no progress for {:.1f} s and was cancelled",
+                                  static_cast<double>(limit.count()) / 1000));
+}
+
+}  // namespace
+
+ImportOutcome StreamImport(v1::RosterService::StubInterface& stub, RosterCsvReader& reader,
+                           const ImportSettings& settings, const ImportProgressFn& on_progress) {
+  ImportOutcome outcome;
+  grpc::ClientContext context;
+  StallWatchdog watchdog(&context, settings.stall_timeout);
+  auto writer = stub.ImportReservists(&context, &outcome.summary);
+
+  v1::ImportRequest options;
+  options.mutable_options()->set_atomic(settings.atomic);
+  options.mutable_options()->set_dry_run(settings.dry_run);
+  bool ok = writer->Write(options);
+
+  RequestPool pool(kPoolSize);
+  BoundedQueue<Chunk> full(kPoolSize);
+  for (size_t i = 0; i < kPoolSize; ++i) pool.Push(std::make_unique<v1::ImportRequest>());
+  std::thread parser([&] { ParseChunks(reader, settings, pool, full); });
+  ok = ok && WriteChunks(*writer, pool, full, watchdog, &outcome, on_progress);
+  pool.Close();
+  full.Close();
+  parser.join();
+
+  if (ok) writer->WritesDone();
+  // Writing stalled (fired already), or waiting for the summary did.
+  std::chrono::milliseconds limit = watchdog.limit();
+  if (!watchdog.fired()) {
+    int64_t rate = std::max<int64_t>(1, settings.min_commit_rows_per_second);
+    limit = settings.stall_timeout + std::chrono::milliseconds(outcome.rows_sent * 1000 / rate);
+    watchdog.SetLimit(limit);
+  }
+  outcome.status = writer->Finish();
+  if (watchdog.fired()) outcome.status = StalledStatus(limit);
+  return outcome;
+}
+
+}  // namespace muster::client
