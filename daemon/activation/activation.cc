@@ -1,0 +1,43 @@
+#include "activation/activation.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+namespace muster {
+
+const char* ActivationStateName(ActivationState state) {
+  switch (state) {
+    case ActivationState::kOpen:
+      return "open";
+    case ActivationState::kFilled:
+      return "filled";
+    case ActivationState::kStoodDown:
+      return "stood_down";
+    case ActivationState::kCancelled:
+      return "cancelled";
+    case ActivationState::kExpired:
+      return "expired";
+  }
+  return "unknown";
+}
+
+std::string SpecDigest(const ActivationSpec& s) {
+  // Length-prefixed text so that no two specs share a canonical form; %a
+  // prints doubles exactly.
+  std::string canon =
+      fmt::format("v1|{}:{}|{}:{}|{:a}|{:a}|{:a}|{}|{}|{}|{}", s.title.size(), s.title,
+                  s.message.size(), s.message, s.lat, s.lon, s.radius_km, s.start_unix,
+                  s.duration_minutes, s.answer_within_minutes, static_cast<int>(s.priority));
+  for (const auto& r : s.requirements) {
+    canon += fmt::format("|{}:{}:{}:{}", r.skill.size(), r.skill, r.min_level, r.count);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(canon.data(), canon.size(), md, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+}  // namespace muster

@@ -1,0 +1,77 @@
+// The activation domain model: what a planner asks for, and what Muster
+// stored about it. Plain value types; no I/O, no protobuf.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ranking/rank_request.h"
+#include "ranking/selection.h"
+
+namespace muster {
+
+enum class ActivationState { kOpen = 1, kFilled = 2, kStoodDown = 3, kCancelled = 4, kExpired = 5 };
+enum class Priority { kRoutine = 1, kUrgent = 2, kEmergency = 3 };
+
+// "open", "filled", "stood_down", "cancelled", "expired".
+const char* ActivationStateName(ActivationState state);
+
+struct ActivationSpec {
+  std::string title;    // required, <= 200 chars
+  std::string message;  // <= 1000 chars
+  double lat = 0;       // WGS84 degrees
+  double lon = 0;
+  double radius_km = 0;          // (0, 1000]
+  int64_t start_unix = 0;        // Unix seconds; at most 24 h in the past
+  int32_t duration_minutes = 0;  // 1..43200
+  std::vector<Requirement> requirements;
+  int32_t answer_within_minutes = 15;  // 1..1440 (0 on input = 15)
+  Priority priority = Priority::kUrgent;
+
+  int64_t end_unix() const { return start_unix + int64_t{duration_minutes} * 60; }
+  friend bool operator==(const ActivationSpec&, const ActivationSpec&) = default;
+};
+
+struct StateChange {
+  ActivationState state = ActivationState::kOpen;
+  int64_t at_ms = 0;
+  std::string reason;
+};
+
+// A reservist asked on an activation.
+struct Callout {
+  int64_t id = 0;
+  RankedCandidate candidate;   // requirement, rank, distance, level, score parts
+  std::string reservist_name;  // as when asked
+  int wave = 1;
+  std::string idempotency_key;  // stable per call-out
+};
+
+// Per requirement: what was found and asked.
+struct RequirementRecord {
+  ResolvedRequirement requirement;  // min_level resolved from the catalogue
+  int64_t eligible = 0;
+  int asked = 0;
+  int accepted = 0;
+  int shortfall = 0;  // max(0, count - (eligible available to ask))
+};
+
+struct Activation {
+  int64_t id = 0;
+  std::string idempotency_key;  // "" = none
+  std::string spec_digest;      // SHA-256 hex of the canonical spec
+  ActivationSpec spec;
+  ActivationState state = ActivationState::kOpen;
+  std::vector<RequirementRecord> requirements;  // spec order
+  std::vector<Callout> callouts;                // by requirement, then rank
+  std::vector<StateChange> history;             // oldest first
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+// SHA-256 (hex) of a canonical text form of the spec (fields in a fixed
+// order, numbers printed exactly), for idempotency checks.
+std::string SpecDigest(const ActivationSpec& spec);
+
+}  // namespace muster

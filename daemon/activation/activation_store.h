@@ -1,0 +1,46 @@
+// ActivationStore: persistence of activations and their call-outs.
+// SqliteActivationStore is the production implementation. Implementations
+// are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "activation/activation.h"
+#include "core/status.h"
+#include "ranking/history_table.h"
+#include "ranking/rank_request.h"
+
+namespace muster {
+
+class ActivationStore {
+ public:
+  virtual ~ActivationStore() = default;
+
+  // Stores a new activation (state, requirements, call-outs and a first
+  // history entry) in one transaction and returns it as stored, with ids and
+  // times. AlreadyExists (field "idempotency_key") if the key is taken.
+  virtual Result<Activation> Insert(const Activation& activation) = 0;
+  // The whole activation, with call-outs and history. NotFound if unknown.
+  virtual Result<Activation> Get(int64_t id) = 0;
+  // The activation holding an idempotency key, if any.
+  virtual Result<std::optional<Activation>> FindByKey(const std::string& key) = 0;
+  // Newest first, ids below before_id (0 = from the newest), without
+  // call-outs; state nullopt = any.
+  virtual Result<std::vector<Activation>> List(std::optional<ActivationState> state,
+                                               int64_t before_id, int limit) = 0;
+  // Moves an activation to `to` if its state is one of `from`, recording the
+  // change. FailedPrecondition naming the current state otherwise.
+  virtual Result<Activation> Transition(int64_t id, const std::vector<ActivationState>& from,
+                                        ActivationState to, const std::string& reason) = 0;
+  // Reservists asked on live (open or filled) activations whose window
+  // overlaps [start_unix, end_unix).
+  virtual Result<std::vector<BusyReservist>> BusyDuring(int64_t start_unix, int64_t end_unix) = 0;
+  // Call-out history per reservist as of an instant: call-outs in the 30 days
+  // before it, lifetime asked/accepted/declined, end of last deployment.
+  virtual Result<std::vector<ReservistHistory>> History(int64_t as_of_unix) = 0;
+};
+
+}  // namespace muster

@@ -1,0 +1,451 @@
+#include "activation/sqlite_activation_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <map>
+
+#include "store/sqlite_transaction.h"
+
+namespace muster {
+namespace {
+
+// --- SQL, one named constant per statement ---------------------------------
+
+constexpr const char* kCheckTables =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'callouts'";
+
+constexpr const char* kInsertActivation =
+    "INSERT INTO activations (idempotency_key, spec_digest, title, message, lat, lon, radius_km, "
+    "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, "
+    "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
+
+constexpr const char* kInsertRequirement =
+    "INSERT INTO activation_requirements (activation_id, position, skill, min_level, count, "
+    "eligible) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+constexpr const char* kInsertEvent =
+    "INSERT INTO activation_events (activation_id, at_ms, state, reason) VALUES (?1, ?2, ?3, ?4)";
+
+constexpr const char* kInsertCallout =
+    "INSERT INTO callouts (activation_id, reservist_id, reservist_name, requirement_position, "
+    "wave, rank, distance_km, level, score_distance, score_level, score_fairness, "
+    "score_reliability, score_total, accept_probability, idempotency_key, created_at_ms, "
+    "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?16)";
+
+#define MUSTER_ACTIVATION_COLUMNS                                                         \
+  "id, coalesce(idempotency_key, ''), spec_digest, title, message, lat, lon, radius_km, " \
+  "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, updated_at_ms"
+
+constexpr const char* kSelectById =
+    "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE id = ?1";
+constexpr const char* kSelectByKey =
+    "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE idempotency_key = ?1";
+constexpr const char* kSelectPage =
+    "SELECT " MUSTER_ACTIVATION_COLUMNS
+    " FROM activations WHERE id < ?1 AND (?2 = 0 OR state = ?2) ORDER BY id DESC LIMIT ?3";
+
+constexpr const char* kSelectRequirements =
+    "SELECT position, skill, min_level, count, eligible FROM activation_requirements "
+    "WHERE activation_id = ?1 ORDER BY position";
+constexpr const char* kSelectSkillRange = "SELECT min_level, max_level FROM skills WHERE code = ?1";
+constexpr const char* kSelectAskedPerRequirement =
+    "SELECT requirement_position, count(*) FROM callouts WHERE activation_id = ?1 "
+    "GROUP BY requirement_position";
+
+constexpr const char* kSelectCallouts =
+    "SELECT c.id, c.reservist_id, c.reservist_name, c.requirement_position, r.skill, c.wave, "
+    "c.rank, c.distance_km, c.level, c.score_distance, c.score_level, c.score_fairness, "
+    "c.score_reliability, c.score_total, c.accept_probability, c.idempotency_key "
+    "FROM callouts c JOIN activation_requirements r "
+    "ON r.activation_id = c.activation_id AND r.position = c.requirement_position "
+    "WHERE c.activation_id = ?1 ORDER BY c.requirement_position, c.rank";
+
+constexpr const char* kSelectEvents =
+    "SELECT state, at_ms, reason FROM activation_events WHERE activation_id = ?1 ORDER BY id";
+
+constexpr const char* kUpdateState =
+    "UPDATE activations SET state = ?2, updated_at_ms = ?3 WHERE id = ?1";
+
+// Live activations overlapping [?1, ?2) ms: everyone asked on them is busy.
+constexpr const char* kSelectBusy =
+    "SELECT c.reservist_id, c.activation_id FROM activations a "
+    "JOIN callouts c ON c.activation_id = a.id "
+    "WHERE a.state IN (1, 2) AND a.end_at_ms > ?1 AND a.start_at_ms < ?2";
+
+// Per reservist: times asked in the 30 days before ?1 ms. Answer counts and
+// deployment ends come from dispatch (answers are not recorded yet), so they
+// stay 0 here: an unanswered selection must not count as a non-answer before
+// any message could have been sent.
+constexpr const char* kSelectHistory =
+    "SELECT reservist_id, count(*) FROM callouts "
+    "WHERE created_at_ms >= ?1 - 2592000000 AND created_at_ms < ?1 GROUP BY reservist_id";
+
+constexpr int64_t kMsPerSecond = 1000;
+
+// Runs fn with a prepared statement, or returns the preparation error.
+template <typename Fn>
+auto WithStatement(SqliteDb& db, const char* sql, Fn fn)
+    -> decltype(fn(std::declval<SqliteStatement&>())) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  SqliteStatement::AutoReset reset(**st);
+  return fn(**st);
+}
+
+Status ConstraintError(const SqliteStatement& st, const Activation& a) {
+  if (st.error_code() == SQLITE_CONSTRAINT_UNIQUE &&
+      st.error_message().find("idempotency_key") != std::string::npos) {
+    return Status::AlreadyExists(
+        "idempotency_key", fmt::format("idempotency key '{}' is already used by another activation",
+                                       a.idempotency_key));
+  }
+  return Status::Internal(fmt::format("storing activation: {}", st.error_message()));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteActivationStore>> SqliteActivationStore::Open(const std::string& path,
+                                                                           const Clock& clock) {
+  SqliteDbOptions options;
+  options.busy_timeout_ms = 30000;
+  options.cache_size_kib = 8 * 1024;
+  auto db = SqliteDb::Open(path, options);
+  if (!db.ok()) return db.status();
+  auto tables = (*db)->QueryInt64(kCheckTables);
+  if (!tables.ok()) return tables.status();
+  if (*tables != 1) {
+    return Status::FailedPrecondition(
+        fmt::format("{} has no activation tables: open the roster store first", path));
+  }
+  return std::unique_ptr<SqliteActivationStore>(
+      new SqliteActivationStore(std::move(db).value(), clock));
+}
+
+Result<int64_t> SqliteActivationStore::InsertHeader(const Activation& a, int64_t now_ms) {
+  return WithStatement(*db_, kInsertActivation, [&](SqliteStatement& st) -> Result<int64_t> {
+    const ActivationSpec& s = a.spec;
+    st.BindTextOrNull(1, a.idempotency_key);
+    st.BindText(2, a.spec_digest);
+    st.BindText(3, s.title);
+    st.BindText(4, s.message);
+    st.BindDouble(5, s.lat);
+    st.BindDouble(6, s.lon);
+    st.BindDouble(7, s.radius_km);
+    st.BindInt64(8, s.start_unix * kMsPerSecond);
+    st.BindInt64(9, s.end_unix() * kMsPerSecond);
+    st.BindInt64(10, s.answer_within_minutes);
+    st.BindInt64(11, static_cast<int>(s.priority));
+    st.BindInt64(12, static_cast<int>(a.state));
+    st.BindInt64(13, now_ms);
+    auto step = st.Step();
+    if (!step.ok()) return ConstraintError(st, a);
+    return db_->LastInsertRowid();
+  });
+}
+
+Status SqliteActivationStore::InsertEvent(int64_t id, ActivationState state,
+                                          const std::string& reason, int64_t now_ms) {
+  return WithStatement(*db_, kInsertEvent, [&](SqliteStatement& st) {
+    st.BindInt64(1, id);
+    st.BindInt64(2, now_ms);
+    st.BindInt64(3, static_cast<int>(state));
+    st.BindText(4, reason);
+    return st.Run();
+  });
+}
+
+Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, int64_t now_ms) {
+  for (size_t i = 0; i < a.requirements.size(); ++i) {
+    const RequirementRecord& r = a.requirements[i];
+    MUSTER_RETURN_IF_ERROR(WithStatement(*db_, kInsertRequirement, [&](SqliteStatement& st) {
+      st.BindInt64(1, id);
+      st.BindInt64(2, static_cast<int64_t>(i));
+      st.BindText(3, r.requirement.skill);
+      st.BindInt64(4, r.requirement.min_level);
+      st.BindInt64(5, r.requirement.count);
+      st.BindInt64(6, r.eligible);
+      return st.Run();
+    }));
+  }
+  auto st = db_->Prepare(kInsertCallout);
+  if (!st.ok()) return st.status();
+  for (const Callout& c : a.callouts) {
+    SqliteStatement::AutoReset reset(**st);
+    const RankedCandidate& k = c.candidate;
+    (*st)->BindInt64(1, id);
+    (*st)->BindInt64(2, k.reservist_id);
+    (*st)->BindText(3, c.reservist_name);
+    (*st)->BindInt64(4, k.requirement_index);
+    (*st)->BindInt64(5, c.wave);
+    (*st)->BindInt64(6, k.rank);
+    (*st)->BindDouble(7, k.distance_km);
+    (*st)->BindInt64(8, k.level);
+    (*st)->BindDouble(9, k.score.distance);
+    (*st)->BindDouble(10, k.score.level);
+    (*st)->BindDouble(11, k.score.fairness);
+    (*st)->BindDouble(12, k.score.reliability);
+    (*st)->BindDouble(13, k.score.total);
+    (*st)->BindDouble(14, k.accept_probability);
+    std::string key = c.idempotency_key.empty() ? fmt::format("muster-a{}-r{}", id, k.reservist_id)
+                                                : c.idempotency_key;
+    (*st)->BindText(15, key);
+    (*st)->BindInt64(16, now_ms);
+    MUSTER_RETURN_IF_ERROR((*st)->Run());
+  }
+  return InsertEvent(id, a.state, "created", now_ms);
+}
+
+Result<Activation> SqliteActivationStore::Insert(const Activation& a) {
+  std::lock_guard lock(mutex_);
+  int64_t now_ms = clock_.NowMs();
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kImmediate);
+  if (!tx.ok()) return tx.status();
+  auto id = InsertHeader(a, now_ms);
+  if (!id.ok()) return id.status();
+  MUSTER_RETURN_IF_ERROR(InsertChildren(*id, a, now_ms));
+  MUSTER_RETURN_IF_ERROR(tx->Commit());
+  return LoadLocked(*id, /*with_callouts=*/true);
+}
+
+Result<Activation> SqliteActivationStore::ReadHeader(SqliteStatement& st) {
+  Activation a;
+  a.id = st.ColumnInt64(0);
+  a.idempotency_key = st.ColumnText(1);
+  a.spec_digest = st.ColumnText(2);
+  a.spec.title = st.ColumnText(3);
+  a.spec.message = st.ColumnText(4);
+  a.spec.lat = st.ColumnDouble(5);
+  a.spec.lon = st.ColumnDouble(6);
+  a.spec.radius_km = st.ColumnDouble(7);
+  a.spec.start_unix = st.ColumnInt64(8) / kMsPerSecond;
+  a.spec.duration_minutes =
+      static_cast<int32_t>((st.ColumnInt64(9) - st.ColumnInt64(8)) / (60 * kMsPerSecond));
+  a.spec.answer_within_minutes = st.ColumnInt(10);
+  a.spec.priority = static_cast<Priority>(st.ColumnInt(11));
+  a.state = static_cast<ActivationState>(st.ColumnInt(12));
+  a.created_at_ms = st.ColumnInt64(13);
+  a.updated_at_ms = st.ColumnInt64(14);
+  return a;
+}
+
+Status SqliteActivationStore::LoadRequirements(Activation& a) {
+  MUSTER_RETURN_IF_ERROR(
+      WithStatement(*db_, kSelectRequirements, [&](SqliteStatement& st) -> Status {
+        st.BindInt64(1, a.id);
+        for (auto row = st.Step();; row = st.Step()) {
+          if (!row.ok()) return row.status();
+          if (!*row) break;
+          RequirementRecord r;
+          r.requirement.skill = st.ColumnText(1);
+          r.requirement.min_level = st.ColumnInt(2);
+          r.requirement.count = st.ColumnInt(3);
+          r.eligible = st.ColumnInt64(4);
+          a.spec.requirements.push_back(
+              {r.requirement.skill, r.requirement.min_level, r.requirement.count});
+          a.requirements.push_back(std::move(r));
+        }
+        return {};
+      }));
+  for (auto& r : a.requirements) {
+    MUSTER_RETURN_IF_ERROR(
+        WithStatement(*db_, kSelectSkillRange, [&](SqliteStatement& st) -> Status {
+          st.BindText(1, r.requirement.skill);
+          auto row = st.Step();
+          if (!row.ok()) return row.status();
+          if (*row) {
+            r.requirement.skill_min_level = st.ColumnInt(0);
+            r.requirement.skill_max_level = st.ColumnInt(1);
+          }
+          return {};
+        }));
+  }
+  return WithStatement(*db_, kSelectAskedPerRequirement, [&](SqliteStatement& st) -> Status {
+    st.BindInt64(1, a.id);
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      size_t pos = static_cast<size_t>(st.ColumnInt64(0));
+      if (pos < a.requirements.size()) a.requirements[pos].asked = st.ColumnInt(1);
+    }
+    for (auto& r : a.requirements) {
+      int64_t can_still_fill = std::min<int64_t>(r.eligible, r.requirement.count);
+      r.shortfall = static_cast<int>(r.requirement.count - can_still_fill);
+    }
+    return {};
+  });
+}
+
+Status SqliteActivationStore::LoadCallouts(Activation& a) {
+  return WithStatement(*db_, kSelectCallouts, [&](SqliteStatement& st) -> Status {
+    st.BindInt64(1, a.id);
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      Callout c;
+      c.id = st.ColumnInt64(0);
+      RankedCandidate& k = c.candidate;
+      k.reservist_id = st.ColumnInt64(1);
+      c.reservist_name = st.ColumnText(2);
+      k.requirement_index = st.ColumnInt(3);
+      k.skill = st.ColumnText(4);
+      c.wave = st.ColumnInt(5);
+      k.rank = st.ColumnInt(6);
+      k.distance_km = st.ColumnDouble(7);
+      k.level = st.ColumnInt(8);
+      k.score = {st.ColumnDouble(9), st.ColumnDouble(10), st.ColumnDouble(11), st.ColumnDouble(12),
+                 st.ColumnDouble(13)};
+      k.accept_probability = st.ColumnDouble(14);
+      c.idempotency_key = st.ColumnText(15);
+      a.callouts.push_back(std::move(c));
+    }
+    return {};
+  });
+}
+
+Status SqliteActivationStore::LoadHistory(Activation& a) {
+  return WithStatement(*db_, kSelectEvents, [&](SqliteStatement& st) -> Status {
+    st.BindInt64(1, a.id);
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      a.history.push_back(
+          {static_cast<ActivationState>(st.ColumnInt(0)), st.ColumnInt64(1), st.ColumnText(2)});
+    }
+    return {};
+  });
+}
+
+Result<Activation> SqliteActivationStore::LoadLocked(int64_t id, bool with_callouts) {
+  auto header = WithStatement(*db_, kSelectById, [&](SqliteStatement& st) -> Result<Activation> {
+    st.BindInt64(1, id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound(fmt::format("activation {} not found", id));
+    return ReadHeader(st);
+  });
+  if (!header.ok()) return header;
+  Activation a = std::move(header).value();
+  MUSTER_RETURN_IF_ERROR(LoadRequirements(a));
+  if (with_callouts) MUSTER_RETURN_IF_ERROR(LoadCallouts(a));
+  MUSTER_RETURN_IF_ERROR(LoadHistory(a));
+  return a;
+}
+
+Result<Activation> SqliteActivationStore::Get(int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
+  if (!tx.ok()) return tx.status();
+  return LoadLocked(id, /*with_callouts=*/true);
+}
+
+Result<std::optional<Activation>> SqliteActivationStore::FindByKey(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
+  if (!tx.ok()) return tx.status();
+  auto id = WithStatement(*db_, kSelectByKey, [&](SqliteStatement& st) -> Result<int64_t> {
+    st.BindText(1, key);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    return *row ? st.ColumnInt64(0) : int64_t{0};
+  });
+  if (!id.ok()) return id.status();
+  if (*id == 0) return std::optional<Activation>();
+  auto a = LoadLocked(*id, /*with_callouts=*/true);
+  if (!a.ok()) return a.status();
+  return std::optional<Activation>(std::move(a).value());
+}
+
+Result<std::vector<Activation>> SqliteActivationStore::List(std::optional<ActivationState> state,
+                                                            int64_t before_id, int limit) {
+  std::lock_guard lock(mutex_);
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
+  if (!tx.ok()) return tx.status();
+  auto ids =
+      WithStatement(*db_, kSelectPage, [&](SqliteStatement& st) -> Result<std::vector<int64_t>> {
+        st.BindInt64(1, before_id > 0 ? before_id : INT64_MAX);
+        st.BindInt64(2, state ? static_cast<int>(*state) : 0);
+        st.BindInt64(3, limit);
+        std::vector<int64_t> out;
+        for (auto row = st.Step();; row = st.Step()) {
+          if (!row.ok()) return row.status();
+          if (!*row) break;
+          out.push_back(st.ColumnInt64(0));
+        }
+        return out;
+      });
+  if (!ids.ok()) return ids.status();
+  std::vector<Activation> out;
+  for (int64_t id : *ids) {
+    auto a = LoadLocked(id, /*with_callouts=*/false);
+    if (!a.ok()) return a.status();
+    out.push_back(std::move(a).value());
+  }
+  return out;
+}
+
+Result<Activation> SqliteActivationStore::Transition(int64_t id,
+                                                     const std::vector<ActivationState>& from,
+                                                     ActivationState to,
+                                                     const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  int64_t now_ms = clock_.NowMs();
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kImmediate);
+  if (!tx.ok()) return tx.status();
+  auto current = LoadLocked(id, /*with_callouts=*/false);
+  if (!current.ok()) return current.status();
+  bool allowed = false;
+  for (ActivationState s : from) allowed |= current->state == s;
+  if (!allowed) {
+    return Status::FailedPrecondition(fmt::format("activation {} is {}; cannot move it to {}", id,
+                                                  ActivationStateName(current->state),
+                                                  ActivationStateName(to)));
+  }
+  MUSTER_RETURN_IF_ERROR(WithStatement(*db_, kUpdateState, [&](SqliteStatement& st) {
+    st.BindInt64(1, id);
+    st.BindInt64(2, static_cast<int>(to));
+    st.BindInt64(3, now_ms);
+    return st.Run();
+  }));
+  MUSTER_RETURN_IF_ERROR(InsertEvent(id, to, reason, now_ms));
+  MUSTER_RETURN_IF_ERROR(tx->Commit());
+  return LoadLocked(id, /*with_callouts=*/true);
+}
+
+Result<std::vector<BusyReservist>> SqliteActivationStore::BusyDuring(int64_t start_unix,
+                                                                     int64_t end_unix) {
+  std::lock_guard lock(mutex_);
+  return WithStatement(*db_, kSelectBusy,
+                       [&](SqliteStatement& st) -> Result<std::vector<BusyReservist>> {
+                         st.BindInt64(1, start_unix * kMsPerSecond);
+                         st.BindInt64(2, end_unix * kMsPerSecond);
+                         std::vector<BusyReservist> out;
+                         for (auto row = st.Step();; row = st.Step()) {
+                           if (!row.ok()) return row.status();
+                           if (!*row) break;
+                           out.push_back({st.ColumnInt64(0), st.ColumnInt64(1)});
+                         }
+                         return out;
+                       });
+}
+
+Result<std::vector<ReservistHistory>> SqliteActivationStore::History(int64_t as_of_unix) {
+  std::lock_guard lock(mutex_);
+  return WithStatement(*db_, kSelectHistory,
+                       [&](SqliteStatement& st) -> Result<std::vector<ReservistHistory>> {
+                         st.BindInt64(1, as_of_unix * kMsPerSecond);
+                         std::vector<ReservistHistory> out;
+                         for (auto row = st.Step();; row = st.Step()) {
+                           if (!row.ok()) return row.status();
+                           if (!*row) break;
+                           ReservistHistory h;
+                           h.reservist_id = st.ColumnInt64(0);
+                           h.callouts_30d = st.ColumnInt(1);
+                           out.push_back(h);
+                         }
+                         return out;
+                       });
+}
+
+}  // namespace muster
