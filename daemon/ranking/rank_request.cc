@@ -50,6 +50,17 @@ Result<ResolvedRequirement> Resolve(const Requirement& req, const SkillCatalogue
 
 }  // namespace
 
+std::vector<BusyReservist> OverlappingBusy(const std::vector<ExistingSelection>& selections,
+                                           int64_t start_unix, int64_t end_unix) {
+  std::vector<BusyReservist> out;
+  for (const ExistingSelection& s : selections) {
+    if (s.start_unix < end_unix && start_unix < s.end_unix) {
+      out.push_back({s.reservist_id, s.activation_id});
+    }
+  }
+  return out;
+}
+
 Result<PreparedRequest> PrepareRankRequest(const RankRequest& request,
                                            const SkillCatalogue& catalogue) {
   MUSTER_RETURN_IF_ERROR(ValidatePlace(request));

@@ -31,6 +31,20 @@ struct BusyReservist {
   int64_t activation_id = 0;
 };
 
+// A reservist selected on some activation, with that activation's window.
+struct ExistingSelection {
+  int64_t reservist_id = 0;
+  int64_t activation_id = 0;
+  int64_t start_unix = 0;
+  int64_t end_unix = 0;  // exclusive
+};
+
+// The selections whose window overlaps [start_unix, end_unix): the busy list
+// for a new activation. Windows that only touch (one ends as the other
+// starts) do not overlap.
+std::vector<BusyReservist> OverlappingBusy(const std::vector<ExistingSelection>& selections,
+                                           int64_t start_unix, int64_t end_unix);
+
 struct RankRequest {
   double lat = 0;                               // WGS84 degrees, [-90, 90]
   double lon = 0;                               // [-180, 180]
