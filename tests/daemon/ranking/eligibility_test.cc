@@ -221,5 +221,48 @@ TEST_CASE("explain for unknown reservists and selected ones", "[eligibility]") {
   CHECK(selected->reason.rfind("selected for first_aid: ranked 1st, score ", 0) == 0);
 }
 
+TEST_CASE("eligible but not asked: the rank and how many were asked", "[eligibility]") {
+  Engine e;
+  for (int64_t id = 1; id <= 10; ++id) {
+    Reservist r = Person(id, LatNorth(static_cast<double>(id)));  // id km away
+    r.skills.push_back({"driver_4x4", 1, "", std::nullopt});
+    e.Add(r);
+  }
+  RankRequest req = Request(2);  // ceil(2 * 1.5) = 3 asked
+  CHECK(e.Why(req, 6) == "eligible but ranked 6th for first_aid; 3 were asked");
+  req.requirements.push_back({"driver_4x4", 1, 1});
+  // driver_4x4 (10 for 1) is less scarce than first_aid (10 for 2): first
+  // aiders 1-3 go first, then drivers 4-5.
+  CHECK(e.Why(req, 9) ==
+        "eligible but ranked 9th for first_aid; 3 were asked; and ranked 9th for driver_4x4; 2 "
+        "were asked");
+  auto explained = ActivationRanker(e.index).Explain(req, 5);
+  REQUIRE(explained.ok());
+  CHECK(explained->selected);
+  CHECK(explained->candidate.requirement_index == 1);
+  CHECK(explained->candidate.rank == 5);
+  // With a stored result, "asked" comes from what was stored.
+  RankResult stored = *ActivationRanker(e.index).Rank(req);
+  stored.requirements[0].asked = 4;
+  stored.selected.erase(stored.selected.begin());  // reservist 1 not recorded
+  CHECK(ActivationRanker(e.index).Explain(req, 1, &stored)->reason ==
+        "eligible but ranked 1st for first_aid; 4 were asked; and ranked 1st for driver_4x4; 2 "
+        "were asked");
+}
+
+TEST_CASE("ordinals", "[eligibility]") {
+  CHECK(Ordinal(1) == "1st");
+  CHECK(Ordinal(2) == "2nd");
+  CHECK(Ordinal(3) == "3rd");
+  CHECK(Ordinal(4) == "4th");
+  CHECK(Ordinal(11) == "11th");
+  CHECK(Ordinal(12) == "12th");
+  CHECK(Ordinal(13) == "13th");
+  CHECK(Ordinal(21) == "21st");
+  CHECK(Ordinal(23) == "23rd");
+  CHECK(Ordinal(111) == "111th");
+  CHECK(Ordinal(102) == "102nd");
+}
+
 }  // namespace
 }  // namespace muster
