@@ -57,6 +57,24 @@ Setter Bool(bool DaemonConfig::*field) {
   };
 }
 
+template <typename T>
+Setter Number(T RankingConfig::*field) {
+  return [field](const toml::node& n, DaemonConfig& c) -> Status {
+    if constexpr (std::is_integral_v<T>) {
+      if (!n.is_integer()) {
+        return Status::InvalidArgument("", fmt::format("expected an integer, got {}", TypeName(n)));
+      }
+      c.ranking.*field = static_cast<T>(*n.value<int64_t>());
+    } else {
+      if (!n.is_number()) {
+        return Status::InvalidArgument("", fmt::format("expected a number, got {}", TypeName(n)));
+      }
+      c.ranking.*field = *n.value<double>();
+    }
+    return {};
+  };
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const std::map<std::string, Setter> kSetters = {
       {"server.listen", String(&DaemonConfig::listen)},
@@ -65,6 +83,18 @@ const std::map<std::string, Setter>& Setters() {
       {"database.path", String(&DaemonConfig::db_path)},
       {"log.level", String(&DaemonConfig::log_level)},
       {"demo.seed", Bool(&DaemonConfig::demo)},
+      {"ranking.weight_distance", Number(&RankingConfig::weight_distance)},
+      {"ranking.weight_level", Number(&RankingConfig::weight_level)},
+      {"ranking.weight_fairness", Number(&RankingConfig::weight_fairness)},
+      {"ranking.weight_reliability", Number(&RankingConfig::weight_reliability)},
+      {"ranking.fairness_full_rest_days", Number(&RankingConfig::fairness_full_rest_days)},
+      {"ranking.fairness_rest_share", Number(&RankingConfig::fairness_rest_share)},
+      {"ranking.prior_strength", Number(&RankingConfig::prior_strength)},
+      {"ranking.default_accept_rate", Number(&RankingConfig::default_accept_rate)},
+      {"ranking.over_ask", Number(&RankingConfig::over_ask)},
+      {"ranking.safety_margin", Number(&RankingConfig::safety_margin)},
+      {"ranking.max_ask_factor", Number(&RankingConfig::max_ask_factor)},
+      {"ranking.min_roster_asked", Number(&RankingConfig::min_roster_asked)},
   };
   return kSetters;
 }
@@ -119,7 +149,8 @@ Status ValidateConfig(const DaemonConfig& c) {
         "log.level",
         fmt::format("'{}' is not one of trace, debug, info, warn, error", c.log_level));
   }
-  return {};
+  Status ranking = c.ranking.Validate();
+  return ranking.ok() ? ranking : ranking.WithFieldPrefix("ranking");
 }
 
 Result<DaemonConfig> ParseConfig(std::string_view text, const std::string& source) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "ranking/ranking_config.h"
 
 namespace muster {
 
@@ -22,6 +23,10 @@ struct DaemonConfig {
   std::string log_level = "info";  // log.level: trace|debug|info|warn|error
   // [demo]
   bool demo = false;  // demo.seed: seed the demo roster if the roster is empty
+  // [ranking]: weights and wave sizing; keys are RankingConfig's field names
+  // (ranking.weight_distance, ranking.over_ask, ...), defaults in
+  // ranking/ranking_config.h and docs/ranking.md.
+  RankingConfig ranking;
 };
 
 // Parses TOML text (source names the file in messages). Starts from the

@@ -83,7 +83,10 @@ Result<Skill> Roster::UpsertSkill(Skill skill) {
   // catalogue older than the store's.
   std::unique_lock lock(catalogue_mutex_);
   auto stored = store_.UpsertSkill(skill);
-  if (stored.ok()) catalogue_[stored->code] = *stored;
+  if (stored.ok()) {
+    catalogue_[stored->code] = *stored;
+    if (skill_listener_) skill_listener_(*stored);
+  }
   return stored;
 }
 

@@ -3,6 +3,7 @@
 // is guarded by a shared mutex and the store is thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -50,12 +51,20 @@ class Roster {
   // Validates one reservist against the current catalogue (applies defaults).
   Status Validate(Reservist& reservist) const;
 
+  // Called after each successful skill write (with the stored skill), under
+  // the catalogue lock, so listeners see catalogue changes in order. Set it
+  // before serving requests.
+  void SetSkillListener(std::function<void(const Skill&)> listener) {
+    skill_listener_ = std::move(listener);
+  }
+
  private:
   Result<int64_t> ResolveId(const ReservistRef& ref);
 
   RosterStore& store_;
   mutable std::shared_mutex catalogue_mutex_;
   SkillCatalogue catalogue_;
+  std::function<void(const Skill&)> skill_listener_;
 };
 
 }  // namespace muster

@@ -11,14 +11,20 @@
 #include <filesystem>
 #include <fstream>
 
+#include "activation/activation_manager.h"
+#include "activation/sqlite_activation_store.h"
+#include "api/activation_service.h"
 #include "api/roster_service.h"
+#include "core/clock.h"
+#include "demo/demo_seed.h"
+#include "ranking/roster_index.h"
 #include "roster/roster.h"
 #include "store/sqlite_roster_store.h"
 
 namespace muster {
 namespace {
 
-constexpr const char* kServiceNames[] = {"muster.v1.RosterService"};
+constexpr const char* kServiceNames[] = {"muster.v1.RosterService", "muster.v1.ActivationService"};
 
 Status WritePortFile(const std::string& path, int port) {
   // Write then rename, so a reader never sees a half-written file.
@@ -52,11 +58,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
                               options.listen));
   }
   std::unique_ptr<Daemon> d(new Daemon());
-  auto store = SqliteRosterStore::Open(options.db_path);
-  if (!store.ok()) return store.status();
-  d->store_ = std::move(store).value();
-  d->roster_ = std::make_unique<Roster>(*d->store_);
-  MUSTER_RETURN_IF_ERROR(d->roster_->Load());
+  MUSTER_RETURN_IF_ERROR(d->OpenRoster(options));
+  MUSTER_RETURN_IF_ERROR(d->OpenActivations(options));
   MUSTER_RETURN_IF_ERROR(d->Serve(options));
   if (!options.port_file.empty()) {
     MUSTER_RETURN_IF_ERROR(WritePortFile(options.port_file, d->grpc_port_));
@@ -64,13 +67,60 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
   return d;
 }
 
+// Opens the store, loads the in-memory ranking index from it and keeps the
+// index in step with every later write; seeds the demo roster if asked.
+Status Daemon::OpenRoster(const DaemonConfig& config) {
+  auto store = SqliteRosterStore::Open(config.db_path);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store).value();
+  roster_ = std::make_unique<Roster>(*store_);
+  MUSTER_RETURN_IF_ERROR(roster_->Load());
+  index_ = std::make_unique<RosterIndex>();
+  auto skills = roster_->ListSkills();
+  if (!skills.ok()) return skills.status();
+  std::vector<Skill> catalogue;
+  for (const auto& s : *skills) catalogue.push_back(s.skill);
+  index_->SetSkills(catalogue);
+  roster_->SetSkillListener([this](const Skill& skill) { index_->UpsertSkill(skill); });
+  // The listener is installed before the load so no write falls between
+  // them; the load replaces whatever the listener applied meanwhile.
+  store_->SetChangeListener([this](const RosterChange& change) {
+    Status st = index_->ApplyChanges(change.upserted, change.deleted);
+    if (!st.ok()) spdlog::error("ranking index update failed: {}", st.ToString());
+  });
+  auto started = std::chrono::steady_clock::now();
+  MUSTER_RETURN_IF_ERROR(index_->Rebuild(
+      [this](const ReservistSink& sink) { return store_->ForEachReservist({}, sink); }));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
+                .count();
+  spdlog::info("ranking index loaded: {} reservists in {} ms", index_->size(), ms);
+  if (config.demo) {
+    auto seeded = SeedDemoRoster(*roster_);
+    if (!seeded.ok()) return seeded.status();
+    if (*seeded > 0) spdlog::info("demo roster seeded: {} reservists around Tewkesbury", *seeded);
+  }
+  return {};
+}
+
+Status Daemon::OpenActivations(const DaemonConfig& config) {
+  auto store = SqliteActivationStore::Open(config.db_path, SystemClock::Instance());
+  if (!store.ok()) return store.status();
+  activation_store_ = std::move(store).value();
+  activations_ = std::make_unique<ActivationManager>(*activation_store_, *store_, *index_,
+                                                     config.ranking, SystemClock::Instance());
+  return {};
+}
+
 Status Daemon::Serve(const DaemonConfig& options) {
   roster_service_ = std::make_unique<api::RosterServiceImpl>(*roster_);
+  activation_service_ = std::make_unique<api::ActivationServiceImpl>(*activations_);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &grpc_port_);
   builder.RegisterService(roster_service_.get());
+  builder.RegisterService(activation_service_.get());
   builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   server_ = builder.BuildAndStart();
   if (!server_ || grpc_port_ == 0) {
@@ -102,9 +152,14 @@ Daemon::~Daemon() {
   Shutdown(std::chrono::milliseconds(0));
   Wait();
   server_.reset();
+  activation_service_.reset();
   roster_service_.reset();
+  activations_.reset();
+  activation_store_.reset();
+  if (store_) store_->SetChangeListener(nullptr);
   roster_.reset();
   store_.reset();  // closes the database cleanly
+  index_.reset();
 }
 
 }  // namespace muster

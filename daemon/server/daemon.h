@@ -19,9 +19,13 @@ namespace muster {
 
 class RosterStore;
 class Roster;
+class RosterIndex;
+class ActivationStore;
+class ActivationManager;
 namespace api {
 class RosterServiceImpl;
-}
+class ActivationServiceImpl;
+}  // namespace api
 
 class Daemon {
  public:
@@ -40,11 +44,17 @@ class Daemon {
 
  private:
   Daemon() = default;
+  Status OpenRoster(const DaemonConfig& config);
+  Status OpenActivations(const DaemonConfig& config);
   Status Serve(const DaemonConfig& config);
 
   std::unique_ptr<RosterStore> store_;
   std::unique_ptr<Roster> roster_;
+  std::unique_ptr<RosterIndex> index_;
+  std::unique_ptr<ActivationStore> activation_store_;
+  std::unique_ptr<ActivationManager> activations_;
   std::unique_ptr<api::RosterServiceImpl> roster_service_;
+  std::unique_ptr<api::ActivationServiceImpl> activation_service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
   std::once_flag shutdown_once_;

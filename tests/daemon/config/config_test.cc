@@ -69,4 +69,27 @@ TEST_CASE("the shipped example config is valid and equals the defaults", "[confi
   CHECK(c->log_level == d.log_level);
   CHECK(c->demo == d.demo);
   CHECK(c->allow_remote_plaintext == d.allow_remote_plaintext);
+  CHECK(c->ranking.weight_distance == d.ranking.weight_distance);
+  CHECK(c->ranking.weight_level == d.ranking.weight_level);
+  CHECK(c->ranking.weight_fairness == d.ranking.weight_fairness);
+  CHECK(c->ranking.weight_reliability == d.ranking.weight_reliability);
+  CHECK(c->ranking.fairness_full_rest_days == d.ranking.fairness_full_rest_days);
+  CHECK(c->ranking.fairness_rest_share == d.ranking.fairness_rest_share);
+  CHECK(c->ranking.prior_strength == d.ranking.prior_strength);
+  CHECK(c->ranking.default_accept_rate == d.ranking.default_accept_rate);
+  CHECK(c->ranking.over_ask == d.ranking.over_ask);
+  CHECK(c->ranking.safety_margin == d.ranking.safety_margin);
+  CHECK(c->ranking.max_ask_factor == d.ranking.max_ask_factor);
+  CHECK(c->ranking.min_roster_asked == d.ranking.min_roster_asked);
+}
+
+TEST_CASE("ranking keys are type- and range-checked", "[config]") {
+  auto c = ParseConfig("[ranking]\nover_ask = 2\nmax_ask_factor = 4.0\n", "r.toml");
+  REQUIRE(c.ok());
+  CHECK(c->ranking.over_ask == 2.0);
+  auto low = ParseConfig("[ranking]\nover_ask = 0.5\n", "r.toml");
+  CHECK(low.status().field() == "ranking.over_ask");
+  auto type = ParseConfig("[ranking]\nmin_roster_asked = 2.5\n", "r.toml");
+  CHECK(type.status().ToString() ==
+        "ranking.min_roster_asked: expected an integer, got float (in r.toml)");
 }

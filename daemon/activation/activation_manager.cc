@@ -1,0 +1,160 @@
+#include "activation/activation_manager.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace muster {
+namespace {
+
+Status CheckText(const char* field, const std::string& text, size_t max_len, bool required) {
+  if (required && text.empty()) return Status::InvalidArgument(field, "is required");
+  if (text.size() > max_len) {
+    return Status::InvalidArgument(
+        field, fmt::format("is {} bytes long; at most {} allowed", text.size(), max_len));
+  }
+  return {};
+}
+
+// The stored selection in the ranker's terms, so Explain reports what was
+// actually asked.
+RankResult StoredResult(const Activation& a) {
+  RankResult r;
+  for (const auto& c : a.callouts) r.selected.push_back(c.candidate);
+  for (const auto& req : a.requirements) {
+    RequirementOutcome o;
+    o.requirement = req.requirement;
+    o.eligible = req.eligible;
+    o.asked = req.asked;
+    o.shortfall = req.shortfall;
+    r.requirements.push_back(o);
+  }
+  return r;
+}
+
+}  // namespace
+
+ActivationManager::ActivationManager(ActivationStore& store, RosterStore& roster,
+                                     const RosterIndex& index, RankingConfig config,
+                                     const Clock& clock)
+    : store_(store), roster_(roster), ranker_(index, std::move(config)), clock_(clock) {}
+
+Status ActivationManager::ValidateSpec(ActivationSpec& spec) const {
+  MUSTER_RETURN_IF_ERROR(CheckText("title", spec.title, kMaxTitleLength, true));
+  MUSTER_RETURN_IF_ERROR(CheckText("message", spec.message, kMaxMessageLength, false));
+  if (spec.answer_within_minutes == 0) spec.answer_within_minutes = kDefaultAnswerWithinMinutes;
+  if (spec.answer_within_minutes < 1 || spec.answer_within_minutes > 1440) {
+    return Status::InvalidArgument(
+        "answer_within_minutes",
+        fmt::format("{} is out of range [1, 1440]", spec.answer_within_minutes));
+  }
+  int64_t earliest = clock_.NowSeconds() - kMaxStartInPastSeconds;
+  if (spec.start_unix < earliest) {
+    return Status::InvalidArgument("start", fmt::format("{} is more than 24 hours in the past",
+                                                        FormatInstant(spec.start_unix)));
+  }
+  if (spec.duration_minutes <= 0) {
+    return Status::InvalidArgument(
+        "duration_minutes", fmt::format("{} must be positive (the end must be after the start)",
+                                        spec.duration_minutes));
+  }
+  return {};
+}
+
+Result<RankRequest> ActivationManager::BuildRequest(const ActivationSpec& spec,
+                                                    int64_t exclude_activation) {
+  RankRequest req;
+  req.lat = spec.lat;
+  req.lon = spec.lon;
+  req.radius_km = spec.radius_km;
+  req.start_unix = spec.start_unix;
+  req.duration_minutes = spec.duration_minutes;
+  req.requirements = spec.requirements;
+  auto busy = store_.BusyDuring(spec.start_unix, spec.end_unix());
+  if (!busy.ok()) return busy.status();
+  for (const auto& b : *busy) {
+    if (b.activation_id != exclude_activation) req.busy.push_back(b);
+  }
+  auto history = store_.History(spec.start_unix);
+  if (!history.ok()) return history.status();
+  req.history = std::make_shared<const HistoryTable>(std::move(history).value());
+  return req;
+}
+
+Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
+  auto req = BuildRequest(spec, 0);
+  if (!req.ok()) return req.status();
+  auto ranked = ranker_.Rank(*req);
+  if (!ranked.ok()) return ranked.status();
+  Activation a;
+  a.spec = spec;
+  a.spec_digest = SpecDigest(spec);
+  a.state = ActivationState::kOpen;
+  for (const auto& o : ranked->requirements) {
+    a.requirements.push_back({o.requirement, o.eligible, o.asked, 0, o.shortfall});
+  }
+  for (const auto& c : ranked->selected) {
+    auto r = roster_.GetReservist(c.reservist_id);
+    if (!r.ok()) return r.status();
+    a.callouts.push_back({0, c, r->name, 1, ""});
+  }
+  return a;
+}
+
+Result<Activation> ActivationManager::Preview(ActivationSpec spec) {
+  MUSTER_RETURN_IF_ERROR(ValidateSpec(spec));
+  return Rank(spec);
+}
+
+Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
+                                                const std::string& idempotency_key) {
+  MUSTER_RETURN_IF_ERROR(ValidateSpec(spec));
+  MUSTER_RETURN_IF_ERROR(
+      CheckText("idempotency_key", idempotency_key, kMaxIdempotencyKeyLength, false));
+  std::lock_guard lock(create_mutex_);
+  if (!idempotency_key.empty()) {
+    auto existing = store_.FindByKey(idempotency_key);
+    if (!existing.ok()) return existing.status();
+    if (*existing) {
+      if ((*existing)->spec_digest != SpecDigest(spec)) {
+        return Status::AlreadyExists(
+            "idempotency_key",
+            fmt::format("idempotency key '{}' was used for a different activation ({})",
+                        idempotency_key, (*existing)->id));
+      }
+      return CreateOutcome{std::move(**existing), false};
+    }
+  }
+  auto ranked = Rank(spec);
+  if (!ranked.ok()) return ranked.status();
+  ranked->idempotency_key = idempotency_key;
+  auto stored = store_.Insert(*ranked);
+  if (!stored.ok()) return stored.status();
+  return CreateOutcome{std::move(stored).value(), true};
+}
+
+Result<Activation> ActivationManager::Get(int64_t id) {
+  return store_.Get(id);
+}
+
+Result<std::vector<Activation>> ActivationManager::List(std::optional<ActivationState> state,
+                                                        int64_t before_id, int limit) {
+  return store_.List(state, before_id, limit);
+}
+
+Result<Activation> ActivationManager::Cancel(int64_t id, const std::string& reason) {
+  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, kMaxTitleLength, false));
+  return store_.Transition(id, {ActivationState::kOpen, ActivationState::kFilled},
+                           ActivationState::kCancelled, reason.empty() ? "cancelled" : reason);
+}
+
+Result<Explanation> ActivationManager::Explain(int64_t activation_id, int64_t reservist_id) {
+  auto a = store_.Get(activation_id);
+  if (!a.ok()) return a.status();
+  auto req = BuildRequest(a->spec, activation_id);
+  if (!req.ok()) return req.status();
+  RankResult stored = StoredResult(*a);
+  return ranker_.Explain(*req, reservist_id, &stored);
+}
+
+}  // namespace muster

@@ -1,0 +1,67 @@
+// ActivationManager: the domain service behind ActivationService. Validates
+// a spec, ranks the in-memory roster, and stores the activation with its
+// first-wave selection; answers get/list/cancel/explain.
+//
+// Thread-safe. Creates are serialised (one mutex) so that two activations
+// raised at once never select the same person for overlapping windows: each
+// sees the other's selection in the busy set.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "activation/activation.h"
+#include "activation/activation_store.h"
+#include "core/clock.h"
+#include "ranking/activation_ranker.h"
+#include "ranking/roster_index.h"
+#include "store/roster_store.h"
+
+namespace muster {
+
+inline constexpr size_t kMaxTitleLength = 200;
+inline constexpr size_t kMaxMessageLength = 1000;
+inline constexpr size_t kMaxIdempotencyKeyLength = 200;
+inline constexpr int64_t kMaxStartInPastSeconds = 24 * 3600;
+inline constexpr int32_t kDefaultAnswerWithinMinutes = 15;
+
+struct CreateOutcome {
+  Activation activation;
+  bool created = false;  // false: the idempotency key matched an existing one
+};
+
+class ActivationManager {
+ public:
+  // Everything passed in must outlive the manager.
+  ActivationManager(ActivationStore& store, RosterStore& roster, const RosterIndex& index,
+                    RankingConfig config, const Clock& clock);
+
+  // InvalidArgument naming the field ("title", "radius_km",
+  // "requirements[0].count", ...) for a bad spec; AlreadyExists for a key
+  // reused with a different spec.
+  Result<CreateOutcome> Create(ActivationSpec spec, const std::string& idempotency_key);
+  // What Create would store now (id 0), storing nothing.
+  Result<Activation> Preview(ActivationSpec spec);
+  Result<Activation> Get(int64_t id);
+  Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
+                                       int limit);
+  // OPEN/FILLED -> CANCELLED; FailedPrecondition otherwise.
+  Result<Activation> Cancel(int64_t id, const std::string& reason);
+  // Why a reservist was or was not asked on a stored activation.
+  Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id);
+
+ private:
+  Status ValidateSpec(ActivationSpec& spec) const;
+  Result<RankRequest> BuildRequest(const ActivationSpec& spec, int64_t exclude_activation);
+  Result<Activation> Rank(const ActivationSpec& spec);
+
+  ActivationStore& store_;
+  RosterStore& roster_;
+  ActivationRanker ranker_;
+  const Clock& clock_;
+  std::mutex create_mutex_;
+};
+
+}  // namespace muster

@@ -1,0 +1,24 @@
+// Conversions between muster.v1 activation messages and domain types.
+// Pure functions; thread-safe.
+#pragma once
+
+#include "activation/activation.h"
+#include "core/status.h"
+#include "muster/v1/activation.pb.h"
+#include "ranking/activation_ranker.h"
+
+namespace muster::api {
+
+// InvalidArgument naming the field for values that cannot be represented
+// (unknown priority, missing start). Ranges are checked by the domain.
+Result<ActivationSpec> FromProto(const v1::ActivationSpec& in);
+void ToProto(const ActivationSpec& in, v1::ActivationSpec* out);
+
+// with_candidates = false leaves candidates out (for lists).
+void ToProto(const Activation& in, v1::Activation* out, bool with_candidates = true);
+void ToProto(const RankedCandidate& in, const std::string& name, int wave, v1::Candidate* out);
+void ToProto(const Explanation& in, v1::ExplainResponse* out);
+
+Result<std::optional<ActivationState>> StateFilterFromProto(v1::ActivationState state);
+
+}  // namespace muster::api
