@@ -87,7 +87,12 @@ ReservistFacts ReservistFacts::FromReservist(const Reservist& r) {
   f.status = r.status;
   f.home = GeoPoint::FromLatLon(r.lat, r.lon);
   f.max_travel_km = r.max_travel_km;
-  for (const SkillHolding& s : r.skills) f.skills.push_back({s.skill, s.level, s.cert_expires});
+  for (const SkillHolding& s : r.skills) {
+    // A repeated skill code (which validation rejects) counts once: the first.
+    const bool repeated = std::any_of(f.skills.begin(), f.skills.end(),
+                                      [&](const Holding& h) { return h.skill == s.skill; });
+    if (!repeated) f.skills.push_back({s.skill, s.level, s.cert_expires});
+  }
   f.windows = WeeklyWindowsToIntervals(r.availability);
   if (CoversWholeWeek(f.windows)) f.windows.clear();
   for (const Unavailability& u : r.unavailable) f.unavailable.push_back({u.from, u.until});

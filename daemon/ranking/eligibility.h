@@ -53,6 +53,8 @@ struct ReservistFacts {
   std::vector<WeekInterval> windows;  // normalised; empty = available at any time
   std::vector<DayRange> unavailable;
 
+  // Weekly windows covering the whole week become "none" (any time); a
+  // repeated skill code counts once (the first holding).
   static ReservistFacts FromReservist(const Reservist& reservist);
   friend bool operator==(const ReservistFacts&, const ReservistFacts&) = default;
 };
