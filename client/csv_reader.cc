@@ -72,8 +72,8 @@ CsvReader::Scan CsvReader::ScanRecord(size_t* next, size_t* newlines) {
       for (;;) {
         while (p < end_ && b[p] != ',' && b[p] != '\n' && b[p] != '\r') ++p;
         if (p + 1 >= end_ && !eof_) return Scan::kIncomplete;  // may need the byte after
-        if (p < end_ && b[p] == '\r' && (p + 1 == end_ || b[p + 1] != '\n')) {
-          ++p;  // a lone CR is data
+        if (p + 1 < end_ && b[p] == '\r' && b[p + 1] != '\n') {
+          ++p;  // a lone CR is data (but one ending the input ends the record)
           continue;
         }
         break;
@@ -137,7 +137,9 @@ CsvReader::Outcome CsvReader::Next() {
   if (fatal_) return Outcome::kEnd;
   if (!started_) {
     started_ = true;
-    if (!Refill()) return Fail("cannot read the input", true);
+    do {
+      if (!Refill()) return Fail("cannot read the input", true);
+    } while (end_ < 3 && !eof_);
     if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   }
   for (;;) {

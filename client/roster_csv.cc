@@ -249,8 +249,11 @@ RosterCsvReader::Outcome RosterCsvReader::Next(v1::ImportRow* row, v1::RowError*
                                    columns_.size(), cells.size()));
     return Outcome::kError;
   }
-  row->Clear();
+  // Clear the reservist rather than the row: ImportRow::Clear() would free
+  // the reservist, while Reservist::Clear() keeps its strings' and lists'
+  // memory for reuse (the import recycles rows; see roster_import.cc).
   row->set_line(csv_.line());
+  row->mutable_reservist()->Clear();
   Status s = DecodeRosterRecord(columns_, cells, row->mutable_reservist());
   if (s.ok()) return Outcome::kRow;
   error->set_field(s.field());

@@ -70,8 +70,9 @@ class RosterCsvReader {
   static Result<std::unique_ptr<RosterCsvReader>> Open(std::istream& in,
                                                        CsvReader::Options options = {});
 
-  // Reads the next record. kRow: *row is cleared and filled, row->line() is
-  // the line where the record starts. kError: *error is cleared and filled
+  // Reads the next record. kRow: *row is filled (its reservist cleared
+  // first, keeping its memory for reuse), row->line() is the line where the
+  // record starts. kError: *error is cleared and filled
   // with the line, the field at fault ("lat", "skills[0].level", or empty for
   // the whole record) and the reason, e.g. {17, "lat", "\"abc\" is not a
   // number"}. Reading continues after an error unless the CSV itself became

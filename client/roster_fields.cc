@@ -290,7 +290,7 @@ namespace {
 Status ParseTimeRange(std::string_view text, std::string_view* start, std::string_view* end) {
   std::string_view t = Trim(text);
   if (!SplitFirst(t, '-', start, end)) {
-    return Invalid("start", fmt::format("\"{}\" is not a time range HH:MM-HH:MM", text));
+    return Invalid("start", fmt::format("\"{}\" is not a time range HH:MM-HH:MM", t));
   }
   *start = Trim(*start);
   *end = Trim(*end);

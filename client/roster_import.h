@@ -2,10 +2,9 @@
 //
 // Two threads keep the stream full: a parser thread turns CSV records into
 // ImportChunk messages (about chunk_rows rows each) while the calling thread
-// writes finished chunks to the stream. Chunk messages are recycled through a
-// small pool (Clear() keeps protobuf's allocations), so a steady-state import
-// allocates almost nothing per row. At most a few chunks are in flight, so
-// memory stays bounded whatever the file size.
+// writes finished chunks to the stream. Chunk messages and their rows are
+// recycled, so a steady-state import allocates almost nothing per row. At most a few chunks are in
+// flight, so memory stays bounded whatever the file size.
 //
 // Deadlines: the stream has no overall deadline (a million rows may take
 // minutes on a slow disk); a StallWatchdog cancels it when a chunk cannot be
