@@ -1,5 +1,6 @@
 // musterd: reads the config file and flags, starts the Daemon, and turns
 // SIGINT/SIGTERM into a clean shutdown. All logic lives in the libraries.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -94,6 +95,8 @@ int main(int argc, char** argv) {
     std::printf("config ok\n");
     return 0;
   }
+  // Logs go to stderr (stdout stays free for --check-config and the like).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("musterd"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   return Serve(config);
 }
