@@ -45,7 +45,9 @@ ActivationRanker::ActivationRanker(const RosterIndex& index, RankingConfig confi
 Result<RankResult> ActivationRanker::Rank(const RankRequest& request, CollectStats* stats) const {
   Result<PreparedRequest> prepared = index_.Prepare(request);
   if (!prepared.ok()) return prepared.status();
-  std::vector<std::vector<EligibleCandidate>> eligible;
+  // Reused per thread: the lists run to thousands of candidates.
+  thread_local std::vector<std::vector<EligibleCandidate>> eligible;
+  for (auto& list : eligible) list.clear();
   index_.CollectEligible(*prepared, eligible, stats);
   const Scorer scorer(config_, *prepared->history, prepared->window.start_unix(),
                       prepared->radius_km);

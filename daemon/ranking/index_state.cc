@@ -12,21 +12,20 @@ namespace {
 
 constexpr uint16_t kPostingNever = 0xFFFF;
 constexpr int32_t kNeverExpires = INT32_MAX;
-constexpr uint8_t kHasUnavailable = 0x80;
-constexpr uint8_t kWindowCountMask = 0x7F;
-constexpr size_t kMaxPerReservist = 127;  // skills, intervals or periods
+constexpr size_t kMaxPerReservist = 255;  // skills or unavailable periods
 
 uint16_t PostingDay(int32_t days) {
   if (days == kNeverExpires) return kPostingNever;
   return static_cast<uint16_t>(std::clamp(days, 0, 65534));
 }
 
-uint64_t CellListKey(uint16_t skill, uint32_t cell) {
-  return uint64_t{skill} << 32 | cell;
+uint64_t CellListKey(uint16_t skill, uint8_t level, uint32_t cell) {
+  return uint64_t{skill} << 40 | uint64_t{level} << 32 | cell;
 }
 
-// Slots of busy reservists as a bitmap, one per thread, cleared after use.
-std::vector<uint64_t>& BusyBits() {
+// Slots excluded by a query (busy elsewhere or unavailable on one of its
+// days) as a bitmap, one per thread, cleared after use.
+std::vector<uint64_t>& ExcludedBits() {
   thread_local std::vector<uint64_t> bits;
   return bits;
 }
@@ -38,10 +37,9 @@ struct IndexState::Query {
   std::vector<uint32_t> cells;
   double chord_sq_limit = 0;
   uint16_t cert_day = 0;
-  Date first_day;
-  Date last_day;
-  const std::vector<WeekInterval>* required = nullptr;
-  const std::vector<uint64_t>* busy = nullptr;  // null when nobody is busy
+  std::span<const WeekInterval> required;
+  const uint64_t* excluded = nullptr;  // null when nobody is excluded
+  PatternVerdicts* verdicts = nullptr;
 };
 
 template <typename T>
@@ -75,38 +73,37 @@ uint32_t IndexState::AllocateSlot(int64_t id) {
 
 uint16_t IndexState::InternSkill(const std::string& code) {
   auto [it, added] = skill_ids_.emplace(code, static_cast<uint16_t>(skill_codes_.size()));
-  if (added) skill_codes_.push_back(code);
+  if (added) {
+    skill_codes_.push_back(code);
+    max_level_.push_back(0);
+  }
   return it->second;
 }
 
 Status IndexState::Upsert(const Reservist& reservist) {
   if (reservist.id <= 0) return Status::InvalidArgument("id", "must be > 0 to be indexed");
   const ReservistFacts facts = ReservistFacts::FromReservist(reservist);
-  if (facts.skills.size() > kMaxPerReservist || facts.windows.size() > kMaxPerReservist ||
-      facts.unavailable.size() > kMaxPerReservist) {
-    return Status::InvalidArgument("reservist",
-                                   fmt::format("more than {} skills, weekly intervals or "
-                                               "unavailable periods",
-                                               kMaxPerReservist));
+  if (facts.skills.size() > kMaxPerReservist || facts.unavailable.size() > kMaxPerReservist) {
+    return Status::InvalidArgument(
+        "reservist", fmt::format("more than {} skills or unavailable periods", kMaxPerReservist));
   }
   if (skill_codes_.size() + facts.skills.size() > 0xFFFF) {
     return Status::FailedPrecondition("too many distinct skill codes");
   }
-  const uint64_t key = static_cast<uint64_t>(reservist.id);
-  uint32_t slot = by_id_.Find(key, RecordKey{&records_});
+  uint32_t slot = by_id_.Find(static_cast<uint64_t>(reservist.id), RecordKey{&records_});
   if (slot == OpenHashIndex::kNone) {
     slot = AllocateSlot(reservist.id);
   } else {
     RemovePostings(slot);
-    ReleasePools(records_[slot]);
+    ReleasePools(slot);
   }
-  MUSTER_RETURN_IF_ERROR(Store(slot, reservist, facts));
+  Store(slot, reservist, facts);
   AddPostings(slot);
   MaybeCompactPools();
   return Status::Ok();
 }
 
-Status IndexState::Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts) {
+void IndexState::Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts) {
   Record& rec = records_[slot];
   rec.max_travel_km = facts.max_travel_km;
   rec.home = facts.home;
@@ -115,34 +112,33 @@ Status IndexState::Store(uint32_t slot, const Reservist& reservist, const Reserv
   std::vector<HeldSkill> held;
   held.reserve(facts.skills.size());
   for (const ReservistFacts::Holding& h : facts.skills) {
-    const int32_t day = h.cert_expires ? h.cert_expires->days : kNeverExpires;
-    held.push_back({InternSkill(h.skill), static_cast<uint8_t>(std::clamp(h.level, 0, 255)), day});
+    const uint16_t skill = InternSkill(h.skill);
+    const uint8_t level = static_cast<uint8_t>(std::clamp(h.level, 0, 255));
+    max_level_[skill] = std::max(max_level_[skill], level);
+    held.push_back({skill, level, h.cert_expires ? h.cert_expires->days : kNeverExpires});
   }
   rec.skills_at = skills_.Append(held.data(), held.size());
   rec.skills_n = static_cast<uint8_t>(held.size());
-  rec.windows_at = windows_.Append(facts.windows.data(), facts.windows.size());
-  rec.windows_n = static_cast<uint8_t>(facts.windows.size());
+  rec.pattern = patterns_.Intern(facts.windows);
   rec.unavailable_at = unavailable_.Append(facts.unavailable.data(), facts.unavailable.size());
   rec.unavailable_n = static_cast<uint8_t>(facts.unavailable.size());
-  return Status::Ok();
+  for (const DayRange& period : facts.unavailable) calendar_.Add(slot, period);
 }
 
 void IndexState::AddPostings(uint32_t slot) {
   const Record& rec = records_[slot];
   if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) return;
-  const uint8_t flags =
-      static_cast<uint8_t>(rec.windows_n | (rec.unavailable_n ? kHasUnavailable : 0));
   for (uint32_t i = 0; i < rec.skills_n; ++i) {
     const HeldSkill& h = skills_.data[rec.skills_at + i];
-    const uint64_t key = CellListKey(h.skill, rec.cell);
+    const uint64_t key = CellListKey(h.skill, h.level, rec.cell);
     uint32_t list = by_cell_.Find(key, CellKey{&cells_});
     if (list == OpenHashIndex::kNone) {
       list = static_cast<uint32_t>(cells_.size());
       cells_.push_back({key, {}});
       by_cell_.Insert(list, CellKey{&cells_});
     }
-    cells_[list].postings.push_back({rec.id, rec.max_travel_km, rec.home, slot, rec.windows_at,
-                                     PostingDay(h.cert_day), h.level, flags});
+    cells_[list].postings.push_back({rec.id, rec.max_travel_km, rec.home, slot, rec.pattern,
+                                     PostingDay(h.cert_day), h.level, 0});
   }
 }
 
@@ -150,7 +146,8 @@ void IndexState::RemovePostings(uint32_t slot) {
   const Record& rec = records_[slot];
   for (uint32_t i = 0; i < rec.skills_n; ++i) {
     const HeldSkill& h = skills_.data[rec.skills_at + i];
-    const uint32_t list = by_cell_.Find(CellListKey(h.skill, rec.cell), CellKey{&cells_});
+    const uint64_t key = CellListKey(h.skill, h.level, rec.cell);
+    const uint32_t list = by_cell_.Find(key, CellKey{&cells_});
     if (list == OpenHashIndex::kNone) continue;  // suspended: never posted
     std::vector<Posting>& postings = cells_[list].postings;
     auto it = std::find_if(postings.begin(), postings.end(),
@@ -161,8 +158,12 @@ void IndexState::RemovePostings(uint32_t slot) {
   }
 }
 
-void IndexState::ReleasePools(const Record& rec) {
-  windows_.garbage += rec.windows_n;
+void IndexState::ReleasePools(uint32_t slot) {
+  const Record& rec = records_[slot];
+  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
+    calendar_.Remove(slot, unavailable_.data[rec.unavailable_at + i]);
+  }
+  patterns_.Release(rec.pattern);
   skills_.garbage += rec.skills_n;
   unavailable_.garbage += rec.unavailable_n;
 }
@@ -171,7 +172,7 @@ bool IndexState::Remove(int64_t id) {
   const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
   if (slot == OpenHashIndex::kNone) return false;
   RemovePostings(slot);
-  ReleasePools(records_[slot]);
+  ReleasePools(slot);
   by_id_.Erase(static_cast<uint64_t>(id), RecordKey{&records_});
   records_[slot] = Record{};
   free_slots_.push_back(slot);
@@ -180,25 +181,19 @@ bool IndexState::Remove(int64_t id) {
 }
 
 void IndexState::MaybeCompactPools() {
-  const size_t garbage = windows_.garbage + skills_.garbage + unavailable_.garbage;
-  const size_t held = windows_.data.size() + skills_.data.size() + unavailable_.data.size();
+  const size_t garbage = skills_.garbage + unavailable_.garbage;
+  const size_t held = skills_.data.size() + unavailable_.data.size();
   if (garbage < 4096 || garbage * 2 < held) return;
-  Pool<WeekInterval> windows;
   Pool<HeldSkill> skills;
   Pool<DayRange> unavailable;
   for (Record& rec : records_) {
     if (rec.id == 0) continue;
-    rec.windows_at = windows.Append(windows_.data.data() + rec.windows_at, rec.windows_n);
     rec.skills_at = skills.Append(skills_.data.data() + rec.skills_at, rec.skills_n);
     rec.unavailable_at =
         unavailable.Append(unavailable_.data.data() + rec.unavailable_at, rec.unavailable_n);
   }
-  windows_ = std::move(windows);
   skills_ = std::move(skills);
   unavailable_ = std::move(unavailable);
-  for (CellList& list : cells_) {
-    for (Posting& p : list.postings) p.windows_at = records_[p.slot].windows_at;
-  }
 }
 
 void IndexState::ShrinkToFit() {
@@ -206,7 +201,6 @@ void IndexState::ShrinkToFit() {
   free_slots_.shrink_to_fit();
   for (CellList& list : cells_) list.postings.shrink_to_fit();
   cells_.shrink_to_fit();
-  windows_.data.shrink_to_fit();
   skills_.data.shrink_to_fit();
   unavailable_.data.shrink_to_fit();
 }
@@ -217,12 +211,12 @@ IndexMemory IndexState::Memory() const {
   m.records = records_.capacity() * sizeof(Record) + free_slots_.capacity() * sizeof(uint32_t);
   m.postings = cells_.capacity() * sizeof(CellList);
   for (const CellList& list : cells_) m.postings += list.postings.capacity() * sizeof(Posting);
-  m.pools = windows_.data.capacity() * sizeof(WeekInterval) +
-            skills_.data.capacity() * sizeof(HeldSkill) +
-            unavailable_.data.capacity() * sizeof(DayRange);
+  m.pools = patterns_.MemoryBytes() + skills_.data.capacity() * sizeof(HeldSkill) +
+            unavailable_.data.capacity() * sizeof(DayRange) + calendar_.MemoryBytes();
   m.hash_tables = by_id_.MemoryBytes() + by_cell_.MemoryBytes();
-  for (const std::string& code : skill_codes_)
+  for (const std::string& code : skill_codes_) {
     m.hash_tables += 2 * (sizeof(std::string) + code.size() + 16);
+  }
   return m;
 }
 
@@ -241,54 +235,62 @@ std::optional<ReservistFacts> IndexState::Find(int64_t id) const {
     if (h.cert_day != kNeverExpires) expires = Date{h.cert_day};
     f.skills.push_back({skill_codes_[h.skill], h.level, expires});
   }
-  f.windows.assign(windows_.data.begin() + rec.windows_at,
-                   windows_.data.begin() + rec.windows_at + rec.windows_n);
+  const std::span<const WeekInterval> windows = patterns_.Get(rec.pattern);
+  f.windows.assign(windows.begin(), windows.end());
   f.unavailable.assign(unavailable_.data.begin() + rec.unavailable_at,
                        unavailable_.data.begin() + rec.unavailable_at + rec.unavailable_n);
   return f;
 }
 
-bool IndexState::Unavailable(const Record& rec, const Query& q) const {
-  const DayRange* u = unavailable_.data.data() + rec.unavailable_at;
-  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
-    if (u[i].from <= q.last_day && u[i].until >= q.first_day) return true;
+// The hot loop. Everything it reads for a posting is in the posting, except
+// one bit of the per-query exclusion bitmap (busy or dated unavailability)
+// and the verdict for its weekly pattern (memoised per query).
+void IndexState::CollectList(const Query& q, const std::vector<Posting>& postings,
+                             std::vector<EligibleCandidate>& out) const {
+  const GeoPoint centre = q.request->centre;
+  const double radius = q.request->radius_km;
+  for (const Posting& p : postings) {
+    if (p.cert_day < q.cert_day) continue;
+    const double chord_sq = ChordSquared(p.home, centre);
+    if (chord_sq > q.chord_sq_limit) continue;
+    const double d = ChordSquaredToKm(chord_sq);
+    if (d > radius || d > p.max_travel_km) continue;
+    if (q.excluded && (q.excluded[p.slot >> 6] >> (p.slot & 63) & 1)) continue;
+    if (p.pattern != WindowPatterns::kAnyTime &&
+        !q.verdicts->Covers(patterns_, p.pattern, q.required)) {
+      continue;
+    }
+    out.push_back({p.id, d, p.level});
   }
-  return false;
 }
 
-// The hot loop: everything it reads for a posting is in the posting, except
-// the weekly intervals and (rarely) the record for dated unavailability.
 void IndexState::CollectOne(const Query& q, size_t r, std::vector<EligibleCandidate>& out,
                             CollectStats& stats) const {
-  const PreparedRequest& request = *q.request;
-  const ResolvedRequirement& req = request.requirements[r];
+  const ResolvedRequirement& req = q.request->requirements[r];
   auto skill = skill_ids_.find(req.skill);
-  if (skill == skill_ids_.end()) return;
-  const GeoPoint centre = request.centre;
-  const double radius = request.radius_km;
-  const std::vector<WeekInterval>& required = *q.required;
-  const uint64_t* busy = q.busy ? q.busy->data() : nullptr;
+  if (skill == skill_ids_.end() || req.min_level > 255) return;
+  const uint8_t top = max_level_[skill->second];
   for (uint32_t cell : q.cells) {
-    const uint32_t list = by_cell_.Find(CellListKey(skill->second, cell), CellKey{&cells_});
-    if (list == OpenHashIndex::kNone) continue;
-    ++stats.cells;
-    const std::vector<Posting>& postings = cells_[list].postings;
-    stats.postings += static_cast<int64_t>(postings.size());
-    for (const Posting& p : postings) {
-      if (p.level < req.min_level || p.cert_day < q.cert_day) continue;
-      const double chord_sq = ChordSquared(p.home, centre);
-      if (chord_sq > q.chord_sq_limit) continue;
-      const double d = ChordSquaredToKm(chord_sq);
-      if (d > radius || d > p.max_travel_km) continue;
-      if (busy && (busy[p.slot >> 6] >> (p.slot & 63) & 1)) continue;
-      if ((p.flags & kHasUnavailable) && Unavailable(records_[p.slot], q)) continue;
-      const size_t windows = p.flags & kWindowCountMask;
-      if (windows && !CoversAll({windows_.data.data() + p.windows_at, windows}, required)) {
-        continue;
-      }
-      out.push_back({p.id, d, p.level});
+    for (int level = std::max(req.min_level, 0); level <= top; ++level) {
+      const uint64_t key = CellListKey(skill->second, static_cast<uint8_t>(level), cell);
+      const uint32_t list = by_cell_.Find(key, CellKey{&cells_});
+      if (list == OpenHashIndex::kNone) continue;
+      ++stats.cells;
+      stats.postings += static_cast<int64_t>(cells_[list].postings.size());
+      CollectList(q, cells_[list].postings, out);
     }
   }
+}
+
+std::vector<uint32_t> IndexState::ExcludedSlots(const PreparedRequest& request) const {
+  std::vector<uint32_t> slots;
+  for (const auto& [id, activation] : request.busy) {
+    const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
+    if (slot != OpenHashIndex::kNone) slots.push_back(slot);
+  }
+  calendar_.ForEachOverlapping(request.window.first_day(), request.window.last_day(),
+                               [&](uint32_t slot) { slots.push_back(slot); });
+  return slots;
 }
 
 void IndexState::CollectEligible(const PreparedRequest& request,
@@ -300,19 +302,15 @@ void IndexState::CollectEligible(const PreparedRequest& request,
   // Slack so rounding never drops a point the exact test would keep.
   q.chord_sq_limit = KmToChordSquared(request.radius_km) * (1 + 1e-9) + 1e-15;
   q.cert_day = PostingDay(request.window.last_day().days);
-  q.first_day = request.window.first_day();
-  q.last_day = request.window.last_day();
-  q.required = &request.window.required();
-  std::vector<uint32_t> busy_slots;
-  for (const auto& [id, activation] : request.busy) {
-    const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
-    if (slot != OpenHashIndex::kNone) busy_slots.push_back(slot);
-  }
-  std::vector<uint64_t>& bits = BusyBits();
-  if (!busy_slots.empty()) {
+  q.required = request.window.required();
+  q.verdicts = &PatternVerdicts::ForThisThread();
+  q.verdicts->Begin(patterns_.id_limit());
+  std::vector<uint32_t> excluded = ExcludedSlots(request);
+  std::vector<uint64_t>& bits = ExcludedBits();
+  if (!excluded.empty()) {
     if (bits.size() < records_.size() / 64 + 1) bits.resize(records_.size() / 64 + 1, 0);
-    for (uint32_t s : busy_slots) bits[s >> 6] |= uint64_t{1} << (s & 63);
-    q.busy = &bits;
+    for (uint32_t s : excluded) bits[s >> 6] |= uint64_t{1} << (s & 63);
+    q.excluded = bits.data();
   }
   CollectStats local;
   out.resize(request.requirements.size());
@@ -320,7 +318,7 @@ void IndexState::CollectEligible(const PreparedRequest& request,
     CollectOne(q, r, out[r], local);
     local.eligible += static_cast<int64_t>(out[r].size());
   }
-  for (uint32_t s : busy_slots) bits[s >> 6] &= ~(uint64_t{1} << (s & 63));
+  for (uint32_t s : excluded) bits[s >> 6] &= ~(uint64_t{1} << (s & 63));
   if (stats) *stats = local;
 }
 

@@ -5,13 +5,15 @@
 //
 // Layout (bytes per reservist are reported by Memory()):
 //  - Record, 48 B per reservist: id, status, home point, max travel, grid
-//    cell, and offsets into the pools;
+//    cell, weekly pattern id, and offsets into the pools;
 //  - Posting, 40 B per skill held by an active reservist, stored in the list
-//    of its (skill, cell): everything the hot loop needs without touching the
-//    record (id, home, max travel, level, certificate day, window offset);
-//  - pools of weekly intervals (4 B each), held skills (8 B) and dated
-//    unavailability (8 B);
-//  - two OpenHashIndex tables (4 B a bucket): id -> slot, (skill, cell) -> list.
+//    of its (skill, level, cell): everything the hot loop needs without
+//    touching the record (id, home, max travel, certificate day, pattern id);
+//  - interned weekly patterns (WindowPatterns), shared between reservists;
+//  - pools of held skills (8 B each) and dated unavailability (8 B), the
+//    latter also filed by week (UnavailabilityCalendar);
+//  - two OpenHashIndex tables (4 B a bucket): id -> slot and
+//    (skill, level, cell) -> posting list.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +29,8 @@
 #include "ranking/open_hash_index.h"
 #include "ranking/rank_request.h"
 #include "ranking/selection.h"
+#include "ranking/unavailability_calendar.h"
+#include "ranking/window_patterns.h"
 #include "roster/model.h"
 
 namespace muster {
@@ -64,7 +68,8 @@ class IndexState {
   IndexMemory Memory() const;
 
   // The eligible candidates of each requirement, appended to out[i] (out is
-  // resized to the number of requirements).
+  // resized to the number of requirements). The per-thread scratch it uses
+  // (busy bitmap, pattern verdicts) makes it safe to call from many threads.
   void CollectEligible(const PreparedRequest& request,
                        std::vector<std::vector<EligibleCandidate>>& out, CollectStats* stats) const;
 
@@ -76,10 +81,9 @@ class IndexState {
     double max_travel_km = 0;
     GeoPoint home;
     uint32_t cell = 0;
-    uint32_t windows_at = 0;
+    uint32_t pattern = 0;  // WindowPatterns id; 0 = any time
     uint32_t skills_at = 0;
     uint32_t unavailable_at = 0;
-    uint8_t windows_n = 0;
     uint8_t skills_n = 0;
     uint8_t unavailable_n = 0;
     uint8_t status = 0;  // ReservistStatus
@@ -89,10 +93,10 @@ class IndexState {
     double max_travel_km;
     GeoPoint home;
     uint32_t slot;
-    uint32_t windows_at;
+    uint32_t pattern;   // WindowPatterns id; 0 = any time
     uint16_t cert_day;  // days since 1970 clamped to [0, 65534]; 65535 = never
     uint8_t level;
-    uint8_t flags;  // bits 0-6: weekly intervals (0 = any time); bit 7: dated unavailability
+    uint8_t spare;
   };
   struct HeldSkill {
     uint16_t skill;  // interned code
@@ -100,7 +104,7 @@ class IndexState {
     int32_t cert_day;  // days since 1970; kNeverExpires = none
   };
   struct CellList {
-    uint64_t key;  // skill << 32 | cell
+    uint64_t key;  // skill << 40 | level << 32 | cell
     std::vector<Posting> postings;
   };
   template <typename T>
@@ -121,24 +125,28 @@ class IndexState {
 
   uint32_t AllocateSlot(int64_t id);
   uint16_t InternSkill(const std::string& code);
-  Status Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts);
+  void Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts);
   void AddPostings(uint32_t slot);
   void RemovePostings(uint32_t slot);
-  void ReleasePools(const Record& record);
+  void ReleasePools(uint32_t slot);
   void MaybeCompactPools();
-  bool Unavailable(const Record& record, const Query& query) const;
+  std::vector<uint32_t> ExcludedSlots(const PreparedRequest& request) const;
   void CollectOne(const Query& query, size_t requirement, std::vector<EligibleCandidate>& out,
                   CollectStats& stats) const;
+  void CollectList(const Query& query, const std::vector<Posting>& postings,
+                   std::vector<EligibleCandidate>& out) const;
 
   std::vector<Record> records_;
   std::vector<uint32_t> free_slots_;
   OpenHashIndex by_id_;
   std::vector<CellList> cells_;
   OpenHashIndex by_cell_;
-  Pool<WeekInterval> windows_;
+  WindowPatterns patterns_;
   Pool<HeldSkill> skills_;
   Pool<DayRange> unavailable_;
+  UnavailabilityCalendar calendar_;
   std::vector<std::string> skill_codes_;
+  std::vector<uint8_t> max_level_;  // per interned skill: highest level held
   std::unordered_map<std::string, uint16_t> skill_ids_;
 };
 

@@ -27,16 +27,16 @@ const ReservistHistory* HistoryOf(const Scorer& scorer, int64_t id) {
   return scorer.history().size() == 0 ? nullptr : scorer.history().Find(id);
 }
 
-std::vector<Scored> ScoreAll(const std::vector<EligibleCandidate>& list,
-                             const ResolvedRequirement& req, const Scorer& scorer) {
-  std::vector<Scored> scored(list.size());
+// Scores every candidate into `scored` (resized to the list).
+void ScoreAll(const std::vector<EligibleCandidate>& list, const ResolvedRequirement& req,
+              const Scorer& scorer, std::vector<Scored>& scored) {
+  scored.resize(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     const EligibleCandidate& c = list[i];
     const double total =
         scorer.Score(c.distance_km, c.level, req, HistoryOf(scorer, c.reservist_id)).total;
     scored[i] = {total, c.reservist_id, static_cast<uint32_t>(i)};
   }
-  return scored;
 }
 
 // Orders requirements by scarcity (eligible / count), then request order.
@@ -58,7 +58,8 @@ void FillRequirement(size_t r, const std::vector<EligibleCandidate>& list, const
   const int cap = by_accepts ? CeilTimes(req.count, config.max_ask_factor)
                              : CeilTimes(req.count, config.over_ask);
   const double wanted_accepts = req.count * config.safety_margin;
-  std::vector<Scored> scored = ScoreAll(list, req, scorer);
+  thread_local std::vector<Scored> scored;  // reused: thousands of entries
+  ScoreAll(list, req, scorer, scored);
   // Only the best cap + |taken| can be reached: sort just those.
   const size_t reach = std::min(scored.size(), static_cast<size_t>(cap) + taken.size());
   std::nth_element(scored.begin(), scored.begin() + reach, scored.end(), Better);
@@ -116,7 +117,8 @@ RankResult SelectCandidates(const std::vector<ResolvedRequirement>& requirements
 
 int RankWithin(const std::vector<EligibleCandidate>& eligible, int64_t reservist_id,
                const ResolvedRequirement& requirement, const Scorer& scorer) {
-  const std::vector<Scored> scored = ScoreAll(eligible, requirement, scorer);
+  std::vector<Scored> scored;
+  ScoreAll(eligible, requirement, scorer, scored);
   auto self = std::find_if(scored.begin(), scored.end(),
                            [&](const Scored& s) { return s.id == reservist_id; });
   if (self == scored.end()) return 0;
