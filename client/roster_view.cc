@@ -100,6 +100,14 @@ std::string FormatRowError(const v1::RowError& error) {
 }
 
 std::string RenderImportSummary(const v1::ImportSummary& summary, bool dry_run) {
+  // Errors first and the counts last, so that after thousands of error lines
+  // the counts are still on the screen.
+  std::string out;
+  if (!summary.errors().empty()) out += "errors:\n";
+  for (const v1::RowError& error : summary.errors()) out += CellText(FormatRowError(error)) + "\n";
+  if (summary.rejected() > summary.errors_size()) {
+    out += fmt::format("... and {} more not listed\n", summary.rejected() - summary.errors_size());
+  }
   std::string committed = summary.committed() ? "yes"
                           : dry_run           ? "no (dry run)"
                                               : "no (rows were rejected)";
@@ -110,14 +118,7 @@ std::string RenderImportSummary(const v1::ImportSummary& summary, bool dry_run) 
       {"rejected", {std::to_string(summary.rejected())}},
       {"committed", {committed}},
   };
-  std::string out = RenderDetails(rows);
-  if (summary.errors().empty()) return out;
-  out += "errors:\n";
-  for (const v1::RowError& error : summary.errors()) out += CellText(FormatRowError(error)) + "\n";
-  if (summary.rejected() > summary.errors_size()) {
-    out += fmt::format("... and {} more not listed\n", summary.rejected() - summary.errors_size());
-  }
-  return out;
+  return out + RenderDetails(rows);
 }
 
 }  // namespace muster::client

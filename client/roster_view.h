@@ -29,16 +29,17 @@ std::string SkillsSummary(const muster::v1::Reservist& reservist);
 // `skill list`: CODE  NAME  LEVELS  HOLDERS, e.g. "first_aid  First aid  1-3  42".
 std::string RenderSkillTable(const muster::v1::ListSkillsResponse& skills);
 
-// `roster import`:
+// `roster import`: the errors (if any), then the counts last so they stay on
+// screen after a long error list:
+//   errors:
+//   line 17: lat: "abc" is not a number
+//   ...
+//   ... and 5 more not listed     (when the daemon listed fewer than rejected)
 //   received   1000
 //   created    990
 //   updated    0
 //   rejected   10
-//   committed  yes            (or: "no (dry run)" / "no (rows were rejected)")
-//   errors:
-//   line 17: lat: "abc" is not a number
-//   ...
-//   ... and 5 more not listed            (when the daemon listed fewer than rejected)
+//   committed  yes                (or "no (dry run)" / "no (rows were rejected)")
 // `dry_run` says whether the import was a dry run (explains committed = no).
 std::string RenderImportSummary(const muster::v1::ImportSummary& summary, bool dry_run);
 

@@ -211,14 +211,14 @@ TEST_CASE("musterctl roster import reports rows and errors", "[app]") {
   Run run = Musterctl(&server, {"roster", "import", file.path()});
   CHECK(run.code == 1);
   CHECK(run.out ==
+        "errors:\n"
+        "line 5: lat: \"north\" is not a number\n"
+        "line 6: reservist.skills[0].skill: unknown skill \"juggling\"\n"
         "received   5\n"
         "created    3\n"
         "updated    0\n"
         "rejected   2\n"
-        "committed  yes\n"
-        "errors:\n"
-        "line 5: lat: \"north\" is not a number\n"
-        "line 6: reservist.skills[0].skill: unknown skill \"juggling\"\n");
+        "committed  yes\n");
   CHECK(server.service().size() == 3);
 
   file.Write(Csv(2, 3));

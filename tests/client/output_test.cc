@@ -188,15 +188,19 @@ TEST_CASE("RenderImportSummary", "[output]") {
   e->set_line(20);
   e->set_message("expected 12 fields (as in the header), found 3");
   CHECK(RenderImportSummary(summary, false) ==
+        "errors:\n"
+        "line 17: lat: \"abc\" is not a number\n"
+        "line 20: expected 12 fields (as in the header), found 3\n"
+        "... and 10 more not listed\n"
         "received   1000\n"
         "created    990\n"
         "updated    0\n"
         "rejected   12\n"
-        "committed  yes\n"
-        "errors:\n"
-        "line 17: lat: \"abc\" is not a number\n"
-        "line 20: expected 12 fields (as in the header), found 3\n"
-        "... and 10 more not listed\n");
+        "committed  yes\n");
+  summary.clear_errors();
+  summary.set_rejected(0);
+  CHECK(RenderImportSummary(summary, false) ==
+        "received   1000\ncreated    990\nupdated    0\nrejected   0\ncommitted  yes\n");
   summary.set_committed(false);
   CHECK(RenderImportSummary(summary, true).find("committed  no (dry run)\n") != std::string::npos);
   CHECK(RenderImportSummary(summary, false).find("committed  no (rows were rejected)\n") !=
