@@ -127,6 +127,13 @@ std::vector<RankRequest> Requests(const Area& area, int64_t roster_size) {
   return out;
 }
 
+// Bytes malloc has handed out and not had back, including large (mmapped)
+// blocks.
+size_t HeapInUse() {
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
+
 struct BuildReport {
   double seconds = 0;
   IndexMemory memory;
@@ -135,7 +142,7 @@ struct BuildReport {
 
 BuildReport BuildIndex(RosterIndex& index, const SyntheticRoster& gen, int64_t n) {
   index.SetSkills(StandardSkillCatalogue());
-  const size_t heap_before = mallinfo2().uordblks;
+  const size_t heap_before = HeapInUse();
   Clock::duration in_index{};
   const Status s = index.Rebuild([&](const ReservistSink& sink) {
     for (int64_t i = 0; i < n; ++i) {
@@ -153,7 +160,7 @@ BuildReport BuildIndex(RosterIndex& index, const SyntheticRoster& gen, int64_t n
   BuildReport b;
   b.seconds = Ms(in_index) / 1000;
   b.memory = index.Memory();
-  b.heap_bytes = static_cast<double>(mallinfo2().uordblks - heap_before);
+  b.heap_bytes = static_cast<double>(HeapInUse() - heap_before);
   return b;
 }
 

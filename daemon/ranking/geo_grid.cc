@@ -90,4 +90,18 @@ std::vector<uint32_t> GeoGrid::CellsNear(double lat_deg, double lon_deg, double 
   return cells;
 }
 
+std::vector<GeoGrid::RowSpan> GeoGrid::SpansNear(double lat_deg, double lon_deg, double radius_km) {
+  std::vector<RowSpan> spans;
+  for (uint32_t cell : CellsNear(lat_deg, lon_deg, radius_km)) {
+    const int row = static_cast<int>(cell / kCols);
+    const int col = static_cast<int>(cell % kCols);
+    if (!spans.empty() && spans.back().row == row && spans.back().col_hi + 1 == col) {
+      spans.back().col_hi = col;
+    } else {
+      spans.push_back({row, col, col});
+    }
+  }
+  return spans;
+}
+
 }  // namespace muster

@@ -25,6 +25,15 @@ class GeoGrid {
   // once. Cells are kept when their centre is within radius_km plus the
   // cell's half-diagonal, which the triangle inequality makes safe.
   static std::vector<uint32_t> CellsNear(double lat_deg, double lon_deg, double radius_km);
+
+  // A run of cells in one row: columns col_lo..col_hi inclusive.
+  struct RowSpan {
+    int row = 0;
+    int col_lo = 0;
+    int col_hi = 0;
+  };
+  // CellsNear as runs of consecutive cells, in row-major order.
+  static std::vector<RowSpan> SpansNear(double lat_deg, double lon_deg, double radius_km);
 };
 
 }  // namespace muster

@@ -3,24 +3,24 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "ranking/geo_grid.h"
+#include <cmath>
 
 namespace muster {
 
 namespace {
 
-constexpr uint16_t kPostingNever = 0xFFFF;
 constexpr int32_t kNeverExpires = INT32_MAX;
 constexpr size_t kMaxPerReservist = 255;  // skills or unavailable periods
 
 uint16_t PostingDay(int32_t days) {
-  if (days == kNeverExpires) return kPostingNever;
+  if (days == kNeverExpires) return Posting::kCertNever;
   return static_cast<uint16_t>(std::clamp(days, 0, 65534));
 }
 
-uint64_t CellListKey(uint16_t skill, uint8_t level, uint32_t cell) {
-  return uint64_t{skill} << 40 | uint64_t{level} << 32 | cell;
+uint16_t MaxTravel16th(double km) {
+  const double v = km * 16;
+  const bool exact = v >= 0 && v < Posting::kMaxTravelInRecord && v == std::floor(v);
+  return exact ? static_cast<uint16_t>(v) : Posting::kMaxTravelInRecord;
 }
 
 // Slots excluded by a query (busy elsewhere or unavailable on one of its
@@ -34,7 +34,7 @@ std::vector<uint64_t>& ExcludedBits() {
 
 struct IndexState::Query {
   const PreparedRequest* request = nullptr;
-  std::vector<uint32_t> cells;
+  std::vector<GeoGrid::RowSpan> spans;
   double chord_sq_limit = 0;
   uint16_t cert_day = 0;
   std::span<const WeekInterval> required;
@@ -51,10 +51,6 @@ uint32_t IndexState::Pool<T>::Append(const T* items, size_t n) {
 
 uint64_t IndexState::RecordKey::operator()(uint32_t slot) const {
   return static_cast<uint64_t>((*records)[slot].id);
-}
-
-uint64_t IndexState::CellKey::operator()(uint32_t i) const {
-  return (*cells)[i].key;
 }
 
 uint32_t IndexState::AllocateSlot(int64_t id) {
@@ -75,9 +71,15 @@ uint16_t IndexState::InternSkill(const std::string& code) {
   auto [it, added] = skill_ids_.emplace(code, static_cast<uint16_t>(skill_codes_.size()));
   if (added) {
     skill_codes_.push_back(code);
-    max_level_.push_back(0);
+    grids_.emplace_back();
   }
   return it->second;
+}
+
+PostingGrid& IndexState::GridFor(uint16_t skill, uint8_t level) {
+  std::vector<PostingGrid>& levels = grids_[skill];
+  if (levels.size() <= level) levels.resize(size_t{level} + 1);
+  return levels[level];
 }
 
 Status IndexState::Upsert(const Reservist& reservist) {
@@ -112,10 +114,8 @@ void IndexState::Store(uint32_t slot, const Reservist& reservist, const Reservis
   std::vector<HeldSkill> held;
   held.reserve(facts.skills.size());
   for (const ReservistFacts::Holding& h : facts.skills) {
-    const uint16_t skill = InternSkill(h.skill);
-    const uint8_t level = static_cast<uint8_t>(std::clamp(h.level, 0, 255));
-    max_level_[skill] = std::max(max_level_[skill], level);
-    held.push_back({skill, level, h.cert_expires ? h.cert_expires->days : kNeverExpires});
+    held.push_back({InternSkill(h.skill), static_cast<uint8_t>(std::clamp(h.level, 0, 255)),
+                    h.cert_expires ? h.cert_expires->days : kNeverExpires});
   }
   rec.skills_at = skills_.Append(held.data(), held.size());
   rec.skills_n = static_cast<uint8_t>(held.size());
@@ -130,15 +130,10 @@ void IndexState::AddPostings(uint32_t slot) {
   if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) return;
   for (uint32_t i = 0; i < rec.skills_n; ++i) {
     const HeldSkill& h = skills_.data[rec.skills_at + i];
-    const uint64_t key = CellListKey(h.skill, h.level, rec.cell);
-    uint32_t list = by_cell_.Find(key, CellKey{&cells_});
-    if (list == OpenHashIndex::kNone) {
-      list = static_cast<uint32_t>(cells_.size());
-      cells_.push_back({key, {}});
-      by_cell_.Insert(list, CellKey{&cells_});
-    }
-    cells_[list].postings.push_back({rec.id, rec.max_travel_km, rec.home, slot, rec.pattern,
-                                     PostingDay(h.cert_day), h.level, 0});
+    GridFor(h.skill, h.level)
+        .ListAt(rec.cell)
+        .push_back({rec.id, rec.home, slot, rec.pattern, PostingDay(h.cert_day),
+                    MaxTravel16th(rec.max_travel_km)});
   }
 }
 
@@ -146,15 +141,13 @@ void IndexState::RemovePostings(uint32_t slot) {
   const Record& rec = records_[slot];
   for (uint32_t i = 0; i < rec.skills_n; ++i) {
     const HeldSkill& h = skills_.data[rec.skills_at + i];
-    const uint64_t key = CellListKey(h.skill, h.level, rec.cell);
-    const uint32_t list = by_cell_.Find(key, CellKey{&cells_});
-    if (list == OpenHashIndex::kNone) continue;  // suspended: never posted
-    std::vector<Posting>& postings = cells_[list].postings;
-    auto it = std::find_if(postings.begin(), postings.end(),
+    std::vector<Posting>* postings = GridFor(h.skill, h.level).FindList(rec.cell);
+    if (!postings) continue;  // suspended: never posted
+    auto it = std::find_if(postings->begin(), postings->end(),
                            [slot](const Posting& p) { return p.slot == slot; });
-    if (it == postings.end()) continue;
-    *it = postings.back();
-    postings.pop_back();
+    if (it == postings->end()) continue;
+    *it = postings->back();
+    postings->pop_back();
   }
 }
 
@@ -199,8 +192,9 @@ void IndexState::MaybeCompactPools() {
 void IndexState::ShrinkToFit() {
   records_.shrink_to_fit();
   free_slots_.shrink_to_fit();
-  for (CellList& list : cells_) list.postings.shrink_to_fit();
-  cells_.shrink_to_fit();
+  for (auto& levels : grids_) {
+    for (PostingGrid& grid : levels) grid.ShrinkToFit();
+  }
   skills_.data.shrink_to_fit();
   unavailable_.data.shrink_to_fit();
 }
@@ -209,11 +203,13 @@ IndexMemory IndexState::Memory() const {
   IndexMemory m;
   m.reservists = size();
   m.records = records_.capacity() * sizeof(Record) + free_slots_.capacity() * sizeof(uint32_t);
-  m.postings = cells_.capacity() * sizeof(CellList);
-  for (const CellList& list : cells_) m.postings += list.postings.capacity() * sizeof(Posting);
+  for (const auto& levels : grids_) {
+    m.postings += levels.capacity() * sizeof(PostingGrid);
+    for (const PostingGrid& grid : levels) m.postings += grid.MemoryBytes();
+  }
   m.pools = patterns_.MemoryBytes() + skills_.data.capacity() * sizeof(HeldSkill) +
             unavailable_.data.capacity() * sizeof(DayRange) + calendar_.MemoryBytes();
-  m.hash_tables = by_id_.MemoryBytes() + by_cell_.MemoryBytes();
+  m.hash_tables = by_id_.MemoryBytes();
   for (const std::string& code : skill_codes_) {
     m.hash_tables += 2 * (sizeof(std::string) + code.size() + 16);
   }
@@ -245,7 +241,7 @@ std::optional<ReservistFacts> IndexState::Find(int64_t id) const {
 // The hot loop. Everything it reads for a posting is in the posting, except
 // one bit of the per-query exclusion bitmap (busy or dated unavailability)
 // and the verdict for its weekly pattern (memoised per query).
-void IndexState::CollectList(const Query& q, const std::vector<Posting>& postings,
+void IndexState::CollectList(const Query& q, const std::vector<Posting>& postings, int level,
                              std::vector<EligibleCandidate>& out) const {
   const GeoPoint centre = q.request->centre;
   const double radius = q.request->radius_km;
@@ -254,13 +250,17 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
     const double chord_sq = ChordSquared(p.home, centre);
     if (chord_sq > q.chord_sq_limit) continue;
     const double d = ChordSquaredToKm(chord_sq);
-    if (d > radius || d > p.max_travel_km) continue;
+    if (d > radius) continue;
+    const double max_travel = p.max_travel_16th != Posting::kMaxTravelInRecord
+                                  ? p.max_travel_16th * 0.0625  // exact
+                                  : records_[p.slot].max_travel_km;
+    if (d > max_travel) continue;
     if (q.excluded && (q.excluded[p.slot >> 6] >> (p.slot & 63) & 1)) continue;
     if (p.pattern != WindowPatterns::kAnyTime &&
         !q.verdicts->Covers(patterns_, p.pattern, q.required)) {
       continue;
     }
-    out.push_back({p.id, d, p.level});
+    out.push_back({p.id, d, level});
   }
 }
 
@@ -268,17 +268,15 @@ void IndexState::CollectOne(const Query& q, size_t r, std::vector<EligibleCandid
                             CollectStats& stats) const {
   const ResolvedRequirement& req = q.request->requirements[r];
   auto skill = skill_ids_.find(req.skill);
-  if (skill == skill_ids_.end() || req.min_level > 255) return;
-  const uint8_t top = max_level_[skill->second];
-  for (uint32_t cell : q.cells) {
-    for (int level = std::max(req.min_level, 0); level <= top; ++level) {
-      const uint64_t key = CellListKey(skill->second, static_cast<uint8_t>(level), cell);
-      const uint32_t list = by_cell_.Find(key, CellKey{&cells_});
-      if (list == OpenHashIndex::kNone) continue;
-      ++stats.cells;
-      stats.postings += static_cast<int64_t>(cells_[list].postings.size());
-      CollectList(q, cells_[list].postings, out);
-    }
+  if (skill == skill_ids_.end()) return;
+  const std::vector<PostingGrid>& levels = grids_[skill->second];
+  for (size_t level = static_cast<size_t>(std::max(req.min_level, 0)); level < levels.size();
+       ++level) {
+    levels[level].ForEachList(q.spans, [&](const std::vector<Posting>& postings) {
+      ++stats.lists;
+      stats.postings += static_cast<int64_t>(postings.size());
+      CollectList(q, postings, static_cast<int>(level), out);
+    });
   }
 }
 
@@ -298,14 +296,14 @@ void IndexState::CollectEligible(const PreparedRequest& request,
                                  CollectStats* stats) const {
   Query q;
   q.request = &request;
-  q.cells = GeoGrid::CellsNear(request.lat, request.lon, request.radius_km);
+  q.spans = GeoGrid::SpansNear(request.lat, request.lon, request.radius_km);
   // Slack so rounding never drops a point the exact test would keep.
   q.chord_sq_limit = KmToChordSquared(request.radius_km) * (1 + 1e-9) + 1e-15;
   q.cert_day = PostingDay(request.window.last_day().days);
   q.required = request.window.required();
   q.verdicts = &PatternVerdicts::ForThisThread();
   q.verdicts->Begin(patterns_.id_limit());
-  std::vector<uint32_t> excluded = ExcludedSlots(request);
+  const std::vector<uint32_t> excluded = ExcludedSlots(request);
   std::vector<uint64_t>& bits = ExcludedBits();
   if (!excluded.empty()) {
     if (bits.size() < records_.size() / 64 + 1) bits.resize(records_.size() / 64 + 1, 0);

@@ -6,19 +6,19 @@
 // Layout (bytes per reservist are reported by Memory()):
 //  - Record, 48 B per reservist: id, status, home point, max travel, grid
 //    cell, weekly pattern id, and offsets into the pools;
-//  - Posting, 40 B per skill held by an active reservist, stored in the list
-//    of its (skill, level, cell): everything the hot loop needs without
-//    touching the record (id, home, max travel, certificate day, pattern id);
+//  - Posting, 32 B per skill held by an active reservist, in the list of its
+//    (skill, level, cell) (PostingGrid): everything the hot loop needs
+//    without touching the record;
 //  - interned weekly patterns (WindowPatterns), shared between reservists;
 //  - pools of held skills (8 B each) and dated unavailability (8 B), the
 //    latter also filed by week (UnavailabilityCalendar);
-//  - two OpenHashIndex tables (4 B a bucket): id -> slot and
-//    (skill, level, cell) -> posting list.
+//  - an OpenHashIndex (4 B a bucket) from id to record slot.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,6 +27,7 @@
 #include "ranking/eligibility.h"
 #include "ranking/geo.h"
 #include "ranking/open_hash_index.h"
+#include "ranking/posting_grid.h"
 #include "ranking/rank_request.h"
 #include "ranking/selection.h"
 #include "ranking/unavailability_calendar.h"
@@ -50,7 +51,7 @@ struct IndexMemory {
 
 // Work done by one CollectEligible, for benchmarks and metrics.
 struct CollectStats {
-  int64_t cells = 0;     // (skill, cell) lists visited
+  int64_t lists = 0;     // (skill, level, cell) posting lists visited
   int64_t postings = 0;  // postings looked at
   int64_t eligible = 0;  // candidates produced (summed over requirements)
 };
@@ -69,7 +70,8 @@ class IndexState {
 
   // The eligible candidates of each requirement, appended to out[i] (out is
   // resized to the number of requirements). The per-thread scratch it uses
-  // (busy bitmap, pattern verdicts) makes it safe to call from many threads.
+  // (exclusion bitmap, pattern verdicts) makes it safe to call from many
+  // threads at once.
   void CollectEligible(const PreparedRequest& request,
                        std::vector<std::vector<EligibleCandidate>>& out, CollectStats* stats) const;
 
@@ -88,24 +90,10 @@ class IndexState {
     uint8_t unavailable_n = 0;
     uint8_t status = 0;  // ReservistStatus
   };
-  struct Posting {
-    int64_t id;
-    double max_travel_km;
-    GeoPoint home;
-    uint32_t slot;
-    uint32_t pattern;   // WindowPatterns id; 0 = any time
-    uint16_t cert_day;  // days since 1970 clamped to [0, 65534]; 65535 = never
-    uint8_t level;
-    uint8_t spare;
-  };
   struct HeldSkill {
     uint16_t skill;  // interned code
     uint8_t level;
     int32_t cert_day;  // days since 1970; kNeverExpires = none
-  };
-  struct CellList {
-    uint64_t key;  // skill << 40 | level << 32 | cell
-    std::vector<Posting> postings;
   };
   template <typename T>
   struct Pool {
@@ -117,14 +105,11 @@ class IndexState {
     const std::vector<Record>* records;
     uint64_t operator()(uint32_t slot) const;
   };
-  struct CellKey {
-    const std::vector<CellList>* cells;
-    uint64_t operator()(uint32_t i) const;
-  };
   struct Query;
 
   uint32_t AllocateSlot(int64_t id);
   uint16_t InternSkill(const std::string& code);
+  PostingGrid& GridFor(uint16_t skill, uint8_t level);
   void Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts);
   void AddPostings(uint32_t slot);
   void RemovePostings(uint32_t slot);
@@ -133,20 +118,18 @@ class IndexState {
   std::vector<uint32_t> ExcludedSlots(const PreparedRequest& request) const;
   void CollectOne(const Query& query, size_t requirement, std::vector<EligibleCandidate>& out,
                   CollectStats& stats) const;
-  void CollectList(const Query& query, const std::vector<Posting>& postings,
+  void CollectList(const Query& query, const std::vector<Posting>& postings, int level,
                    std::vector<EligibleCandidate>& out) const;
 
   std::vector<Record> records_;
   std::vector<uint32_t> free_slots_;
   OpenHashIndex by_id_;
-  std::vector<CellList> cells_;
-  OpenHashIndex by_cell_;
+  std::vector<std::vector<PostingGrid>> grids_;  // [skill][level]
   WindowPatterns patterns_;
   Pool<HeldSkill> skills_;
   Pool<DayRange> unavailable_;
   UnavailabilityCalendar calendar_;
   std::vector<std::string> skill_codes_;
-  std::vector<uint8_t> max_level_;  // per interned skill: highest level held
   std::unordered_map<std::string, uint16_t> skill_ids_;
 };
 
