@@ -10,8 +10,8 @@
 // Rows average ~1.6 skills, ~1.5 channels, 2 weekly windows; 1 in 20 has an
 // unavailability. Generation is not timed. Each run uses a fresh database.
 #include <fmt/format.h>
-#include <sqlite3.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -100,8 +100,8 @@ Timing RawSqlite(const std::string& path, const std::vector<std::vector<ImportIt
     auto db = SqliteDb::Open(path, SqliteDbOptions());
     if (!db.ok() || !Migrator(SchemaMigrations()).Apply(**db).ok()) std::exit(1);
     for (const char* code : kSkillCodes) {
-      (*db)->Exec(fmt::format("INSERT INTO skills VALUES ('{}', '{}', 1, 5, 0, 0)", code, code)
-                      .c_str());
+      (*db)->Exec(
+          fmt::format("INSERT INTO skills VALUES ('{}', '{}', 1, 5, 0, 0)", code, code).c_str());
     }
   }
   sqlite3* db = nullptr;
@@ -119,7 +119,8 @@ Timing RawSqlite(const std::string& path, const std::vector<std::vector<ImportIt
       "INSERT INTO reservist_windows VALUES (?1, ?2, ?3, ?4, ?5)",
       "INSERT INTO reservist_unavailability VALUES (?1, ?2, ?3, ?4, ?5)"};
   sqlite3_stmt* st[5];
-  for (int i = 0; i < 5; ++i) Check(sqlite3_prepare_v2(db, sql[i], -1, &st[i], nullptr), db, sql[i]);
+  for (int i = 0; i < 5; ++i)
+    Check(sqlite3_prepare_v2(db, sql[i], -1, &st[i], nullptr), db, sql[i]);
   auto run = [&](sqlite3_stmt* s) {
     Check(sqlite3_step(s), db, "step");
     sqlite3_reset(s);
@@ -199,8 +200,8 @@ struct StoreRun {
   int64_t rejected = 0;
 };
 
-StoreRun Store(const std::string& path, std::vector<std::vector<ImportItem>>& chunks,
-               bool atomic, bool listener) {
+StoreRun Store(const std::string& path, std::vector<std::vector<ImportItem>>& chunks, bool atomic,
+               bool listener) {
   StoreRun run;
   auto store = SqliteRosterStore::Open(path);
   if (!store.ok()) std::exit(1);
@@ -255,8 +256,10 @@ int main(int argc, char** argv) {
   if (which != "store") {
     fresh();
     Timing raw = RawSqlite(path, chunks);
-    fmt::print("raw sqlite, one transaction:   {:6.2f} s (cpu {:6.2f} s, sys {:5.2f})  {:9.0f} rows/s  ({} MB)\n",
-               raw.wall, raw.cpu, raw.sys, n / raw.wall, std::filesystem::file_size(path) / 1000000);
+    fmt::print(
+        "raw sqlite, one transaction:   {:6.2f} s (cpu {:6.2f} s, sys {:5.2f})  {:9.0f} rows/s  "
+        "({} MB)\n",
+        raw.wall, raw.cpu, raw.sys, n / raw.wall, std::filesystem::file_size(path) / 1000000);
   }
   for (bool atomic : {false, true}) {
     if (which == "raw" || (which == "store" && atomic) || (which == "atomic" && !atomic)) continue;
@@ -265,10 +268,11 @@ int main(int argc, char** argv) {
       fresh();
       StoreRun run = Store(path, chunks, atomic, listener);
       fmt::print(
-          "store {:10} listener {:3}:  {:6.2f} s (cpu {:6.2f} s, sys {:5.2f})  {:9.0f} rows/s  (rejected {}; "
+          "store {:10} listener {:3}:  {:6.2f} s (cpu {:6.2f} s, sys {:5.2f})  {:9.0f} rows/s  "
+          "(rejected {}; "
           "ForEach {:.2f} s; reopen+quick_check {:.2f} s)\n",
-          atomic ? "atomic" : "non-atomic", listener ? "on" : "off", run.import_s, run.import_cpu_s, run.import_sys_s,
-          n / run.import_s, run.rejected, run.foreach_s, run.reopen_s);
+          atomic ? "atomic" : "non-atomic", listener ? "on" : "off", run.import_s, run.import_cpu_s,
+          run.import_sys_s, n / run.import_s, run.rejected, run.foreach_s, run.reopen_s);
     }
   }
   fresh();

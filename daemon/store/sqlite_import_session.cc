@@ -102,20 +102,23 @@ Status SqliteImportSession::WriteChunk(const std::vector<ImportItem>& items,
   auto chunk = OpenChunk();
   if (!chunk.ok()) return chunk.status();
   // Fast path: the items were validated and prechecked, so they almost
-  // always all succeed; no per-row savepoint (each costs a copy of every
-  // page the row touches).
-  bool clean = true;
-  for (size_t c : candidates) {
-    auto w = store_.writer_->UpsertByExternalId(items[c].reservist, now_ms);
-    if (!w.ok()) {
-      // A database-level failure can end the transaction: then it is the
-      // chunk's error, not the row's.
-      if (!store_.writer_db_->InTransaction()) return w.status();
-      clean = false;
-      break;
+  // always all succeed. Multi-row statements, no per-row savepoint (each
+  // costs a copy of every page the row touches).
+  std::vector<const Reservist*> batch;
+  batch.reserve(candidates.size());
+  for (size_t c : candidates) batch.push_back(&items[c].reservist);
+  std::vector<Written> batch_written;
+  Status fast = store_.batch_writer_->UpsertByExternalId(batch, now_ms, batch_written);
+  // A database-level failure can end the transaction: then it is the
+  // chunk's error, not a row's.
+  if (!fast.ok() && !store_.writer_db_->InTransaction()) return fast;
+  const bool clean = fast.ok();
+  if (clean) {
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      const size_t c = candidates[k];
+      written[c] = batch_written[k];
+      results[c] = {items[c].line, Status(), batch_written[k].created, batch_written[k].id};
     }
-    written[c] = *w;
-    results[c] = {items[c].line, Status(), w->created, w->id};
   }
   if (!clean) {
     MUSTER_RETURN_IF_ERROR(chunk->Rollback());

@@ -69,6 +69,7 @@ Status SqliteRosterStore::Init() {
   auto writer = ReservistWriter::Create(*writer_db_);
   if (!writer.ok()) return writer.status();
   writer_ = std::move(writer).value();
+  batch_writer_ = std::make_unique<ReservistBatchWriter>(*writer_db_);
   MUSTER_RETURN_IF_ERROR(skills_.Load(*writer_db_));
   // The reader opens after migration, so it never sees an older schema.
   SqliteDbOptions reader_options = options_.connection;
@@ -91,6 +92,7 @@ Status SqliteRosterStore::QuickCheck() {
 SqliteRosterStore::~SqliteRosterStore() {
   // Reader first, so the writer's close is the last one and checkpoints.
   reader_db_.reset();
+  batch_writer_.reset();
   writer_.reset();
   writer_db_.reset();
 }

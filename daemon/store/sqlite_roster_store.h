@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "store/reservist_batch_writer.h"
 #include "store/reservist_writer.h"
 #include "store/roster_store.h"
 #include "store/skill_cache.h"
@@ -112,6 +113,7 @@ class SqliteRosterStore final : public RosterStore {
   WriterLock writer_lock_;  // guards the members up to reader_mutex_
   std::unique_ptr<SqliteDb> writer_db_;
   std::unique_ptr<ReservistWriter> writer_;
+  std::unique_ptr<ReservistBatchWriter> batch_writer_;
   SkillCache skills_;
 
   std::mutex reader_mutex_;  // guards reader_db_

@@ -1,0 +1,66 @@
+// ReservistBatchWriter: the bulk import's fast path. Upserts many reservists
+// by external id with multi-row statements: one lookup per 64 external ids,
+// one INSERT per table per up to 64 rows. In SQLite the fixed cost of a
+// statement execution is about as large as the cost of the row itself, so
+// this roughly halves the cost of an import compared with a statement per row
+// (see bench/store_import_bench.cc).
+//
+// New reservists get ids assigned here, in input order, above the highest id
+// ever used (the AUTOINCREMENT sequence), exactly as SQLite would.
+//
+// Not thread-safe: the caller holds the writer lock and has a transaction or
+// savepoint open. All or nothing: on error the caller rolls back; errors are
+// not attributed to rows (retry row by row with ReservistWriter for that).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "roster/model.h"
+#include "store/reservist_writer.h"
+#include "store/sqlite_db.h"
+
+namespace muster {
+
+class ReservistBatchWriter {
+ public:
+  explicit ReservistBatchWriter(SqliteDb& db) : db_(db) {}
+
+  // Creates each reservist, or replaces the one holding its external id
+  // (ids in the input are ignored); written[i] describes reservists[i]. No
+  // two reservists may share an external id.
+  Status UpsertByExternalId(const std::vector<const Reservist*>& reservists, int64_t now_ms,
+                            std::vector<ReservistWriter::Written>& written);
+
+ private:
+  enum Table { kReservists, kChannels, kSkills, kWindows, kUnavailability, kTableCount };
+  // (reservist index, child index) of each child row of one table.
+  using ChildRefs = std::vector<std::pair<uint32_t, uint32_t>>;
+
+  Status FindExisting(const std::vector<const Reservist*>& reservists,
+                      std::vector<ReservistWriter::Written>& written);
+  Result<int64_t> NextId();
+  Status ReplaceExisting(const std::vector<const Reservist*>& reservists, int64_t now_ms,
+                         const std::vector<ReservistWriter::Written>& written);
+  Status InsertNew(const std::vector<const Reservist*>& reservists, int64_t now_ms,
+                   const std::vector<ReservistWriter::Written>& written);
+  Status InsertChildren(const std::vector<const Reservist*>& reservists,
+                        const std::vector<ReservistWriter::Written>& written);
+  // Runs the table's multi-row INSERT over count rows, bind_row(statement,
+  // first parameter index, row) binding each.
+  template <typename BindRow>
+  Status InsertRows(Table table, size_t count, const BindRow& bind_row);
+  // The cached statement inserting `rows` rows (a power of two) into table.
+  Result<SqliteStatement*> InsertStatement(Table table, int rows);
+
+  static constexpr int kMaxRowsLog2 = 6;  // up to 64 rows per statement
+  static constexpr int kMaxRows = 1 << kMaxRowsLog2;
+
+  SqliteDb& db_;
+  SqliteStatement* inserts_[kTableCount][kMaxRowsLog2 + 1] = {};
+};
+
+}  // namespace muster
