@@ -14,6 +14,7 @@
 #include "activation/activation_manager.h"
 #include "activation/sqlite_activation_store.h"
 #include "api/activation_service.h"
+#include "api/admin_service.h"
 #include "api/roster_service.h"
 #include "core/clock.h"
 #include "demo/demo_seed.h"
@@ -24,7 +25,8 @@
 namespace muster {
 namespace {
 
-constexpr const char* kServiceNames[] = {"muster.v1.RosterService", "muster.v1.ActivationService"};
+constexpr const char* kServiceNames[] = {"muster.v1.RosterService", "muster.v1.ActivationService",
+                                         "muster.v1.AdminService"};
 
 Status WritePortFile(const std::string& path, int port) {
   // Write then rename, so a reader never sees a half-written file.
@@ -115,12 +117,14 @@ Status Daemon::OpenActivations(const DaemonConfig& config) {
 Status Daemon::Serve(const DaemonConfig& options) {
   roster_service_ = std::make_unique<api::RosterServiceImpl>(*roster_);
   activation_service_ = std::make_unique<api::ActivationServiceImpl>(*activations_);
+  admin_service_ = std::make_unique<api::AdminServiceImpl>(options.db_path);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &grpc_port_);
   builder.RegisterService(roster_service_.get());
   builder.RegisterService(activation_service_.get());
+  builder.RegisterService(admin_service_.get());
   builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   server_ = builder.BuildAndStart();
   if (!server_ || grpc_port_ == 0) {
@@ -152,6 +156,7 @@ Daemon::~Daemon() {
   Shutdown(std::chrono::milliseconds(0));
   Wait();
   server_.reset();
+  admin_service_.reset();
   activation_service_.reset();
   roster_service_.reset();
   activations_.reset();

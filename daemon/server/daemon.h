@@ -25,6 +25,7 @@ class ActivationManager;
 namespace api {
 class RosterServiceImpl;
 class ActivationServiceImpl;
+class AdminServiceImpl;
 }  // namespace api
 
 class Daemon {
@@ -55,6 +56,7 @@ class Daemon {
   std::unique_ptr<ActivationManager> activations_;
   std::unique_ptr<api::RosterServiceImpl> roster_service_;
   std::unique_ptr<api::ActivationServiceImpl> activation_service_;
+  std::unique_ptr<api::AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
   std::once_flag shutdown_once_;

@@ -1,0 +1,28 @@
+// Online backup of the SQLite database: a consistent snapshot copied with
+// SQLite's backup API while other connections keep reading and writing.
+// Thread-safe: each call uses connections of its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace muster {
+
+struct BackupInfo {
+  int64_t bytes = 0;
+  std::string sha256;  // hex, of the file at dest
+  int schema_version = 0;
+};
+
+// Copies the database at source_path into a new file at dest_path (replaced
+// if present) in one step, from a single read snapshot (in WAL mode writers
+// are not blocked), then runs PRAGMA quick_check on the copy. Internal if
+// the copy is damaged; Unavailable if the source cannot be opened.
+Result<BackupInfo> BackupDatabase(const std::string& source_path, const std::string& dest_path);
+
+// SHA-256 (hex) of a file's contents.
+Result<std::string> FileSha256(const std::string& path);
+
+}  // namespace muster
