@@ -188,6 +188,8 @@ Timing Time(int reps, Fn&& fn) {
     wall.push_back(Ms(Clock::now() - t0));
     cpu.push_back(ThreadCpuMs() - c0);
   }
+  std::fprintf(stderr, "  (cpu min %.3f ms, wall min %.3f ms over %d)\n", Percentile(cpu, 0),
+               Percentile(wall, 0), reps);
   return {Percentile(wall, 0.5), Percentile(wall, 0.95), Percentile(cpu, 0.5)};
 }
 

@@ -11,6 +11,7 @@ namespace {
 
 constexpr int32_t kNeverExpires = INT32_MAX;
 constexpr size_t kMaxPerReservist = 255;  // skills or unavailable periods
+constexpr size_t kPatternLookahead = 8;   // postings
 
 uint16_t PostingDay(int32_t days) {
   if (days == kNeverExpires) return Posting::kCertNever;
@@ -245,7 +246,15 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
                              std::vector<EligibleCandidate>& out) const {
   const GeoPoint centre = q.request->centre;
   const double radius = q.request->radius_km;
-  for (const Posting& p : postings) {
+  const size_t n = postings.size();
+  for (size_t i = 0; i < n; ++i) {
+    // Weekly patterns are scattered in memory: ask for them early.
+    if (i + kPatternLookahead < n) {
+      const uint32_t ahead = postings[i + kPatternLookahead].pattern;
+      q.verdicts->Prefetch(ahead);
+      patterns_.Prefetch(ahead);
+    }
+    const Posting& p = postings[i];
     if (p.cert_day < q.cert_day) continue;
     const double chord_sq = ChordSquared(p.home, centre);
     if (chord_sq > q.chord_sq_limit) continue;
@@ -270,14 +279,25 @@ void IndexState::CollectOne(const Query& q, size_t r, std::vector<EligibleCandid
   auto skill = skill_ids_.find(req.skill);
   if (skill == skill_ids_.end()) return;
   const std::vector<PostingGrid>& levels = grids_[skill->second];
+  // The lists are many and short: gather them, then fetch each one's head
+  // while the previous one is scanned.
+  thread_local std::vector<std::pair<const std::vector<Posting>*, int>> lists;
+  lists.clear();
   for (size_t level = static_cast<size_t>(std::max(req.min_level, 0)); level < levels.size();
        ++level) {
     levels[level].ForEachList(q.spans, [&](const std::vector<Posting>& postings) {
-      ++stats.lists;
-      stats.postings += static_cast<int64_t>(postings.size());
-      CollectList(q, postings, static_cast<int>(level), out);
+      lists.emplace_back(&postings, static_cast<int>(level));
     });
   }
+  for (size_t i = 0; i < lists.size(); ++i) {
+    if (i + 1 < lists.size()) {
+      const char* next = reinterpret_cast<const char*>(lists[i + 1].first->data());
+      for (int line = 0; line < 4; ++line) __builtin_prefetch(next + 64 * line);
+    }
+    stats.postings += static_cast<int64_t>(lists[i].first->size());
+    CollectList(q, *lists[i].first, lists[i].second, out);
+  }
+  stats.lists += static_cast<int64_t>(lists.size());
 }
 
 std::vector<uint32_t> IndexState::ExcludedSlots(const PreparedRequest& request) const {
