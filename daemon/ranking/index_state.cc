@@ -24,11 +24,51 @@ uint16_t MaxTravel16th(double km) {
   return exact ? static_cast<uint16_t>(v) : Posting::kMaxTravelInRecord;
 }
 
-// Slots excluded by a query (busy elsewhere or unavailable on one of its
-// days) as a bitmap, one per thread, cleared after use.
-std::vector<uint64_t>& ExcludedBits() {
-  thread_local std::vector<uint64_t> bits;
-  return bits;
+// The reservists a query excludes up front (busy elsewhere, or unavailable
+// on one of its days): an open-addressing set of ids, one per thread.
+class ExcludedIds {
+ public:
+  void Reset(size_t expected) {
+    size_t capacity = 16;
+    while (capacity < expected * 2) capacity <<= 1;
+    table_.assign(capacity, 0);  // ids are > 0
+    shift_ = 64 - __builtin_ctzll(capacity);
+    empty_ = expected == 0;
+  }
+  void Insert(int64_t id) {
+    size_t i = Home(id);
+    while (table_[i] != 0 && table_[i] != id) i = (i + 1) & (table_.size() - 1);
+    table_[i] = id;
+  }
+  bool Contains(int64_t id) const {
+    for (size_t i = Home(id);; i = (i + 1) & (table_.size() - 1)) {
+      if (table_[i] == id) return true;
+      if (table_[i] == 0) return false;
+    }
+  }
+  bool empty() const { return empty_; }
+  static ExcludedIds& ForThisThread() {
+    thread_local ExcludedIds ids;
+    return ids;
+  }
+
+ private:
+  size_t Home(int64_t id) const {
+    return static_cast<size_t>((static_cast<uint64_t>(id) * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  std::vector<int64_t> table_;
+  int shift_ = 64;
+  bool empty_ = true;
+};
+
+// A 16 KB filter over the busy ids, so most postings skip the exclusion set.
+constexpr int kBusyFilterBits = 17;
+uint32_t BusyFilterBit(int64_t id) {
+  return static_cast<uint32_t>((static_cast<uint64_t>(id) * 0x9E3779B97F4A7C15ull) >>
+                               (64 - kBusyFilterBits));
+}
+bool TestBit(const uint64_t* bits, uint32_t i) {
+  return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
 }  // namespace
@@ -39,7 +79,10 @@ struct IndexState::Query {
   double chord_sq_limit = 0;
   uint16_t cert_day = 0;
   std::span<const WeekInterval> required;
-  const uint64_t* excluded = nullptr;  // null when nobody is excluded
+  uint16_t first_day = 0;  // clamped like Posting::away_from
+  uint16_t last_day = 0;
+  const ExcludedIds* excluded = nullptr;  // null when nobody is excluded
+  std::vector<uint64_t> busy_filter;      // empty when nobody is busy
   PatternVerdicts* verdicts = nullptr;
 };
 
@@ -123,18 +166,24 @@ void IndexState::Store(uint32_t slot, const Reservist& reservist, const Reservis
   rec.pattern = patterns_.Intern(facts.windows);
   rec.unavailable_at = unavailable_.Append(facts.unavailable.data(), facts.unavailable.size());
   rec.unavailable_n = static_cast<uint8_t>(facts.unavailable.size());
-  for (const DayRange& period : facts.unavailable) calendar_.Add(slot, period);
+  for (const DayRange& period : facts.unavailable) calendar_.Add(rec.id, period);
 }
 
 void IndexState::AddPostings(uint32_t slot) {
   const Record& rec = records_[slot];
   if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) return;
+  uint16_t away_from = 0xFFFF, away_until = 0;
+  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
+    const DayRange& u = unavailable_.data[rec.unavailable_at + i];
+    away_from = std::min(away_from, PostingDay(u.from.days));
+    away_until = std::max(away_until, PostingDay(u.until.days));
+  }
   for (uint32_t i = 0; i < rec.skills_n; ++i) {
     const HeldSkill& h = skills_.data[rec.skills_at + i];
     GridFor(h.skill, h.level)
         .ListAt(rec.cell)
-        .push_back({rec.id, rec.home, slot, rec.pattern, PostingDay(h.cert_day),
-                    MaxTravel16th(rec.max_travel_km)});
+        .push_back({rec.id, rec.home, rec.pattern, PostingDay(h.cert_day),
+                    MaxTravel16th(rec.max_travel_km), away_from, away_until});
   }
 }
 
@@ -145,7 +194,7 @@ void IndexState::RemovePostings(uint32_t slot) {
     std::vector<Posting>* postings = GridFor(h.skill, h.level).FindList(rec.cell);
     if (!postings) continue;  // suspended: never posted
     auto it = std::find_if(postings->begin(), postings->end(),
-                           [slot](const Posting& p) { return p.slot == slot; });
+                           [&rec](const Posting& p) { return p.id == rec.id; });
     if (it == postings->end()) continue;
     *it = postings->back();
     postings->pop_back();
@@ -155,7 +204,7 @@ void IndexState::RemovePostings(uint32_t slot) {
 void IndexState::ReleasePools(uint32_t slot) {
   const Record& rec = records_[slot];
   for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
-    calendar_.Remove(slot, unavailable_.data[rec.unavailable_at + i]);
+    calendar_.Remove(rec.id, unavailable_.data[rec.unavailable_at + i]);
   }
   patterns_.Release(rec.pattern);
   skills_.garbage += rec.skills_n;
@@ -239,9 +288,11 @@ std::optional<ReservistFacts> IndexState::Find(int64_t id) const {
   return f;
 }
 
-// The hot loop. Everything it reads for a posting is in the posting, except
-// one bit of the per-query exclusion bitmap (busy or dated unavailability)
-// and the verdict for its weekly pattern (memoised per query).
+// The hot loop. Everything it reads for a posting is in the posting or in
+// small per-query tables, except the exclusion bitmap (large: one bit per
+// reservist), read only for the few postings that may be excluded (dated
+// unavailability, or a hit in the small busy filter), and the weekly
+// pattern's verdict (memoised per query, prefetched).
 void IndexState::CollectList(const Query& q, const std::vector<Posting>& postings, int level,
                              std::vector<EligibleCandidate>& out) const {
   const GeoPoint centre = q.request->centre;
@@ -262,9 +313,14 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
     if (d > radius) continue;
     const double max_travel = p.max_travel_16th != Posting::kMaxTravelInRecord
                                   ? p.max_travel_16th * 0.0625  // exact
-                                  : records_[p.slot].max_travel_km;
+                                  : RecordOf(p.id).max_travel_km;
     if (d > max_travel) continue;
-    if (q.excluded && (q.excluded[p.slot >> 6] >> (p.slot & 63) & 1)) continue;
+    if (q.excluded) {
+      const bool suspect =
+          (p.away_from <= q.last_day && p.away_until >= q.first_day) ||
+          (!q.busy_filter.empty() && TestBit(q.busy_filter.data(), BusyFilterBit(p.id)));
+      if (suspect && q.excluded->Contains(p.id)) continue;
+    }
     if (p.pattern != WindowPatterns::kAnyTime &&
         !q.verdicts->Covers(patterns_, p.pattern, q.required)) {
       continue;
@@ -300,15 +356,24 @@ void IndexState::CollectOne(const Query& q, size_t r, std::vector<EligibleCandid
   stats.lists += static_cast<int64_t>(lists.size());
 }
 
-std::vector<uint32_t> IndexState::ExcludedSlots(const PreparedRequest& request) const {
-  std::vector<uint32_t> slots;
-  for (const auto& [id, activation] : request.busy) {
-    const uint32_t slot = by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_});
-    if (slot != OpenHashIndex::kNone) slots.push_back(slot);
-  }
+const IndexState::Record& IndexState::RecordOf(int64_t id) const {
+  return records_[by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_})];
+}
+
+void IndexState::PrepareExclusions(const PreparedRequest& request, Query& q) const {
+  std::vector<int64_t> ids;
   calendar_.ForEachOverlapping(request.window.first_day(), request.window.last_day(),
-                               [&](uint32_t slot) { slots.push_back(slot); });
-  return slots;
+                               [&](int64_t id) { ids.push_back(id); });
+  if (!request.busy.empty()) q.busy_filter.assign(size_t{1} << (kBusyFilterBits - 6), 0);
+  for (const auto& [id, activation] : request.busy) {
+    ids.push_back(id);
+    const uint32_t bit = BusyFilterBit(id);
+    q.busy_filter[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+  ExcludedIds& excluded = ExcludedIds::ForThisThread();
+  excluded.Reset(ids.size());
+  for (int64_t id : ids) excluded.Insert(id);
+  if (!ids.empty()) q.excluded = &excluded;
 }
 
 void IndexState::CollectEligible(const PreparedRequest& request,
@@ -323,20 +388,15 @@ void IndexState::CollectEligible(const PreparedRequest& request,
   q.required = request.window.required();
   q.verdicts = &PatternVerdicts::ForThisThread();
   q.verdicts->Begin(patterns_.id_limit());
-  const std::vector<uint32_t> excluded = ExcludedSlots(request);
-  std::vector<uint64_t>& bits = ExcludedBits();
-  if (!excluded.empty()) {
-    if (bits.size() < records_.size() / 64 + 1) bits.resize(records_.size() / 64 + 1, 0);
-    for (uint32_t s : excluded) bits[s >> 6] |= uint64_t{1} << (s & 63);
-    q.excluded = bits.data();
-  }
+  q.first_day = PostingDay(request.window.first_day().days);
+  q.last_day = PostingDay(request.window.last_day().days);
+  PrepareExclusions(request, q);
   CollectStats local;
   out.resize(request.requirements.size());
   for (size_t r = 0; r < request.requirements.size(); ++r) {
     CollectOne(q, r, out[r], local);
     local.eligible += static_cast<int64_t>(out[r].size());
   }
-  for (uint32_t s : excluded) bits[s >> 6] &= ~(uint64_t{1} << (s & 63));
   if (stats) *stats = local;
 }
 

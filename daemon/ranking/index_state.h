@@ -70,8 +70,8 @@ class IndexState {
 
   // The eligible candidates of each requirement, appended to out[i] (out is
   // resized to the number of requirements). The per-thread scratch it uses
-  // (exclusion bitmap, pattern verdicts) makes it safe to call from many
-  // threads at once.
+  // (excluded ids, pattern verdicts) makes it safe to call from many threads
+  // at once.
   void CollectEligible(const PreparedRequest& request,
                        std::vector<std::vector<EligibleCandidate>>& out, CollectStats* stats) const;
 
@@ -115,7 +115,8 @@ class IndexState {
   void RemovePostings(uint32_t slot);
   void ReleasePools(uint32_t slot);
   void MaybeCompactPools();
-  std::vector<uint32_t> ExcludedSlots(const PreparedRequest& request) const;
+  const Record& RecordOf(int64_t id) const;  // id must be indexed
+  void PrepareExclusions(const PreparedRequest& request, Query& query) const;
   void CollectOne(const Query& query, size_t requirement, std::vector<EligibleCandidate>& out,
                   CollectStats& stats) const;
   void CollectList(const Query& query, const std::vector<Posting>& postings, int level,

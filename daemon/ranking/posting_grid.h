@@ -22,12 +22,16 @@ struct Posting {
 
   int64_t id;
   GeoPoint home;
-  uint32_t slot;      // the reservist's record
   uint32_t pattern;   // WindowPatterns id; 0 = any time
   uint16_t cert_day;  // last valid day, days since 1970 clamped to [0, 65534]; kCertNever
   // Max travel in sixteenths of a km when that is exact (e.g. 37.5 km ->
   // 600), else kMaxTravelInRecord: read the record's double.
   uint16_t max_travel_16th;
+  // The span of days covered by the reservist's dated unavailability
+  // (clamped days since 1970); away_from > away_until when there is none.
+  // Only a query overlapping it needs to look the reservist up.
+  uint16_t away_from;
+  uint16_t away_until;
 };
 static_assert(sizeof(Posting) == 32);
 

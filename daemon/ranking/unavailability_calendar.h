@@ -16,17 +16,17 @@ namespace muster {
 
 class UnavailabilityCalendar {
  public:
-  // Files a reservist's (slot's) period; Remove takes the same arguments.
-  void Add(uint32_t slot, const DayRange& period);
-  void Remove(uint32_t slot, const DayRange& period);
+  // Files a reservist's period; Remove takes the same arguments.
+  void Add(int64_t id, const DayRange& period);
+  void Remove(int64_t id, const DayRange& period);
 
-  // Calls fn(slot) for each period overlapping the days [first, last]; a
-  // slot may come more than once.
+  // Calls fn(id) for each period overlapping the days [first, last]; an id
+  // may come more than once.
   template <typename Fn>
   void ForEachOverlapping(Date first, Date last, Fn&& fn) const {
     auto scan = [&](const std::vector<Entry>& entries) {
       for (const Entry& e : entries) {
-        if (e.from <= last.days && e.until >= first.days) fn(e.slot);
+        if (e.from <= last.days && e.until >= first.days) fn(e.id);
       }
     };
     scan(long_);
@@ -44,7 +44,7 @@ class UnavailabilityCalendar {
 
  private:
   struct Entry {
-    uint32_t slot;
+    int64_t id;
     int32_t from;   // days since 1970, inclusive
     int32_t until;  // inclusive
   };
@@ -53,7 +53,7 @@ class UnavailabilityCalendar {
   static constexpr int32_t kLongWeeks = 8;
 
   static int32_t WeekOf(int32_t days) { return days >= 0 ? days / 7 : -((-days + 6) / 7); }
-  static void Erase(std::vector<Entry>& entries, uint32_t slot, const DayRange& period);
+  static void Erase(std::vector<Entry>& entries, int64_t id, const DayRange& period);
 
   std::unordered_map<int32_t, std::vector<Entry>> weeks_;
   std::vector<Entry> long_;

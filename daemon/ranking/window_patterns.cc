@@ -1,6 +1,7 @@
 #include "ranking/window_patterns.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace muster {
@@ -25,6 +26,7 @@ uint32_t WindowPatterns::Intern(std::span<const WeekInterval> intervals) {
     free_ids_.pop_back();
   } else {
     id = static_cast<uint32_t>(patterns_.size());
+    if (id >= (1u << 31)) std::abort();  // ids must leave Posting's flag bit free
     patterns_.emplace_back();
   }
   patterns_[id] = {static_cast<uint32_t>(data_.size()), static_cast<uint32_t>(intervals.size()), 1};
