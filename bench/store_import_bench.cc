@@ -95,7 +95,8 @@ struct Timing {
   double sys = 0;
 };
 
-Timing RawSqlite(const std::string& path, const std::vector<std::vector<ImportItem>>& chunks) {
+[[gnu::noinline]] Timing RawSqlite(const std::string& path,
+                                   const std::vector<std::vector<ImportItem>>& chunks) {
   {
     auto db = SqliteDb::Open(path, SqliteDbOptions());
     if (!db.ok() || !Migrator(SchemaMigrations()).Apply(**db).ok()) std::exit(1);
@@ -200,8 +201,9 @@ struct StoreRun {
   int64_t rejected = 0;
 };
 
-StoreRun Store(const std::string& path, std::vector<std::vector<ImportItem>>& chunks, bool atomic,
-               bool listener) {
+[[gnu::noinline]] StoreRun Store(const std::string& path,
+                                 std::vector<std::vector<ImportItem>>& chunks, bool atomic,
+                                 bool listener) {
   StoreRun run;
   auto store = SqliteRosterStore::Open(path);
   if (!store.ok()) std::exit(1);

@@ -207,7 +207,8 @@ Status ReservistBatchWriter::InsertNew(const std::vector<const Reservist*>& rese
 
 Status ReservistBatchWriter::InsertChildren(const std::vector<const Reservist*>& reservists,
                                             const std::vector<ReservistWriter::Written>& written) {
-  ChildRefs refs[kTableCount];
+  ChildRefs* refs = child_refs_;
+  for (ChildRefs* r = refs; r != refs + kTableCount; ++r) r->clear();
   for (uint32_t i = 0; i < reservists.size(); ++i) {
     const Reservist& r = *reservists[i];
     for (uint32_t j = 0; j < r.channels.size(); ++j) refs[kChannels].emplace_back(i, j);

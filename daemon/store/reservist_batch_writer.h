@@ -61,6 +61,7 @@ class ReservistBatchWriter {
 
   SqliteDb& db_;
   SqliteStatement* inserts_[kTableCount][kMaxRowsLog2 + 1] = {};
+  ChildRefs child_refs_[kTableCount];  // reused between calls (capacity)
 };
 
 }  // namespace muster

@@ -62,10 +62,18 @@ class ImportSession {
   // already appeared earlier in this session) is reported and skipped; the
   // others are written. In non-atomic mode each call commits on return.
   virtual std::vector<ImportItemResult> Write(std::vector<ImportItem>& items) = 0;
-  // Commits (commit = true) or rolls back everything written in atomic mode;
-  // in non-atomic mode rollback only affects nothing already committed.
-  // Returns the stored reservists' ids changed, for index updates, via the
-  // store's change listener (see SetChangeListener).
+  // Ends the session; call it exactly once (destroying an unfinished session
+  // is Finish(false)).
+  // - atomic: commit = true commits everything written, commit = false rolls
+  //   all of it back.
+  // - non-atomic: every Write() has already committed; there is nothing left
+  //   to commit or roll back, and commit is ignored.
+  // - dry run: everything is rolled back whatever commit says.
+  // The change listener (see SetChangeListener) only ever sees committed
+  // data: in non-atomic mode it is called after each Write() with the
+  // reservists that call stored; in atomic mode after Finish(true) has
+  // committed, with every reservist the session stored (possibly split over
+  // several calls to bound memory); never for a dry run or a rollback.
   virtual Status Finish(bool commit) = 0;
 };
 

@@ -37,11 +37,10 @@ std::vector<size_t> SqliteImportSession::Precheck(const std::vector<ImportItem>&
   for (size_t i = 0; i < items.size(); ++i) {
     const Reservist& r = items[i].reservist;
     if (!r.external_id.empty()) {
-      auto [it, inserted] = first_line_.try_emplace(r.external_id, items[i].line);
-      if (!inserted) {
+      if (auto first = first_lines_.FindOrInsert(r.external_id, items[i].line)) {
         results[i].status = Status::InvalidArgument(
             "external_id", fmt::format("duplicate external_id '{}' (first seen on line {})",
-                                       r.external_id, it->second));
+                                       r.external_id, *first));
         continue;
       }
     }
@@ -87,9 +86,7 @@ std::vector<ImportItemResult> SqliteImportSession::Write(std::vector<ImportItem>
       }
     }
   } else {
-    RosterChange change;
-    if (store_.HasListener()) change = StoredChange(items, results, written, now);
-    store_.PublishAndUnlock(chunk_lock, change);
+    Publish(chunk_lock, items, results, written, now);
   }
   return results;
 }
@@ -151,21 +148,40 @@ Status SqliteImportSession::RewriteRowByRow(const std::vector<ImportItem>& items
   return {};
 }
 
-RosterChange SqliteImportSession::StoredChange(const std::vector<ImportItem>& items,
-                                               const std::vector<ImportItemResult>& results,
-                                               const std::vector<Written>& written,
-                                               int64_t now_ms) const {
+void SqliteImportSession::Publish(SqliteRosterStore::WriterGuard& chunk_lock,
+                                  std::vector<ImportItem>& items,
+                                  const std::vector<ImportItemResult>& results,
+                                  const std::vector<Written>& written, int64_t now_ms) {
   RosterChange change;
+  if (!store_.HasListener()) {
+    store_.PublishAndUnlock(chunk_lock, change);
+    return;
+  }
+  struct Taken {
+    size_t item;
+    int64_t id, created_at_ms, updated_at_ms;  // as the caller had them
+  };
+  std::vector<Taken> taken;
+  taken.reserve(items.size());
   change.upserted.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     if (!results[i].status.ok()) continue;
+    Reservist& r = items[i].reservist;
+    taken.push_back({i, r.id, r.created_at_ms, r.updated_at_ms});
     // The stored state is exactly the item plus what the store assigned.
-    Reservist& r = change.upserted.emplace_back(items[i].reservist);
-    r.id = written[i].id;
-    r.created_at_ms = written[i].created_at_ms;
-    r.updated_at_ms = now_ms;
+    Reservist& stored = change.upserted.emplace_back(std::move(r));
+    stored.id = written[i].id;
+    stored.created_at_ms = written[i].created_at_ms;
+    stored.updated_at_ms = now_ms;
   }
-  return change;
+  store_.PublishAndUnlock(chunk_lock, change);
+  for (size_t k = 0; k < taken.size(); ++k) {
+    Reservist& r = items[taken[k].item].reservist;
+    r = std::move(change.upserted[k]);
+    r.id = taken[k].id;
+    r.created_at_ms = taken[k].created_at_ms;
+    r.updated_at_ms = taken[k].updated_at_ms;
+  }
 }
 
 Status SqliteImportSession::Finish(bool commit) {

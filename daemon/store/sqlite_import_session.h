@@ -24,9 +24,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "store/external_id_index.h"
 #include "store/reservist_writer.h"
 #include "store/roster_store.h"
 #include "store/sqlite_roster_store.h"
@@ -42,7 +42,8 @@ class SqliteImportSession final : public ImportSession {
                                                       bool dry_run);
   ~SqliteImportSession() override;  // Finish(false) if not finished
 
-  // One result per item, in order. Items are not modified.
+  // One result per item, in order. Items are as they were on return (see
+  // Publish).
   std::vector<ImportItemResult> Write(std::vector<ImportItem>& items) override;
   // FailedPrecondition if already finished. In atomic mode, after a database
   // error that aborted the transaction, Finish(true) rolls back and returns
@@ -68,9 +69,12 @@ class SqliteImportSession final : public ImportSession {
   Status RewriteRowByRow(const std::vector<ImportItem>& items,
                          const std::vector<size_t>& candidates, int64_t now_ms,
                          std::vector<ImportItemResult>& results, std::vector<Written>& written);
-  RosterChange StoredChange(const std::vector<ImportItem>& items,
-                            const std::vector<ImportItemResult>& results,
-                            const std::vector<Written>& written, int64_t now_ms) const;
+  // Non-atomic: calls the listener with the stored state of the items
+  // written. The reservists are moved into the change and back afterwards
+  // (restoring what the store set), which spares a copy of every row.
+  void Publish(SqliteRosterStore::WriterGuard& chunk_lock, std::vector<ImportItem>& items,
+               const std::vector<ImportItemResult>& results, const std::vector<Written>& written,
+               int64_t now_ms);
 
   SqliteRosterStore& store_;
   const bool atomic_;
@@ -79,9 +83,8 @@ class SqliteImportSession final : public ImportSession {
   // Single-transaction mode: held from Begin to Finish.
   SqliteRosterStore::WriterGuard writer_;
   std::optional<SqliteTransaction> txn_;
-  Status failed_;  // a database error that aborted the session transaction
-  // External id -> line it was first seen on, for duplicate detection.
-  std::unordered_map<std::string, int64_t> first_line_;
+  Status failed_;                     // a database error that aborted the session transaction
+  ExternalIdIndex first_lines_;       // for duplicate detection
   std::vector<int64_t> written_ids_;  // atomic: to read back for the listener
 };
 

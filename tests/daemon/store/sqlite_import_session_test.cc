@@ -230,3 +230,100 @@ TEST_CASE("An atomic import holds other writers until Finish", "[store][import]"
 
 }  // namespace
 }  // namespace muster
+
+namespace muster {
+namespace {
+
+using store_test::FullReservist;
+using store_test::StoreFixture;
+
+// Reservists with 0..4 of each child, so that the multi-row statements see
+// every remainder of their power-of-two batching.
+std::vector<ImportItem> VariedItems(int count) {
+  std::vector<ImportItem> items;
+  for (int i = 0; i < count; ++i) {
+    Reservist r = FullReservist(i % 11 == 0 ? "" : "V-" + std::to_string(i));
+    r.name = "Varied " + std::to_string(i);
+    r.status = i % 5 == 0 ? ReservistStatus::kSuspended : ReservistStatus::kActive;
+    r.channels.resize(1 + i % 3);
+    r.skills.resize(i % 3);
+    r.availability.resize(i % 4);
+    r.unavailable.resize(i % 3 == 0 ? 2 : 0);
+    items.push_back({i + 1, r});
+  }
+  return items;
+}
+
+TEST_CASE("A large import stores exactly what was given", "[store][import]") {
+  StoreFixture f;
+  for (bool atomic : {false, true}) {
+    INFO("atomic " << atomic);
+    auto session = f.store().BeginImport(atomic, false);
+    REQUIRE(session.ok());
+    std::vector<ImportItem> items = VariedItems(700);
+    const std::vector<ImportItem> original = items;
+    auto results = (*session)->Write(items);
+    REQUIRE((*session)->Finish(true).ok());
+    CHECK(items.size() == original.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      REQUIRE(results[i].status.ok());
+      CHECK(items[i].reservist == original[i].reservist);  // not modified
+      auto stored = f.store().GetReservist(results[i].id);
+      REQUIRE(stored.ok());
+      Reservist expected = original[i].reservist;
+      expected.id = results[i].id;
+      expected.created_at_ms = stored->created_at_ms;
+      expected.updated_at_ms = f.now_ms();
+      CHECK(*stored == expected);
+    }
+    f.Tick();
+  }
+  // The second pass replaced every reservist with an external id and created
+  // the others again.
+  CHECK(*f.store().CountReservists({}) == 700 + 700 / 11 + 1);
+}
+
+TEST_CASE("Items are unchanged after a Write that notified the listener", "[store][import]") {
+  StoreFixture f;
+  size_t seen = 0;
+  f.store().SetChangeListener([&](const RosterChange& c) {
+    for (const Reservist& r : c.upserted) {
+      CHECK(r.id != 0);
+      CHECK(r.updated_at_ms == f.now_ms());
+    }
+    seen += c.upserted.size();
+  });
+  auto session = f.store().BeginImport(false, false);
+  REQUIRE(session.ok());
+  std::vector<ImportItem> items = VariedItems(100);
+  items[3].reservist.id = 77;  // ignored by the import, but given back
+  items[3].reservist.created_at_ms = 5;
+  items[4].reservist.lat = 1000;  // rejected
+  const std::vector<ImportItem> original = items;
+  auto results = (*session)->Write(items);
+  CHECK(seen == 99);
+  CHECK(results[3].id != 77);
+  for (size_t i = 0; i < items.size(); ++i) CHECK(items[i].reservist == original[i].reservist);
+}
+
+TEST_CASE("Imported ids continue the sequence and are never reused", "[store][import]") {
+  StoreFixture f;
+  auto first = f.store().UpsertReservist(FullReservist("single"));
+  REQUIRE(first.ok());
+  auto session = f.store().BeginImport(false, false);
+  REQUIRE(session.ok());
+  std::vector<ImportItem> items = VariedItems(3);
+  auto results = (*session)->Write(items);
+  CHECK(results[0].id == first->stored.id + 1);
+  CHECK(results[2].id == first->stored.id + 3);
+  REQUIRE(f.store().DeleteReservist(results[2].id).ok());
+  std::vector<ImportItem> more = {{9, FullReservist("", "after delete")}};
+  auto again = (*session)->Write(more);
+  CHECK(again[0].id == results[2].id + 1);
+  REQUIRE((*session)->Finish(true).ok());
+  auto single = f.store().UpsertReservist(FullReservist("", "single again"));
+  CHECK(single->stored.id == again[0].id + 1);
+}
+
+}  // namespace
+}  // namespace muster
