@@ -5,8 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "demo/synthetic_roster.h"
 #include "ranking/activation_ranker.h"
@@ -16,6 +18,7 @@
 namespace muster {
 namespace {
 
+using testing::Day;
 using testing::Utc;
 
 using Roster = std::map<int64_t, Reservist>;
@@ -110,7 +113,7 @@ void CheckAgainstReference(const RosterIndex& index, const Roster& roster, std::
 }
 
 void Mutate(Reservist& r, std::mt19937_64& rng, const SyntheticRoster& gen) {
-  switch (rng() % 5) {
+  switch (rng() % 6) {
     case 0:  // moved house
       r.lat += (static_cast<double>(rng() % 2001) - 1000) / 10000;
       r.lon += (static_cast<double>(rng() % 2001) - 1000) / 10000;
@@ -128,8 +131,18 @@ void Mutate(Reservist& r, std::mt19937_64& rng, const SyntheticRoster& gen) {
     case 3:
       if (!r.skills.empty()) r.skills.pop_back();
       break;
-    default:
-      r.max_travel_km = 5 + static_cast<double>(rng() % 96);
+    case 4:  // dated unavailability, some long (filed apart by the calendar)
+      r.unavailable.clear();
+      for (uint64_t k = rng() % 3; k > 0; --k) {
+        const int32_t from = Day("2026-01-01").days + static_cast<int32_t>(rng() % 365);
+        r.unavailable.push_back(
+            {Date{from}, Date{from + static_cast<int32_t>(rng() % 2 ? rng() % 14 : rng() % 120)},
+             ""});
+      }
+      break;
+    default:  // exact in sixteenths of a km, or not (read from the record)
+      r.max_travel_km = rng() % 2 ? 5 + static_cast<double>(rng() % 96)
+                                  : 5 + static_cast<double>(rng() % 96000) / 1000 + 1e-9;
   }
 }
 
@@ -178,6 +191,45 @@ TEST_CASE("index equals the brute-force reference through updates", "[index]") {
   for (const auto& [id, r] : roster) {
     REQUIRE(index.Find(id) == ReservistFacts::FromReservist(r));
   }
+}
+
+TEST_CASE("readers rank while a writer updates", "[index]") {
+  const SyntheticRoster gen;
+  RosterIndex index;
+  index.SetSkills(StandardSkillCatalogue());
+  for (int64_t i = 0; i < 4000; ++i)
+    REQUIRE(index.Upsert(gen.GenerateNear(i, 52.5, -1.9, 60)).ok());
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> ranked{0};
+  auto reader = [&] {
+    const ActivationRanker ranker(index);
+    std::mt19937_64 rng(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    const auto skills = StandardSkillCatalogue();
+    while (!stop) {
+      RankRequest r = RandomRequest(rng, skills);
+      r.busy = {{1, 2}, {3, 4}};
+      auto result = ranker.Rank(r);
+      if (!result.ok()) std::abort();
+      ++ranked;
+    }
+  };
+  std::thread a(reader), b(reader);
+  std::mt19937_64 rng(3);
+  for (int k = 0; k < 3000; ++k) {
+    const int64_t i = static_cast<int64_t>(rng() % 5000);
+    if (rng() % 3 == 0) {
+      index.Remove(i + 1);
+    } else {
+      REQUIRE(
+          index
+              .Upsert(gen.GenerateNear(i + static_cast<int64_t>(rng() % 7) * 10000, 52.5, -1.9, 60))
+              .ok());
+    }
+  }
+  stop = true;
+  a.join();
+  b.join();
+  CHECK(ranked > 0);
 }
 
 TEST_CASE("upsert, remove and find", "[index]") {
