@@ -17,6 +17,8 @@ constexpr CommandGroup kCommandGroups[] = {
     RegisterRosterCommands,
     RegisterReservistCommands,
     RegisterSkillCommands,
+    RegisterActivationCommands,
+    RegisterAdminCommands,
 };
 
 constexpr const char* kFooter = R"(

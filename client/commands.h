@@ -12,5 +12,9 @@ void RegisterRosterCommands(CLI::App& root, CommandEnv& env);
 void RegisterReservistCommands(CLI::App& root, CommandEnv& env);
 // skill list | add
 void RegisterSkillCommands(CLI::App& root, CommandEnv& env);
+// activate | preview | activation list|show|cancel | explain
+void RegisterActivationCommands(CLI::App& root, CommandEnv& env);
+// admin backup
+void RegisterAdminCommands(CLI::App& root, CommandEnv& env);
 
 }  // namespace muster::client

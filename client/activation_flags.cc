@@ -1,0 +1,130 @@
+#include "activation_flags.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <string>
+
+#include "core/civil_time.h"
+
+namespace muster::client {
+namespace {
+
+namespace v1 = ::muster::v1;
+
+bool ParseInt(std::string_view text, int64_t& out) {
+  if (text.empty()) return false;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+  return r.ec == std::errc() && r.ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+Status ParseNeed(std::string_view text, v1::Requirement* out) {
+  const auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument(
+        "--need",
+        fmt::format("'{}' {}; expected SKILL[:MIN_LEVEL]:COUNT, e.g. first_aid:2:12", text, why));
+  };
+  size_t first = text.find(':');
+  if (first == std::string_view::npos || first == 0) return bad("has no count");
+  size_t last = text.rfind(':');
+  int64_t count = 0, level = 0;
+  if (!ParseInt(text.substr(last + 1), count) || count <= 0) return bad("has no positive count");
+  if (last != first && (!ParseInt(text.substr(first + 1, last - first - 1), level) || level <= 0)) {
+    return bad("has a bad level");
+  }
+  out->set_skill(std::string(text.substr(0, first)));
+  out->set_min_level(static_cast<int32_t>(level));
+  out->set_count(static_cast<int32_t>(count));
+  return {};
+}
+
+Result<int32_t> ParseMinutes(std::string_view text, const char* flag) {
+  const auto bad = [&] {
+    return Status::InvalidArgument(
+        flag, fmt::format("'{}' is not a duration (e.g. 15m, 2h, 1h30m, or minutes)", text));
+  };
+  int64_t total = 0, number = -1;
+  bool any_unit = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j == i || !ParseInt(text.substr(i, j - i), number) || number > 1000000) return bad();
+    if (j == text.size()) {
+      if (any_unit) return bad();
+      total += number;
+    } else if (text[j] == 'h') {
+      total += number * 60;
+    } else if (text[j] == 'm') {
+      total += number;
+    } else {
+      return bad();
+    }
+    any_unit |= j < text.size();
+    i = j + 1;
+  }
+  if (text.empty() || total <= 0 || total > INT32_MAX) return bad();
+  return static_cast<int32_t>(total);
+}
+
+Result<int64_t> ParseStart(std::string_view text, int64_t now_unix) {
+  if (text == "now") return now_unix;
+  auto t = ParseInstant(text);
+  if (!t) {
+    return Status::InvalidArgument(
+        "--start", fmt::format("'{}' is not 'now' or an ISO 8601 time with Z or an offset "
+                               "(e.g. 2026-11-25T18:00Z)",
+                               text));
+  }
+  return *t;
+}
+
+Result<v1::ActivationState> ParseActivationState(std::string_view text) {
+  for (int s = v1::OPEN; s <= v1::EXPIRED; ++s) {
+    if (ActivationStateName(static_cast<v1::ActivationState>(s)) == text) {
+      return static_cast<v1::ActivationState>(s);
+    }
+  }
+  return Status::InvalidArgument(
+      "--state", fmt::format("'{}' is not open, filled, stood_down, cancelled or expired", text));
+}
+
+Result<v1::Priority> ParsePriority(std::string_view text) {
+  if (text == "routine") return v1::ROUTINE;
+  if (text == "urgent") return v1::URGENT;
+  if (text == "emergency") return v1::EMERGENCY;
+  return Status::InvalidArgument("--priority",
+                                 fmt::format("'{}' is not routine, urgent or emergency", text));
+}
+
+std::string_view ActivationStateName(v1::ActivationState state) {
+  switch (state) {
+    case v1::OPEN:
+      return "open";
+    case v1::FILLED:
+      return "filled";
+    case v1::STOOD_DOWN:
+      return "stood_down";
+    case v1::CANCELLED:
+      return "cancelled";
+    case v1::EXPIRED:
+      return "expired";
+    default:
+      return "?";
+  }
+}
+
+std::string_view PriorityName(v1::Priority priority) {
+  switch (priority) {
+    case v1::ROUTINE:
+      return "routine";
+    case v1::EMERGENCY:
+      return "emergency";
+    default:
+      return "urgent";
+  }
+}
+
+}  // namespace muster::client

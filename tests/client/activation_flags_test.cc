@@ -1,0 +1,54 @@
+#include "activation_flags.h"
+
+#include <catch2/catch.hpp>
+
+using namespace muster;
+using namespace muster::client;
+
+TEST_CASE("--need parses SKILL[:MIN_LEVEL]:COUNT", "[client][activation]") {
+  v1::Requirement r;
+  REQUIRE(ParseNeed("first_aid:12", &r).ok());
+  CHECK(r.skill() == "first_aid");
+  CHECK(r.min_level() == 0);
+  CHECK(r.count() == 12);
+  REQUIRE(ParseNeed("driver_4x4:2:4", &r).ok());
+  CHECK(r.skill() == "driver_4x4");
+  CHECK(r.min_level() == 2);
+  CHECK(r.count() == 4);
+  for (const char* bad : {"first_aid", ":3", "first_aid:x", "first_aid:0", "first_aid:x:3",
+                          "first_aid:0:3", "first_aid:-1"}) {
+    INFO(bad);
+    Status st = ParseNeed(bad, &r);
+    CHECK(st.field() == "--need");
+    CHECK(st.message().find(bad) != std::string::npos);
+  }
+}
+
+TEST_CASE("durations in minutes, m and h", "[client][activation]") {
+  CHECK(ParseMinutes("15", "--answer-within").value() == 15);
+  CHECK(ParseMinutes("15m", "--answer-within").value() == 15);
+  CHECK(ParseMinutes("2h", "--answer-within").value() == 120);
+  CHECK(ParseMinutes("1h30m", "--answer-within").value() == 90);
+  for (const char* bad : {"", "0", "h", "15s", "1h30", "-5", "1.5h"}) {
+    INFO(bad);
+    CHECK(ParseMinutes(bad, "--answer-within").status().field() == "--answer-within");
+  }
+}
+
+TEST_CASE("start is now or an instant with an offset", "[client][activation]") {
+  CHECK(ParseStart("now", 1234).value() == 1234);
+  CHECK(ParseStart("2026-11-25T18:00Z", 0).value() == 1795629600);
+  CHECK(ParseStart("2026-11-25T18:00:00+01:00", 0).value() == 1795629600 - 3600);
+  CHECK(ParseStart("2026-11-25T18:00", 0).status().field() == "--start");
+  CHECK(ParseStart("tomorrow", 0).status().field() == "--start");
+}
+
+TEST_CASE("states and priorities by name", "[client][activation]") {
+  CHECK(ParseActivationState("open").value() == v1::OPEN);
+  CHECK(ParseActivationState("stood_down").value() == v1::STOOD_DOWN);
+  CHECK_FALSE(ParseActivationState("closed").ok());
+  CHECK(ActivationStateName(v1::CANCELLED) == "cancelled");
+  CHECK(ParsePriority("emergency").value() == v1::EMERGENCY);
+  CHECK_FALSE(ParsePriority("high").ok());
+  CHECK(PriorityName(v1::ROUTINE) == "routine");
+}
