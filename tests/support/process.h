@@ -125,6 +125,7 @@ class MusterdProcess {
   MusterdProcess& operator=(const MusterdProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string log_path() const { return work_dir_ + "/musterd.log"; }
 

@@ -1,0 +1,126 @@
+// End-to-end import benchmark: a synthetic roster written as CSV, imported
+// through `musterctl roster import` into a real musterd on loopback with a
+// fresh database. Reports wall time, rows/s, and musterd's peak and current
+// resident memory after the import (and after a restart, which rebuilds the
+// ranking index from SQLite).
+//
+//   import_bench [reservists=1000000] [dir=/tmp]
+//
+// Run store_import_bench in the same session for the raw-SQLite baseline.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "api/convert.h"
+#include "demo/synthetic_roster.h"
+#include "roster_csv.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using muster::testing::CommandResult;
+using muster::testing::MusterdProcess;
+using muster::testing::ReadFile;
+using muster::testing::Run;
+using SteadyClock = std::chrono::steady_clock;
+
+double Seconds(SteadyClock::time_point since) {
+  return std::chrono::duration<double>(SteadyClock::now() - since).count();
+}
+
+// VmHWM (peak) and VmRSS of a process, MiB.
+std::pair<double, double> Memory(int pid) {
+  std::ifstream in(fmt::format("/proc/{}/status", pid));
+  std::string line;
+  double hwm = 0, rss = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) hwm = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::stod(line.substr(6)) / 1024;
+  }
+  return {hwm, rss};
+}
+
+void WriteCsv(const std::string& path, int64_t count) {
+  muster::SyntheticRoster gen;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::string buf = muster::client::RosterCsvHeader();
+  muster::v1::Reservist proto;
+  for (int64_t i = 0; i < count; ++i) {
+    muster::Reservist r = gen.Generate(i);
+    r.id = 0;  // the daemon assigns ids
+    proto.Clear();
+    muster::api::ToProto(r, &proto);
+    proto.clear_created_at();
+    proto.clear_updated_at();
+    muster::client::AppendRosterCsvRecord(proto, {}, &buf);
+    if (buf.size() > (1 << 20)) {
+      out << buf;
+      buf.clear();
+    }
+  }
+  out << buf;
+}
+
+int Ctl(const MusterdProcess& d, const std::string& dir, std::vector<std::string> args) {
+  std::vector<std::string> argv = {MUSTERCTL_PATH, "--server", d.address()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult r = Run(argv, dir, std::chrono::minutes(10));
+  if (r.exit_code != 0) fmt::print(stderr, "musterctl failed: {}{}\n", r.out, r.err);
+  return r.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t count = argc > 1 ? std::stoll(argv[1]) : 1000000;
+  std::string base = argc > 2 ? argv[2] : "/tmp";
+  setenv("TMPDIR", base.c_str(), 1);
+  muster::testing::TempDir dir;
+  std::string csv = dir.File("roster.csv");
+
+  auto t0 = SteadyClock::now();
+  WriteCsv(csv, count);
+  fmt::print(
+      "generated {} reservists as CSV ({:.1f} MiB) in {:.1f} s (not timed below)\n", count,
+      static_cast<double>(std::ifstream(csv, std::ios::ate | std::ios::binary).tellg()) / (1 << 20),
+      Seconds(t0));
+
+  std::string db = dir.File("muster.db");
+  {
+    MusterdProcess daemon(MUSTERD_PATH, db, dir.path().string());
+    for (const auto& s : muster::StandardSkillCatalogue()) {
+      if (Ctl(daemon, dir.path().string(),
+              {"skill", "add", s.code, "--name", s.name, "--min-level", std::to_string(s.min_level),
+               "--max-level", std::to_string(s.max_level)}) != 0) {
+        return 1;
+      }
+    }
+    auto start = SteadyClock::now();
+    int rc = Ctl(daemon, dir.path().string(), {"--timeout", "60", "roster", "import", csv});
+    double secs = Seconds(start);
+    auto [hwm, rss] = Memory(daemon.pid());
+    fmt::print("import through musterctl: {} rows in {:.2f} s = {:.0f} rows/s (exit {})\n", count,
+               secs, count / secs, rc);
+    fmt::print("musterd memory after import: peak {:.0f} MiB, resident {:.0f} MiB\n", hwm, rss);
+    if (rc != 0) return 1;
+    daemon.Stop();
+  }
+  {
+    auto start = SteadyClock::now();
+    MusterdProcess daemon(MUSTERD_PATH, db, dir.path().string());
+    double secs = Seconds(start);
+    auto [hwm, rss] = Memory(daemon.pid());
+    fmt::print(
+        "restart (migrate check + ranking index rebuild): {:.2f} s; resident {:.0f} MiB, "
+        "peak {:.0f} MiB\n",
+        secs, rss, hwm);
+  }
+  fmt::print(
+      "database file: {:.0f} MiB\n",
+      static_cast<double>(std::ifstream(db, std::ios::ate | std::ios::binary).tellg()) / (1 << 20));
+  return 0;
+}
