@@ -54,6 +54,26 @@ CsvReader::Scan CsvReader::ScanQuoted(size_t* p, size_t* newlines) {
   }
 }
 
+// Scans an unquoted field starting at *p; on kComplete *p is at the
+// delimiter (or the end of the input).
+CsvReader::Scan CsvReader::ScanUnquoted(size_t* p) {
+  const char* b = buffer_.data();
+  size_t begin = *p;
+  size_t at = *p;
+  for (;;) {
+    while (at < end_ && b[at] != ',' && b[at] != '\n' && b[at] != '\r') ++at;
+    if (at + 1 >= end_ && !eof_) return Scan::kIncomplete;  // may need the byte after
+    if (at + 1 < end_ && b[at] == '\r' && b[at + 1] != '\n') {
+      ++at;  // a lone CR is data (but one ending the input ends the record)
+      continue;
+    }
+    break;
+  }
+  spans_.push_back({begin, at, false});
+  *p = at;
+  return Scan::kComplete;
+}
+
 // Finds the end of the record starting at pos_ and the fields in it,
 // without changing the buffer (an incomplete record is scanned again after a
 // refill). *next is where the following record starts.
@@ -61,42 +81,22 @@ CsvReader::Scan CsvReader::ScanRecord(size_t* next, size_t* newlines) {
   spans_.clear();
   *newlines = 0;
   const char* b = buffer_.data();
-  size_t p = pos_;
-  for (;;) {
-    if (p < end_ && b[p] == '"') {
-      ++p;
-      Scan s = ScanQuoted(&p, newlines);
-      if (s != Scan::kComplete) return s;
-    } else {
-      size_t begin = p;
-      for (;;) {
-        while (p < end_ && b[p] != ',' && b[p] != '\n' && b[p] != '\r') ++p;
-        if (p + 1 >= end_ && !eof_) return Scan::kIncomplete;  // may need the byte after
-        if (p + 1 < end_ && b[p] == '\r' && b[p + 1] != '\n') {
-          ++p;  // a lone CR is data (but one ending the input ends the record)
-          continue;
-        }
-        break;
-      }
-      spans_.push_back({begin, p, false});
-    }
-    // p is at the delimiter after a field.
-    if (p == end_) {
-      if (!eof_) return Scan::kIncomplete;
-      *next = p;
-      return Scan::kComplete;
-    }
-    if (b[p] == ',') {
-      ++p;
-      continue;
-    }
-    if (b[p] == '\n' || (b[p] == '\r' && p + 1 < end_ && b[p + 1] == '\n')) {
-      *next = p + (b[p] == '\r' ? 2 : 1);
-      return Scan::kComplete;
-    }
-    if (b[p] == '\r' && p + 1 == end_) {  // CR as the very last byte
+  for (size_t p = pos_;; ++p) {  // ++p: past the ',' after a field
+    bool quoted = p < end_ && b[p] == '"';
+    if (quoted) ++p;  // past the opening quote
+    Scan s = quoted ? ScanQuoted(&p, newlines) : ScanUnquoted(&p);
+    if (s != Scan::kComplete) return s;
+    // p is at the delimiter after the field.
+    if (p < end_ && b[p] == ',') continue;
+    bool crlf = p + 1 < end_ && b[p] == '\r' && b[p + 1] == '\n';
+    bool last_cr = p + 1 == end_ && b[p] == '\r';  // CR as the very last byte
+    if (p == end_ || last_cr) {
       if (!eof_) return Scan::kIncomplete;
       *next = end_;
+      return Scan::kComplete;
+    }
+    if (b[p] == '\n' || crlf) {
+      *next = p + (crlf ? 2 : 1);
       return Scan::kComplete;
     }
     // Text after a closing quote: skip the rest of the line.
@@ -133,23 +133,23 @@ CsvReader::Outcome CsvReader::Fail(std::string message, bool fatal) {
   return Outcome::kError;
 }
 
+// Reads the first block (at least enough to see a byte order mark).
+bool CsvReader::Start() {
+  started_ = true;
+  do {
+    if (!Refill()) return false;
+  } while (end_ < 3 && !eof_);
+  if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+  return true;
+}
+
 CsvReader::Outcome CsvReader::Next() {
   if (fatal_) return Outcome::kEnd;
-  if (!started_) {
-    started_ = true;
-    do {
-      if (!Refill()) return Fail("cannot read the input", true);
-    } while (end_ < 3 && !eof_);
-    if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
-  }
+  if (!started_ && !Start()) return Fail("cannot read the input", true);
   for (;;) {
-    if (pos_ == end_) {
-      if (eof_) return Outcome::kEnd;
-      if (!Refill()) return Fail("cannot read the input", true);
-      continue;
-    }
+    if (pos_ == end_ && eof_) return Outcome::kEnd;
     size_t next = 0, newlines = 0;
-    Scan scan = ScanRecord(&next, &newlines);
+    Scan scan = pos_ == end_ ? Scan::kIncomplete : ScanRecord(&next, &newlines);
     record_line_ = next_line_;
     if (scan == Scan::kIncomplete) {
       if (end_ - pos_ > options_.max_record_bytes) {

@@ -63,6 +63,8 @@ class CsvReader {
 
   Scan ScanRecord(size_t* next, size_t* newlines);
   Scan ScanQuoted(size_t* p, size_t* newlines);
+  Scan ScanUnquoted(size_t* p);
+  bool Start();
   bool Refill();
   void FinishFields();
   Outcome Fail(std::string message, bool fatal);

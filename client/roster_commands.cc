@@ -144,13 +144,15 @@ grpc::Status StreamExport(CommandEnv& env, const ExportArgs& args, bool json_lin
     }
     progress.Update(++*count, 0);
     if (buffer.size() >= (1 << 20)) {
+      watchdog.Pause();  // a slow reader of stdout (| less) is not the server's fault
       sink.stream() << buffer;
+      watchdog.Resume();
       buffer.clear();
     }
   }
   sink.stream() << buffer;
   grpc::Status status = reader->Finish();
-  if (watchdog.fired()) {
+  if (watchdog.fired() && !status.ok()) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                         "the export made no progress within --timeout and was cancelled");
   }

@@ -251,6 +251,20 @@ TEST_CASE("musterctl roster import checks the header before sending", "[app]") {
   CHECK(no_file.err.starts_with("error: cannot open /nonexistent/x.csv: "));
 }
 
+TEST_CASE("musterctl roster import of a header-only file or a broken quote", "[app]") {
+  FakeServer server;
+  Run empty = Musterctl(&server, {"roster", "import", "-"}, Csv(0));
+  CHECK(empty.code == 0);
+  CHECK(empty.out.starts_with("received   0\n"));
+  // Without another quote further on, the stray one swallows the rest.
+  Run broken = Musterctl(&server, {"roster", "import", "-"},
+                         Csv(2) + "\"EXT-9,oops\nEXT-5,Five,somerset,,51,-2,,,sms:+44,,,\n");
+  CHECK(broken.code == 1);
+  CHECK(broken.out.starts_with(
+      "errors:\nline 4: quoted field has no closing quote; the rest of the input was not read\n"
+      "received   3\ncreated    2\n"));
+}
+
 TEST_CASE("musterctl roster import streams in chunks, also from stdin", "[app]") {
   FakeServer server;
   Run run = Musterctl(&server, {"roster", "import", "-", "--chunk-rows", "100"}, Csv(1050));
