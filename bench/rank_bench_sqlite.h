@@ -1,6 +1,6 @@
 // The baseline for bench/rank_bench.cc: the same activation question answered
 // by a straightforward SQL query in SQLite, with an R*Tree index on home
-// location. Eligibility is decided in SQL (one query per requirement); the
+// location. Eligibility is decided in SQL (one query for all requirements); the
 // rows are then scored and selected by the same SelectCandidates as the
 // engine, so the two selections must be identical.
 //
@@ -53,7 +53,7 @@ class SqliteBaseline {
   }
   ~SqliteBaseline() {
     for (sqlite3_stmt* s : {insert_reservist_, insert_rtree_, insert_holding_, insert_window_,
-                            insert_unavailable_, query_, insert_busy_, insert_need_}) {
+                            insert_unavailable_, query_, insert_busy_, insert_need_, insert_req_}) {
       sqlite3_finalize(s);
     }
     sqlite3_close(db_);
@@ -93,41 +93,39 @@ class SqliteBaseline {
         "CREATE INDEX weekly_window_by_reservist ON weekly_window(reservist_id);"
         "CREATE INDEX unavailable_by_reservist ON unavailable(reservist_id);"
         "CREATE TEMP TABLE busy(reservist_id INTEGER PRIMARY KEY, activation_id INTEGER);"
-        "CREATE TEMP TABLE need(start_min INTEGER, end_min INTEGER);");
+        "CREATE TEMP TABLE need(start_min INTEGER, end_min INTEGER);"
+        "CREATE TEMP TABLE req(skill TEXT PRIMARY KEY, idx INTEGER, min_level INTEGER);");
     query_ = Prepare(kQuery);
     insert_busy_ = Prepare("INSERT OR REPLACE INTO temp.busy VALUES (?, ?)");
     insert_need_ = Prepare("INSERT INTO temp.need VALUES (?, ?)");
+    insert_req_ = Prepare("INSERT INTO temp.req VALUES (?, ?, ?)");
   }
 
   // Eligible candidates of each requirement, decided in SQL.
+  // Eligible candidates of each requirement, decided in SQL: one query
+  // over the bounding box, joined to the requirements' skills.
   std::vector<std::vector<EligibleCandidate>> Eligible(const PreparedRequest& p) {
     LoadTempTables(p);
     const double theta = p.radius_km / kEarthRadiusKm;
-    const double dlat = theta * 180 / std::numbers::pi + 1e-4;
+    const double deg = 180 / std::numbers::pi;
+    const double dlat = theta * deg + 1e-4;
     const double dlon =
-        std::asin(std::min(1.0, std::sin(theta) / std::cos(p.lat * std::numbers::pi / 180))) * 180 /
-            std::numbers::pi +
-        1e-4;
+        std::asin(std::min(1.0, std::sin(theta) / std::cos(p.lat / deg))) * deg + 1e-4;
+    sqlite3_reset(query_);
+    sqlite3_bind_double(query_, 1, p.lat);
+    sqlite3_bind_double(query_, 2, p.lon);
+    sqlite3_bind_double(query_, 3, p.lat - dlat);
+    sqlite3_bind_double(query_, 4, p.lat + dlat);
+    sqlite3_bind_double(query_, 5, p.lon - dlon);
+    sqlite3_bind_double(query_, 6, p.lon + dlon);
+    BindInt(query_, 7, p.window.first_day().days);
+    BindInt(query_, 8, p.window.last_day().days);
+    sqlite3_bind_double(query_, 9, p.radius_km);
     std::vector<std::vector<EligibleCandidate>> out(p.requirements.size());
-    for (size_t i = 0; i < p.requirements.size(); ++i) {
-      const ResolvedRequirement& req = p.requirements[i];
-      sqlite3_reset(query_);
-      sqlite3_bind_double(query_, 1, p.lat);
-      sqlite3_bind_double(query_, 2, p.lon);
-      sqlite3_bind_text(query_, 3, req.skill.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_double(query_, 4, p.lat - dlat);
-      sqlite3_bind_double(query_, 5, p.lat + dlat);
-      sqlite3_bind_double(query_, 6, p.lon - dlon);
-      sqlite3_bind_double(query_, 7, p.lon + dlon);
-      BindInt(query_, 8, req.min_level);
-      BindInt(query_, 9, p.window.last_day().days);
-      sqlite3_bind_double(query_, 10, p.radius_km);
-      BindInt(query_, 11, p.window.first_day().days);
-      BindInt(query_, 12, p.window.last_day().days);
-      while (sqlite3_step(query_) == SQLITE_ROW) {
-        out[i].push_back({sqlite3_column_int64(query_, 0), sqlite3_column_double(query_, 1),
-                          sqlite3_column_int(query_, 2)});
-      }
+    while (sqlite3_step(query_) == SQLITE_ROW) {
+      out[static_cast<size_t>(sqlite3_column_int(query_, 0))].push_back(
+          {sqlite3_column_int64(query_, 1), sqlite3_column_double(query_, 2),
+           sqlite3_column_int(query_, 3)});
     }
     return out;
   }
@@ -163,27 +161,27 @@ class SqliteBaseline {
                              until_day INTEGER NOT NULL);
   )sql";
 
-  // CROSS JOIN fixes the join order (SQLite's idiom): the R*Tree first, then
-  // the holding by primary key, then the reservist, whose per-row subqueries
-  // thus only run for holders of the skill. Left to itself the planner
-  // chose a full scan of holding. No ANALYZE either: with statistics it
-  // builds Bloom filters over holding and reservist, a full scan of each on
-  // every execution.
-  // ?1 ?2 centre; ?3 skill; ?4-?7 bounding box; ?8 min level; ?9 last day
-  // (certificate); ?10 radius; ?11 ?12 first and last day (unavailability).
+  // CROSS JOIN fixes the join order (SQLite's idiom): the R*Tree first,
+  // then the reservist's holdings by primary key, the requirement for each
+  // skill, then the reservist, whose per-row subqueries thus only run for
+  // holders of a required skill. Left to itself the planner chose a full scan
+  // of holding. No ANALYZE either: with statistics it builds Bloom filters
+  // over holding and reservist, a full scan of each on every execution.
+  // ?1 ?2 centre; ?3-?6 bounding box; ?7 ?8 first and last day; ?9 radius.
   static constexpr const char* kQuery = R"sql(
-    SELECT r.id, muster_distance_km(?1, ?2, r.lat, r.lon) AS d, h.level
+    SELECT q.idx, r.id, muster_distance_km(?1, ?2, r.lat, r.lon) AS d, h.level
     FROM reservist_rtree AS g
-    CROSS JOIN holding AS h ON h.reservist_id = g.id AND h.skill = ?3
+    CROSS JOIN holding AS h ON h.reservist_id = g.id
+    CROSS JOIN temp.req AS q ON q.skill = h.skill
     CROSS JOIN reservist AS r ON r.id = g.id
-    WHERE g.min_lat <= ?5 AND g.max_lat >= ?4 AND g.min_lon <= ?7 AND g.max_lon >= ?6
+    WHERE g.min_lat <= ?4 AND g.max_lat >= ?3 AND g.min_lon <= ?6 AND g.max_lon >= ?5
+      AND h.level >= q.min_level
+      AND (h.cert_expires IS NULL OR h.cert_expires >= ?8)
       AND r.status = 1
-      AND h.level >= ?8
-      AND (h.cert_expires IS NULL OR h.cert_expires >= ?9)
-      AND d <= ?10 AND d <= r.max_travel_km
+      AND d <= ?9 AND d <= r.max_travel_km
       AND r.id NOT IN (SELECT reservist_id FROM temp.busy)
       AND NOT EXISTS (SELECT 1 FROM unavailable AS u
-                      WHERE u.reservist_id = r.id AND u.from_day <= ?12 AND u.until_day >= ?11)
+                      WHERE u.reservist_id = r.id AND u.from_day <= ?8 AND u.until_day >= ?7)
       AND (r.has_windows = 0 OR NOT EXISTS (
             SELECT 1 FROM temp.need AS n WHERE NOT EXISTS (
               SELECT 1 FROM weekly_window AS w
@@ -198,7 +196,13 @@ class SqliteBaseline {
   }
 
   void LoadTempTables(const PreparedRequest& p) {
-    Exec("DELETE FROM temp.busy; DELETE FROM temp.need;");
+    Exec("DELETE FROM temp.busy; DELETE FROM temp.need; DELETE FROM temp.req;");
+    for (size_t i = 0; i < p.requirements.size(); ++i) {
+      sqlite3_bind_text(insert_req_, 1, p.requirements[i].skill.c_str(), -1, SQLITE_TRANSIENT);
+      BindInt(insert_req_, 2, static_cast<int64_t>(i));
+      BindInt(insert_req_, 3, p.requirements[i].min_level);
+      Step(insert_req_);
+    }
     for (const auto& [id, activation] : p.busy) Run(insert_busy_, {id, activation}, {}, {});
     for (const WeekInterval& n : p.window.required()) Run(insert_need_, {n.start, n.end}, {}, {});
   }
@@ -238,6 +242,7 @@ class SqliteBaseline {
   sqlite3_stmt* query_ = nullptr;
   sqlite3_stmt* insert_busy_ = nullptr;
   sqlite3_stmt* insert_need_ = nullptr;
+  sqlite3_stmt* insert_req_ = nullptr;
 };
 
 }  // namespace muster::bench

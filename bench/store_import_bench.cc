@@ -255,7 +255,7 @@ int main(int argc, char** argv) {
   auto chunks = Generate(n, chunk);
   fmt::print("generated in {:.2f} s\n", Seconds(generate_start));
 
-  if (which != "store") {
+  if (which == "raw" || which == "all") {
     fresh();
     Timing raw = RawSqlite(path, chunks);
     fmt::print(
