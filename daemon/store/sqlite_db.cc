@@ -117,6 +117,10 @@ Result<SqliteStatement*> SqliteDb::Prepare(std::string_view sql) {
   return result;
 }
 
+Status SqliteDb::SetCacheSizeKib(int kib) {
+  return Exec(fmt::format("PRAGMA cache_size=-{}", kib).c_str());
+}
+
 int64_t SqliteDb::LastInsertRowid() const {
   return sqlite3_last_insert_rowid(db_);
 }

@@ -56,6 +56,9 @@ class SqliteDb {
   // pointer is valid for the connection's life. Hot paths keep the pointer.
   Result<SqliteStatement*> Prepare(std::string_view sql);
 
+  // PRAGMA cache_size = -kib; takes effect at once (shrinking frees pages).
+  Status SetCacheSizeKib(int kib);
+
   int64_t LastInsertRowid() const;
   // Rows changed by the last INSERT/UPDATE/DELETE (not counting cascades).
   int Changes() const;

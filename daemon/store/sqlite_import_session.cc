@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace muster {
 namespace {
 
 // Savepoint names (constant identifiers).
-constexpr const char* kChunkSavepoint = "import_chunk";
+constexpr const char* kGroupSavepoint = "import_group";
 constexpr const char* kRowSavepoint = "import_row";
 
 }  // namespace
@@ -16,9 +18,15 @@ Result<std::unique_ptr<ImportSession>> SqliteImportSession::Begin(SqliteRosterSt
   std::unique_ptr<SqliteImportSession> session(new SqliteImportSession(store, atomic, dry_run));
   if (session->single_transaction()) {
     session->writer_ = SqliteRosterStore::WriterGuard(store.writer_lock_);
+    Status cache = store.writer_db_->SetCacheSizeKib(store.options_.bulk_cache_size_kib);
+    if (!cache.ok()) {
+      session->finished_ = true;
+      return cache;
+    }
     auto txn = SqliteTransaction::Begin(*store.writer_db_, SqliteTransaction::Kind::kImmediate);
     if (!txn.ok()) {
       session->finished_ = true;  // nothing to roll back; the guard unlocks
+      session->RestoreCache();
       return txn.status();
     }
     session->txn_.emplace(std::move(txn).value());
@@ -48,12 +56,6 @@ std::vector<size_t> SqliteImportSession::Precheck(const std::vector<ImportItem>&
     if (results[i].status.ok()) candidates.push_back(i);
   }
   return candidates;
-}
-
-Result<SqliteTransaction> SqliteImportSession::OpenChunk() {
-  if (single_transaction())
-    return SqliteTransaction::Savepoint(*store_.writer_db_, kChunkSavepoint);
-  return SqliteTransaction::Begin(*store_.writer_db_, SqliteTransaction::Kind::kImmediate);
 }
 
 std::vector<ImportItemResult> SqliteImportSession::Write(std::vector<ImportItem>& items) {
@@ -96,38 +98,55 @@ Status SqliteImportSession::WriteChunk(const std::vector<ImportItem>& items,
                                        std::vector<ImportItemResult>& results,
                                        std::vector<Written>& written) {
   if (candidates.empty()) return {};
-  auto chunk = OpenChunk();
-  if (!chunk.ok()) return chunk.status();
+  std::optional<SqliteTransaction> chunk;  // non-atomic: one transaction per Write
+  if (!single_transaction()) {
+    auto txn = SqliteTransaction::Begin(*store_.writer_db_, SqliteTransaction::Kind::kImmediate);
+    if (!txn.ok()) return txn.status();
+    chunk.emplace(std::move(txn).value());
+  }
+  for (size_t begin = 0; begin < candidates.size(); begin += kGroupSize) {
+    const std::span<const size_t> group(candidates.data() + begin,
+                                        std::min(kGroupSize, candidates.size() - begin));
+    MUSTER_RETURN_IF_ERROR(WriteGroup(items, group, now_ms, results, written));
+  }
+  return chunk ? chunk->Commit() : Status();
+}
+
+Status SqliteImportSession::WriteGroup(const std::vector<ImportItem>& items,
+                                       std::span<const size_t> group, int64_t now_ms,
+                                       std::vector<ImportItemResult>& results,
+                                       std::vector<Written>& written) {
+  auto savepoint = SqliteTransaction::Savepoint(*store_.writer_db_, kGroupSavepoint);
+  if (!savepoint.ok()) return savepoint.status();
   // Fast path: the items were validated and prechecked, so they almost
   // always all succeed. Multi-row statements, no per-row savepoint (each
   // costs a copy of every page the row touches).
   std::vector<const Reservist*> batch;
-  batch.reserve(candidates.size());
-  for (size_t c : candidates) batch.push_back(&items[c].reservist);
+  batch.reserve(group.size());
+  for (size_t c : group) batch.push_back(&items[c].reservist);
   std::vector<Written> batch_written;
   Status fast = store_.batch_writer_->UpsertByExternalId(batch, now_ms, batch_written);
   // A database-level failure can end the transaction: then it is the
   // chunk's error, not a row's.
   if (!fast.ok() && !store_.writer_db_->InTransaction()) return fast;
-  const bool clean = fast.ok();
-  if (clean) {
-    for (size_t k = 0; k < candidates.size(); ++k) {
-      const size_t c = candidates[k];
+  if (fast.ok()) {
+    for (size_t k = 0; k < group.size(); ++k) {
+      const size_t c = group[k];
       written[c] = batch_written[k];
       results[c] = {items[c].line, Status(), batch_written[k].created, batch_written[k].id};
     }
+    return savepoint->Commit();
   }
-  if (!clean) {
-    MUSTER_RETURN_IF_ERROR(chunk->Rollback());
-    chunk = OpenChunk();
-    if (!chunk.ok()) return chunk.status();
-    MUSTER_RETURN_IF_ERROR(RewriteRowByRow(items, candidates, now_ms, results, written));
-  }
-  return chunk->Commit();
+  // Some row is bad after all: undo the group and find it row by row.
+  MUSTER_RETURN_IF_ERROR(savepoint->Rollback());
+  savepoint = SqliteTransaction::Savepoint(*store_.writer_db_, kGroupSavepoint);
+  if (!savepoint.ok()) return savepoint.status();
+  MUSTER_RETURN_IF_ERROR(RewriteRowByRow(items, group, now_ms, results, written));
+  return savepoint->Commit();
 }
 
 Status SqliteImportSession::RewriteRowByRow(const std::vector<ImportItem>& items,
-                                            const std::vector<size_t>& candidates, int64_t now_ms,
+                                            std::span<const size_t> candidates, int64_t now_ms,
                                             std::vector<ImportItemResult>& results,
                                             std::vector<Written>& written) {
   for (size_t c : candidates) {
@@ -188,20 +207,26 @@ Status SqliteImportSession::Finish(bool commit) {
   if (finished_) return Status::FailedPrecondition("import session already finished");
   finished_ = true;
   if (!single_transaction()) return {};  // every Write() has committed
+  Status st;
   if (!failed_.ok() || !commit || dry_run_) {
-    Status st = txn_->Rollback();
-    writer_.unlock();
-    if (commit && !dry_run_ && !failed_.ok()) return failed_;
-    return st;
+    st = txn_->Rollback();
+    if (commit && !dry_run_ && !failed_.ok()) st = failed_;
+  } else {
+    st = txn_->Commit();
+    if (!st.ok()) txn_->Rollback();
   }
-  Status st = txn_->Commit();
-  if (!st.ok()) {
-    txn_->Rollback();
+  RestoreCache();
+  if (!st.ok() || !commit || dry_run_) {
     writer_.unlock();
     return st;
   }
   store_.PublishIdsAndUnlock(writer_, std::move(written_ids_));
   return {};
+}
+
+void SqliteImportSession::RestoreCache() {
+  // Best effort: a failure leaves a larger cache, which is only memory.
+  store_.writer_db_->SetCacheSizeKib(store_.options_.connection.cache_size_kib);
 }
 
 }  // namespace muster

@@ -14,15 +14,17 @@
 //
 // Each Write() first checks its items in memory (skill codes and levels
 // against the catalogue; an external id already seen in this session is a
-// duplicate), then writes the rest without per-row savepoints. If SQLite
-// still rejects a row, the chunk is rolled back and rewritten with one
-// savepoint per row, so only the bad rows are dropped. Memory: one entry per
+// duplicate), then writes the rest in groups of kGroupSize rows, each group
+// with multi-row statements in one savepoint. If SQLite still rejects a row,
+// its group is rolled back and rewritten with one savepoint per row, so only
+// the bad rows are dropped. Memory: one entry per
 // external id seen (for duplicates) and, in atomic mode, one id per row.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,19 +58,30 @@ class SqliteImportSession final : public ImportSession {
   SqliteImportSession(SqliteRosterStore& store, bool atomic, bool dry_run)
       : store_(store), atomic_(atomic), dry_run_(dry_run) {}
   bool single_transaction() const { return atomic_ || dry_run_; }
+  // Back to the normal writer cache after a single-transaction session.
+  void RestoreCache();
   // Rejects what can be rejected without SQLite; returns the rest's indexes.
   std::vector<size_t> Precheck(const std::vector<ImportItem>& items,
                                std::vector<ImportItemResult>& results);
-  // BEGIN IMMEDIATE (non-atomic) or a savepoint in the session transaction.
-  Result<SqliteTransaction> OpenChunk();
-  // Writes the candidates in one chunk transaction; row errors go to
-  // results, the returned Status is for the chunk as a whole.
+  // Writes the candidates (in one transaction of their own when
+  // non-atomic), group by group; row errors go to results, the returned
+  // Status is for the chunk as a whole.
   Status WriteChunk(const std::vector<ImportItem>& items, const std::vector<size_t>& candidates,
                     int64_t now_ms, std::vector<ImportItemResult>& results,
                     std::vector<Written>& written);
-  Status RewriteRowByRow(const std::vector<ImportItem>& items,
-                         const std::vector<size_t>& candidates, int64_t now_ms,
-                         std::vector<ImportItemResult>& results, std::vector<Written>& written);
+  // One group in a savepoint: the fast path, or row by row if it fails.
+  Status WriteGroup(const std::vector<ImportItem>& items, std::span<const size_t> group,
+                    int64_t now_ms, std::vector<ImportItemResult>& results,
+                    std::vector<Written>& written);
+  Status RewriteRowByRow(const std::vector<ImportItem>& items, std::span<const size_t> candidates,
+                         int64_t now_ms, std::vector<ImportItemResult>& results,
+                         std::vector<Written>& written);
+
+  // Rows per savepoint. While a savepoint is open, SQLite keeps every
+  // statement's journal in one in-memory sub-journal and walks it on each
+  // statement's release, so the cost grows with the square of the group:
+  // one savepoint per 1000-row chunk made a 1M-row atomic import ~50% slower.
+  static constexpr size_t kGroupSize = 64;
   // Non-atomic: calls the listener with the stored state of the items
   // written. The reservists are moved into the change and back afterwards
   // (restoring what the store set), which spares a copy of every row.
