@@ -24,8 +24,8 @@ uint16_t MaxTravel16th(double km) {
   return exact ? static_cast<uint16_t>(v) : Posting::kMaxTravelInRecord;
 }
 
-// The reservists a query excludes up front (busy elsewhere, or unavailable
-// on one of its days): an open-addressing set of ids, one per thread.
+// The reservists busy elsewhere during a query: an open-addressing set of
+// ids, one per thread.
 class ExcludedIds {
  public:
   void Reset(size_t expected) {
@@ -33,7 +33,6 @@ class ExcludedIds {
     while (capacity < expected * 2) capacity <<= 1;
     table_.assign(capacity, 0);  // ids are > 0
     shift_ = 64 - __builtin_ctzll(capacity);
-    empty_ = expected == 0;
   }
   void Insert(int64_t id) {
     size_t i = Home(id);
@@ -46,7 +45,6 @@ class ExcludedIds {
       if (table_[i] == 0) return false;
     }
   }
-  bool empty() const { return empty_; }
   static ExcludedIds& ForThisThread() {
     thread_local ExcludedIds ids;
     return ids;
@@ -58,7 +56,6 @@ class ExcludedIds {
   }
   std::vector<int64_t> table_;
   int shift_ = 64;
-  bool empty_ = true;
 };
 
 // A 16 KB filter over the busy ids, so most postings skip the exclusion set.
@@ -81,8 +78,8 @@ struct IndexState::Query {
   std::span<const WeekInterval> required;
   uint16_t first_day = 0;  // clamped like Posting::away_from
   uint16_t last_day = 0;
-  const ExcludedIds* excluded = nullptr;  // null when nobody is excluded
-  std::vector<uint64_t> busy_filter;      // empty when nobody is busy
+  const ExcludedIds* busy = nullptr;  // null when nobody is busy
+  std::vector<uint64_t> busy_filter;  // its filter
   PatternVerdicts* verdicts = nullptr;
 };
 
@@ -166,24 +163,19 @@ void IndexState::Store(uint32_t slot, const Reservist& reservist, const Reservis
   rec.pattern = patterns_.Intern(facts.windows);
   rec.unavailable_at = unavailable_.Append(facts.unavailable.data(), facts.unavailable.size());
   rec.unavailable_n = static_cast<uint8_t>(facts.unavailable.size());
-  for (const DayRange& period : facts.unavailable) calendar_.Add(rec.id, period);
 }
 
 void IndexState::AddPostings(uint32_t slot) {
   const Record& rec = records_[slot];
   if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) return;
-  uint16_t away_from = 0xFFFF, away_until = 0;
-  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
-    const DayRange& u = unavailable_.data[rec.unavailable_at + i];
-    away_from = std::min(away_from, PostingDay(u.from.days));
-    away_until = std::max(away_until, PostingDay(u.until.days));
-  }
+  const AwaySpan away = AwaySpanOf(rec);
   for (uint32_t i = 0; i < rec.skills_n; ++i) {
     const HeldSkill& h = skills_.data[rec.skills_at + i];
     GridFor(h.skill, h.level)
         .ListAt(rec.cell)
-        .push_back({rec.id, rec.home, rec.pattern, PostingDay(h.cert_day),
-                    MaxTravel16th(rec.max_travel_km), away_from, away_until});
+        .push_back({rec.id, rec.home, rec.pattern | (away.exact ? 0 : Posting::kAwayInexactBit),
+                    PostingDay(h.cert_day), MaxTravel16th(rec.max_travel_km), away.from,
+                    away.until});
   }
 }
 
@@ -203,9 +195,6 @@ void IndexState::RemovePostings(uint32_t slot) {
 
 void IndexState::ReleasePools(uint32_t slot) {
   const Record& rec = records_[slot];
-  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
-    calendar_.Remove(rec.id, unavailable_.data[rec.unavailable_at + i]);
-  }
   patterns_.Release(rec.pattern);
   skills_.garbage += rec.skills_n;
   unavailable_.garbage += rec.unavailable_n;
@@ -258,7 +247,7 @@ IndexMemory IndexState::Memory() const {
     for (const PostingGrid& grid : levels) m.postings += grid.MemoryBytes();
   }
   m.pools = patterns_.MemoryBytes() + skills_.data.capacity() * sizeof(HeldSkill) +
-            unavailable_.data.capacity() * sizeof(DayRange) + calendar_.MemoryBytes();
+            unavailable_.data.capacity() * sizeof(DayRange);
   m.hash_tables = by_id_.MemoryBytes();
   for (const std::string& code : skill_codes_) {
     m.hash_tables += 2 * (sizeof(std::string) + code.size() + 16);
@@ -301,7 +290,7 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
   for (size_t i = 0; i < n; ++i) {
     // Weekly patterns are scattered in memory: ask for them early.
     if (i + kPatternLookahead < n) {
-      const uint32_t ahead = postings[i + kPatternLookahead].pattern;
+      const uint32_t ahead = postings[i + kPatternLookahead].pattern();
       q.verdicts->Prefetch(ahead);
       patterns_.Prefetch(ahead);
     }
@@ -315,14 +304,15 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
                                   ? p.max_travel_16th * 0.0625  // exact
                                   : RecordOf(p.id).max_travel_km;
     if (d > max_travel) continue;
-    if (q.excluded) {
-      const bool suspect =
-          (p.away_from <= q.last_day && p.away_until >= q.first_day) ||
-          (!q.busy_filter.empty() && TestBit(q.busy_filter.data(), BusyFilterBit(p.id)));
-      if (suspect && q.excluded->Contains(p.id)) continue;
+    if (p.away_from <= q.last_day && p.away_until >= q.first_day &&
+        (!p.away_inexact() || AwayDuring(RecordOf(p.id), q))) {
+      continue;
     }
-    if (p.pattern != WindowPatterns::kAnyTime &&
-        !q.verdicts->Covers(patterns_, p.pattern, q.required)) {
+    if (q.busy && TestBit(q.busy_filter.data(), BusyFilterBit(p.id)) && q.busy->Contains(p.id)) {
+      continue;
+    }
+    if (p.pattern() != WindowPatterns::kAnyTime &&
+        !q.verdicts->Covers(patterns_, p.pattern(), q.required)) {
       continue;
     }
     out.push_back({p.id, d, level});
@@ -360,20 +350,48 @@ const IndexState::Record& IndexState::RecordOf(int64_t id) const {
   return records_[by_id_.Find(static_cast<uint64_t>(id), RecordKey{&records_})];
 }
 
-void IndexState::PrepareExclusions(const PreparedRequest& request, Query& q) const {
-  std::vector<int64_t> ids;
-  calendar_.ForEachOverlapping(request.window.first_day(), request.window.last_day(),
-                               [&](int64_t id) { ids.push_back(id); });
-  if (!request.busy.empty()) q.busy_filter.assign(size_t{1} << (kBusyFilterBits - 6), 0);
+IndexState::AwaySpan IndexState::AwaySpanOf(const Record& rec) const {
+  AwaySpan span;
+  if (rec.unavailable_n == 0) return span;
+  std::vector<DayRange> periods(unavailable_.data.begin() + rec.unavailable_at,
+                                unavailable_.data.begin() + rec.unavailable_at + rec.unavailable_n);
+  std::sort(periods.begin(), periods.end(),
+            [](const DayRange& a, const DayRange& b) { return a.from < b.from; });
+  int32_t reach = periods[0].until.days;  // end of the covered run so far
+  for (const DayRange& u : periods) {
+    if (u.from.days > reach + 1) span.exact = false;  // a gap
+    reach = std::max(reach, u.until.days);
+  }
+  const int32_t from = periods[0].from.days;
+  span.from = PostingDay(from);
+  span.until = PostingDay(reach);
+  // Clamped ends (before 1970, after 2149) or an empty period: not exact.
+  if (span.from != from || span.until != reach || reach < from) span.exact = false;
+  if (reach < from) span.until = span.from;
+  return span;
+}
+
+bool IndexState::AwayDuring(const Record& rec, const Query& q) const {
+  const DayRange* u = unavailable_.data.data() + rec.unavailable_at;
+  for (uint32_t i = 0; i < rec.unavailable_n; ++i) {
+    if (u[i].from <= q.request->window.last_day() && u[i].until >= q.request->window.first_day()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void IndexState::PrepareBusy(const PreparedRequest& request, Query& q) const {
+  if (request.busy.empty()) return;
+  q.busy_filter.assign(size_t{1} << (kBusyFilterBits - 6), 0);
+  ExcludedIds& busy = ExcludedIds::ForThisThread();
+  busy.Reset(request.busy.size());
   for (const auto& [id, activation] : request.busy) {
-    ids.push_back(id);
+    busy.Insert(id);
     const uint32_t bit = BusyFilterBit(id);
     q.busy_filter[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
-  ExcludedIds& excluded = ExcludedIds::ForThisThread();
-  excluded.Reset(ids.size());
-  for (int64_t id : ids) excluded.Insert(id);
-  if (!ids.empty()) q.excluded = &excluded;
+  q.busy = &busy;
 }
 
 void IndexState::CollectEligible(const PreparedRequest& request,
@@ -390,7 +408,7 @@ void IndexState::CollectEligible(const PreparedRequest& request,
   q.verdicts->Begin(patterns_.id_limit());
   q.first_day = PostingDay(request.window.first_day().days);
   q.last_day = PostingDay(request.window.last_day().days);
-  PrepareExclusions(request, q);
+  PrepareBusy(request, q);
   CollectStats local;
   out.resize(request.requirements.size());
   for (size_t r = 0; r < request.requirements.size(); ++r) {

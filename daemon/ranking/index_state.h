@@ -10,8 +10,7 @@
 //    (skill, level, cell) (PostingGrid): everything the hot loop needs
 //    without touching the record;
 //  - interned weekly patterns (WindowPatterns), shared between reservists;
-//  - pools of held skills (8 B each) and dated unavailability (8 B), the
-//    latter also filed by week (UnavailabilityCalendar);
+//  - pools of held skills (8 B each) and dated unavailability (8 B);
 //  - an OpenHashIndex (4 B a bucket) from id to record slot.
 #pragma once
 
@@ -30,7 +29,6 @@
 #include "ranking/posting_grid.h"
 #include "ranking/rank_request.h"
 #include "ranking/selection.h"
-#include "ranking/unavailability_calendar.h"
 #include "ranking/window_patterns.h"
 #include "roster/model.h"
 
@@ -70,8 +68,8 @@ class IndexState {
 
   // The eligible candidates of each requirement, appended to out[i] (out is
   // resized to the number of requirements). The per-thread scratch it uses
-  // (excluded ids, pattern verdicts) makes it safe to call from many threads
-  // at once.
+  // (busy ids, pattern verdicts) makes it safe to call from many threads at
+  // once.
   void CollectEligible(const PreparedRequest& request,
                        std::vector<std::vector<EligibleCandidate>>& out, CollectStats* stats) const;
 
@@ -116,7 +114,14 @@ class IndexState {
   void ReleasePools(uint32_t slot);
   void MaybeCompactPools();
   const Record& RecordOf(int64_t id) const;  // id must be indexed
-  void PrepareExclusions(const PreparedRequest& request, Query& query) const;
+  struct AwaySpan {
+    uint16_t from = 0xFFFF;  // none: from > until
+    uint16_t until = 0;
+    bool exact = true;
+  };
+  AwaySpan AwaySpanOf(const Record& record) const;
+  bool AwayDuring(const Record& record, const Query& query) const;
+  void PrepareBusy(const PreparedRequest& request, Query& query) const;
   void CollectOne(const Query& query, size_t requirement, std::vector<EligibleCandidate>& out,
                   CollectStats& stats) const;
   void CollectList(const Query& query, const std::vector<Posting>& postings, int level,
@@ -129,7 +134,6 @@ class IndexState {
   WindowPatterns patterns_;
   Pool<HeldSkill> skills_;
   Pool<DayRange> unavailable_;
-  UnavailabilityCalendar calendar_;
   std::vector<std::string> skill_codes_;
   std::unordered_map<std::string, uint16_t> skill_ids_;
 };

@@ -22,16 +22,23 @@ struct Posting {
 
   int64_t id;
   GeoPoint home;
-  uint32_t pattern;   // WindowPatterns id; 0 = any time
+  // The WindowPatterns id (0 = any time) in the low 31 bits; the top bit
+  // (kAwayInexactBit) is set when [away_from, away_until] is not exactly the
+  // reservist's dated unavailability (several periods with gaps between).
+  uint32_t pattern_bits;
   uint16_t cert_day;  // last valid day, days since 1970 clamped to [0, 65534]; kCertNever
   // Max travel in sixteenths of a km when that is exact (e.g. 37.5 km ->
   // 600), else kMaxTravelInRecord: read the record's double.
   uint16_t max_travel_16th;
-  // The span of days covered by the reservist's dated unavailability
-  // (clamped days since 1970); away_from > away_until when there is none.
-  // Only a query overlapping it needs to look the reservist up.
+  // The span of days of the reservist's dated unavailability (days since
+  // 1970); away_from > away_until when there is none. A query overlapping
+  // it excludes the reservist, after a look at the record when inexact.
   uint16_t away_from;
   uint16_t away_until;
+
+  static constexpr uint32_t kAwayInexactBit = 0x80000000u;
+  uint32_t pattern() const { return pattern_bits & ~kAwayInexactBit; }
+  bool away_inexact() const { return (pattern_bits & kAwayInexactBit) != 0; }
 };
 static_assert(sizeof(Posting) == 32);
 

@@ -14,6 +14,8 @@ Scorer::Scorer(const RankingConfig& config, const HistoryTable& history, int64_t
   roster_rate_ = sizes_by_expected_accepts_
                      ? static_cast<double>(history.total_accepted()) / history.total_asked()
                      : config.default_accept_rate;
+  no_history_fairness_ = config.weight_fairness * Fairness(nullptr);
+  no_history_reliability_ = config.weight_reliability * AcceptProbability(nullptr);
 }
 
 double Scorer::AcceptProbability(const ReservistHistory* h) const {
@@ -44,8 +46,8 @@ ScoreParts Scorer::Score(double distance_km, int level, const ResolvedRequiremen
   s.level = span > 0 ? config_.weight_level *
                            std::clamp(static_cast<double>(level - req.min_level) / span, 0.0, 1.0)
                      : 0.0;
-  s.fairness = config_.weight_fairness * Fairness(h);
-  s.reliability = config_.weight_reliability * AcceptProbability(h);
+  s.fairness = h ? config_.weight_fairness * Fairness(h) : no_history_fairness_;
+  s.reliability = h ? config_.weight_reliability * AcceptProbability(h) : no_history_reliability_;
   s.total = s.distance + s.level + s.fairness + s.reliability;
   return s;
 }

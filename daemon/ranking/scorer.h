@@ -51,6 +51,8 @@ class Scorer {
   double radius_km_;
   double roster_rate_;
   bool sizes_by_expected_accepts_;
+  double no_history_fairness_;  // the parts for a reservist without history
+  double no_history_reliability_;
 };
 
 }  // namespace muster

@@ -39,6 +39,30 @@ void ScoreAll(const std::vector<EligibleCandidate>& list, const ResolvedRequirem
   }
 }
 
+// The best `reach` candidates of a list, best first, scored on the way: a
+// bounded heap whose front is the worst kept, so most candidates cost one
+// comparison.
+void BestCandidates(const std::vector<EligibleCandidate>& list, const ResolvedRequirement& req,
+                    const Scorer& scorer, size_t reach, std::vector<Scored>& best) {
+  best.clear();
+  if (reach == 0) return;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const EligibleCandidate& c = list[i];
+    const Scored s{
+        scorer.Score(c.distance_km, c.level, req, HistoryOf(scorer, c.reservist_id)).total,
+        c.reservist_id, static_cast<uint32_t>(i)};
+    if (best.size() < reach) {
+      best.push_back(s);
+      std::push_heap(best.begin(), best.end(), Better);
+    } else if (Better(s, best.front())) {
+      std::pop_heap(best.begin(), best.end(), Better);
+      best.back() = s;
+      std::push_heap(best.begin(), best.end(), Better);
+    }
+  }
+  std::sort_heap(best.begin(), best.end(), Better);
+}
+
 // Orders requirements by scarcity (eligible / count), then request order.
 std::vector<size_t> FillOrder(const std::vector<RequirementOutcome>& outcomes) {
   std::vector<size_t> order(outcomes.size());
@@ -58,13 +82,10 @@ void FillRequirement(size_t r, const std::vector<EligibleCandidate>& list, const
   const int cap = by_accepts ? CeilTimes(req.count, config.max_ask_factor)
                              : CeilTimes(req.count, config.over_ask);
   const double wanted_accepts = req.count * config.safety_margin;
-  thread_local std::vector<Scored> scored;  // reused: thousands of entries
-  ScoreAll(list, req, scorer, scored);
-  // Only the best cap + |taken| can be reached: sort just those.
-  const size_t reach = std::min(scored.size(), static_cast<size_t>(cap) + taken.size());
-  std::nth_element(scored.begin(), scored.begin() + reach, scored.end(), Better);
-  std::sort(scored.begin(), scored.begin() + reach, Better);
-  for (size_t i = 0; i < reach && outcome.asked < cap; ++i) {
+  // Only the best cap + |taken| can be reached.
+  thread_local std::vector<Scored> scored;
+  BestCandidates(list, req, scorer, static_cast<size_t>(cap) + taken.size(), scored);
+  for (size_t i = 0; i < scored.size() && outcome.asked < cap; ++i) {
     if (by_accepts && outcome.asked >= req.count && outcome.expected_accepts >= wanted_accepts) {
       break;
     }

@@ -1,5 +1,5 @@
-// The index's building blocks: the compact hash index, interned weekly
-// patterns and the unavailability calendar.
+// The index's building blocks: the compact hash index and interned weekly
+// patterns.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -7,7 +7,6 @@
 #include <set>
 
 #include "ranking/open_hash_index.h"
-#include "ranking/unavailability_calendar.h"
 #include "ranking/window_patterns.h"
 #include "ranking_test_support.h"
 
@@ -82,27 +81,6 @@ TEST_CASE("weekly patterns are shared and freed with their last user", "[index_p
   CHECK(verdicts.Covers(patterns, c, saturday));  // memoised
   verdicts.Begin(patterns.id_limit());
   CHECK_FALSE(verdicts.Covers(patterns, c, std::vector<WeekInterval>{{100, 200}}));
-}
-
-TEST_CASE("the calendar finds periods overlapping a range of days", "[index_parts]") {
-  using testing::Day;
-  UnavailabilityCalendar calendar;
-  calendar.Add(1, {Day("2026-07-10"), Day("2026-07-20")});
-  calendar.Add(2, {Day("2026-07-21"), Day("2026-07-21")});
-  calendar.Add(3, {Day("2026-01-01"), Day("2026-12-31")});  // long
-  calendar.Add(4, {Day("2026-08-01"), Day("2026-08-02")});
-  auto found = [&](const char* from, const char* until) {
-    std::set<int64_t> ids;
-    calendar.ForEachOverlapping(Day(from), Day(until), [&](int64_t id) { ids.insert(id); });
-    return ids;
-  };
-  CHECK(found("2026-07-20", "2026-07-20") == std::set<int64_t>{1, 3});
-  CHECK(found("2026-07-21", "2026-07-31") == std::set<int64_t>{2, 3});
-  CHECK(found("2025-12-01", "2025-12-31").empty());
-  CHECK(found("2026-06-01", "2026-10-01") == std::set<int64_t>{1, 2, 3, 4});  // many weeks
-  calendar.Remove(3, {Day("2026-01-01"), Day("2026-12-31")});
-  calendar.Remove(1, {Day("2026-07-10"), Day("2026-07-20")});
-  CHECK(found("2026-07-01", "2026-07-31") == std::set<int64_t>{2});
 }
 
 }  // namespace
