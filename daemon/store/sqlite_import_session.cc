@@ -74,11 +74,14 @@ std::vector<ImportItemResult> SqliteImportSession::Write(std::vector<ImportItem>
   std::vector<Written> written(items.size());
   Status st = WriteChunk(items, candidates, now, results, written);
   if (!st.ok()) {
-    // The chunk as a whole failed (e.g. an I/O error): none of it is stored.
+    // The chunk as a whole failed (e.g. an I/O error). Non-atomic: its
+    // transaction rolled back, none of it is stored. Single transaction: part
+    // of it may be in the session's transaction, so that can no longer be
+    // committed.
     for (size_t c : candidates) {
       if (results[c].status.ok()) results[c].status = st;
     }
-    if (single_transaction() && !store_.writer_db_->InTransaction()) failed_ = st;
+    if (single_transaction()) failed_ = st;
     return results;
   }
   if (single_transaction()) {

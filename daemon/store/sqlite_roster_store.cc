@@ -114,11 +114,12 @@ Result<std::unique_ptr<SqliteDb>> SqliteRosterStore::OpenSnapshotConnection() {
 void SqliteRosterStore::SetChangeListener(RosterChangeListener listener) {
   std::lock_guard lock(listener_mutex_);
   listener_ = std::move(listener);
+  has_listener_ = static_cast<bool>(listener_);
 }
 
-bool SqliteRosterStore::HasListener() {
-  std::lock_guard lock(listener_mutex_);
-  return static_cast<bool>(listener_);
+bool SqliteRosterStore::HasListener() const {
+  // Not the mutex: a writer asking must not wait for a listener call.
+  return has_listener_.load(std::memory_order_relaxed);
 }
 
 void SqliteRosterStore::PublishAndUnlock(WriterGuard& writer, const RosterChange& change) {
@@ -126,7 +127,7 @@ void SqliteRosterStore::PublishAndUnlock(WriterGuard& writer, const RosterChange
   // calls happen in commit order; call it without the writer lock.
   std::unique_lock listener(listener_mutex_);
   writer.unlock();
-  if (!listener_) return;
+  if (!listener_ || (change.upserted.empty() && change.deleted.empty())) return;
   try {
     listener_(change);
   } catch (const std::exception& e) {
@@ -186,7 +187,7 @@ Status SqliteRosterStore::ReadIdRange(SqliteDb& db, const std::vector<int64_t>& 
     if (!*more) break;
     while (want < end && ids[want] < r.id) ++want;  // deleted since the commit
     if (want < end && ids[want] == r.id) {
-      out.push_back(r);
+      out.push_back(std::move(r));  // the cursor refills r from scratch
       ++want;
     }
   }

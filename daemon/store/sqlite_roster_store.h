@@ -14,6 +14,7 @@
 // SetChangeListener).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -97,7 +98,8 @@ class SqliteRosterStore final : public RosterStore {
   Status QuickCheck();
   int64_t NowMs() const;
   Result<std::unique_ptr<SqliteDb>> OpenSnapshotConnection();
-  bool HasListener();
+  // Whether to build a RosterChange at all (a hint; PublishAndUnlock checks).
+  bool HasListener() const;
   // After a commit, with the writer lock held: releases it and calls the
   // listener (if any), holding the listener mutex so calls stay in order.
   void PublishAndUnlock(WriterGuard& writer, const RosterChange& change);
@@ -127,6 +129,7 @@ class SqliteRosterStore final : public RosterStore {
 
   std::mutex listener_mutex_;  // guards listener_ and orders its calls
   RosterChangeListener listener_;
+  std::atomic<bool> has_listener_{false};
 };
 
 }  // namespace muster

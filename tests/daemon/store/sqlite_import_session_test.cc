@@ -327,3 +327,67 @@ TEST_CASE("Imported ids continue the sequence and are never reused", "[store][im
 
 }  // namespace
 }  // namespace muster
+
+namespace muster {
+namespace {
+
+using store_test::FullReservist;
+using store_test::StoreFixture;
+
+TEST_CASE("Re-import replaces every child row", "[store][import]") {
+  StoreFixture f;
+  std::vector<ImportItem> first;
+  for (int i = 0; i < 150; ++i) first.push_back({i + 1, FullReservist("R-" + std::to_string(i))});
+  {
+    auto session = f.store().BeginImport(false, false);
+    REQUIRE(session.ok());
+    (*session)->Write(first);
+    REQUIRE((*session)->Finish(true).ok());
+  }
+  f.Tick();
+  std::vector<ImportItem> second = first;
+  for (size_t i = 0; i < second.size(); ++i) {
+    Reservist& r = second[i].reservist;
+    r.channels.resize(1);
+    r.skills = {{"radio", 2, "RSGB", Date{21000}}};
+    r.availability.resize(i % 2);
+    r.unavailable.clear();
+  }
+  auto session = f.store().BeginImport(true, false);
+  REQUIRE(session.ok());
+  auto results = (*session)->Write(second);
+  REQUIRE((*session)->Finish(true).ok());
+  for (size_t i = 0; i < second.size(); ++i) {
+    REQUIRE(results[i].status.ok());
+    CHECK_FALSE(results[i].created);
+    Reservist expected = second[i].reservist;
+    expected.id = results[i].id;
+    expected.created_at_ms = store_test::kStartMs;
+    expected.updated_at_ms = f.now_ms();
+    CHECK(*f.store().GetReservist(results[i].id) == expected);
+  }
+  CHECK(f.QueryInt("SELECT count(*) FROM reservist_channels") == 150);
+  CHECK(f.QueryInt("SELECT count(*) FROM reservist_skills") == 150);
+  CHECK(f.QueryInt("SELECT count(*) FROM reservist_windows") == 75);
+  CHECK(f.QueryInt("SELECT count(*) FROM reservist_unavailability") == 0);
+  CHECK(f.store().ListSkills()->at(2).holders == 150);  // radio
+}
+
+TEST_CASE("Atomic import commits the good rows around a bad one", "[store][import]") {
+  StoreFixture f;
+  auto session = f.store().BeginImport(true, false);
+  REQUIRE(session.ok());
+  std::vector<ImportItem> items;
+  for (int i = 0; i < 200; ++i) items.push_back({i + 1, FullReservist("A-" + std::to_string(i))});
+  items[100].reservist.unavailable[0].until = Date{0};  // before from: CHECK fails
+  auto results = (*session)->Write(items);
+  CHECK(results[100].status.code() == Code::kInvalidArgument);
+  CHECK(results[100].status.field() == "unavailable[0].until");
+  REQUIRE((*session)->Finish(true).ok());
+  CHECK(*f.store().CountReservists({}) == 199);
+  CHECK(f.QueryInt("SELECT count(*) FROM reservist_unavailability") == 199 * 2);
+  CHECK(f.store().GetReservistByExternalId("A-100").status().code() == Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace muster
