@@ -5,7 +5,7 @@
 using namespace muster;
 using namespace muster::client;
 
-TEST_CASE("--need parses SKILL[:MIN_LEVEL]:COUNT", "[client][activation]") {
+TEST_CASE("the need flag parses SKILL, an optional MIN_LEVEL and COUNT", "[client][activation]") {
   v1::Requirement r;
   REQUIRE(ParseNeed("first_aid:12", &r).ok());
   CHECK(r.skill() == "first_aid");
