@@ -304,15 +304,16 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
                                   ? p.max_travel_16th * 0.0625  // exact
                                   : RecordOf(p.id).max_travel_km;
     if (d > max_travel) continue;
-    if (p.away_from <= q.last_day && p.away_until >= q.first_day &&
-        (!p.away_inexact() || AwayDuring(RecordOf(p.id), q))) {
-      continue;
-    }
     if (q.busy && TestBit(q.busy_filter.data(), BusyFilterBit(p.id)) && q.busy->Contains(p.id)) {
       continue;
     }
     if (p.pattern() != WindowPatterns::kAnyTime &&
         !q.verdicts->Covers(patterns_, p.pattern(), q.required)) {
+      continue;
+    }
+    // Last: an inexact span costs a look at the record.
+    if (p.away_from <= q.last_day && p.away_until >= q.first_day &&
+        (!p.away_inexact() || AwayDuring(RecordOf(p.id), q))) {
       continue;
     }
     out.push_back({p.id, d, level});
