@@ -203,7 +203,8 @@ class SqliteBaseline {
       BindInt(insert_req_, 3, p.requirements[i].min_level);
       Step(insert_req_);
     }
-    for (const auto& [id, activation] : p.busy) Run(insert_busy_, {id, activation}, {}, {});
+    for (const BusyReservist& b : p.busy)
+      Run(insert_busy_, {b.reservist_id, b.activation_id}, {}, {});
     for (const WeekInterval& n : p.window.required()) Run(insert_need_, {n.start, n.end}, {}, {});
   }
 

@@ -120,8 +120,8 @@ EligibilityVerdict EvaluateEligibility(const ReservistFacts& f, const PreparedRe
   std::optional<std::string> reason;
   if (f.status != ReservistStatus::kActive) {
     reason = "suspended";
-  } else if (auto busy = r.busy.find(f.id); busy != r.busy.end()) {
-    reason = fmt::format("already selected for activation {} (overlapping)", busy->second);
+  } else if (const BusyReservist* busy = r.FindBusy(f.id)) {
+    reason = fmt::format("already selected for activation {} (overlapping)", busy->activation_id);
   } else if (!any_skill) {
     reason = SkillSummary(skill_reasons, v.level, r);
   } else {

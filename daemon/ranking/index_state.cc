@@ -12,6 +12,7 @@ namespace {
 constexpr int32_t kNeverExpires = INT32_MAX;
 constexpr size_t kMaxPerReservist = 255;  // skills or unavailable periods
 constexpr size_t kPatternLookahead = 8;   // postings
+constexpr double kEarthRadiusSq = kEarthRadiusKm * kEarthRadiusKm;
 
 uint16_t PostingDay(int32_t days) {
   if (days == kNeverExpires) return Posting::kCertNever;
@@ -298,12 +299,12 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
     if (p.cert_day < q.cert_day) continue;
     const double chord_sq = ChordSquared(p.home, centre);
     if (chord_sq > q.chord_sq_limit) continue;
-    const double d = ChordSquaredToKm(chord_sq);
-    if (d > radius) continue;
     const double max_travel = p.max_travel_16th != Posting::kMaxTravelInRecord
                                   ? p.max_travel_16th * 0.0625  // exact
                                   : RecordOf(p.id).max_travel_km;
-    if (d > max_travel) continue;
+    // The distance is at least R * chord: drop those surely beyond their max
+    // travel now, and leave the asin for the few who pass every rule.
+    if (chord_sq * kEarthRadiusSq > max_travel * max_travel * (1 + 1e-9)) continue;
     if (q.busy && TestBit(q.busy_filter.data(), BusyFilterBit(p.id)) && q.busy->Contains(p.id)) {
       continue;
     }
@@ -316,6 +317,8 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
         (!p.away_inexact() || AwayDuring(RecordOf(p.id), q))) {
       continue;
     }
+    const double d = ChordSquaredToKm(chord_sq);  // the exact tests
+    if (d > radius || d > max_travel) continue;
     out.push_back({p.id, d, level});
   }
 }
@@ -387,9 +390,9 @@ void IndexState::PrepareBusy(const PreparedRequest& request, Query& q) const {
   q.busy_filter.assign(size_t{1} << (kBusyFilterBits - 6), 0);
   ExcludedIds& busy = ExcludedIds::ForThisThread();
   busy.Reset(request.busy.size());
-  for (const auto& [id, activation] : request.busy) {
-    busy.Insert(id);
-    const uint32_t bit = BusyFilterBit(id);
+  for (const BusyReservist& b : request.busy) {
+    busy.Insert(b.reservist_id);
+    const uint32_t bit = BusyFilterBit(b.reservist_id);
     q.busy_filter[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
   q.busy = &busy;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -48,7 +49,16 @@ Result<ResolvedRequirement> Resolve(const Requirement& req, const SkillCatalogue
   return out;
 }
 
+bool ById(const BusyReservist& a, const BusyReservist& b) {
+  return a.reservist_id < b.reservist_id;
+}
+
 }  // namespace
+
+const BusyReservist* PreparedRequest::FindBusy(int64_t reservist_id) const {
+  auto it = std::lower_bound(busy.begin(), busy.end(), BusyReservist{reservist_id, 0}, ById);
+  return it != busy.end() && it->reservist_id == reservist_id ? &*it : nullptr;
+}
 
 std::vector<BusyReservist> OverlappingBusy(const std::vector<ExistingSelection>& selections,
                                            int64_t start_unix, int64_t end_unix) {
@@ -87,7 +97,12 @@ Result<PreparedRequest> PrepareRankRequest(const RankRequest& request,
   out.radius_km = request.radius_km;
   out.window = ActivationWindow(request.start_unix,
                                 request.start_unix + int64_t{request.duration_minutes} * 60);
-  for (const BusyReservist& b : request.busy) out.busy.emplace(b.reservist_id, b.activation_id);
+  out.busy = request.busy;
+  std::stable_sort(out.busy.begin(), out.busy.end(), ById);  // a repeated id: the first wins
+  out.busy.erase(
+      std::unique(out.busy.begin(), out.busy.end(),
+                  [](const auto& a, const auto& b) { return a.reservist_id == b.reservist_id; }),
+      out.busy.end());
   out.history = request.history ? request.history : std::make_shared<const HistoryTable>();
   return out;
 }

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -79,8 +78,11 @@ struct PreparedRequest {
   double radius_km = 0;
   ActivationWindow window{0, 1};
   std::vector<ResolvedRequirement> requirements;  // request order
-  std::unordered_map<int64_t, int64_t> busy;      // reservist id -> activation id
+  std::vector<BusyReservist> busy;                // sorted by reservist id, unique
   std::shared_ptr<const HistoryTable> history;    // never null (empty table)
+
+  // The busy entry of a reservist, or nullptr.
+  const BusyReservist* FindBusy(int64_t reservist_id) const;
 };
 
 // Validates a request against the catalogue. InvalidArgument names the field:

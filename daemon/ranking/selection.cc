@@ -15,9 +15,14 @@ struct Scored {
   uint32_t index;  // into the eligible list
 };
 
-bool Better(const Scored& a, const Scored& b) {
-  return a.total > b.total || (a.total == b.total && a.id < b.id);
-}
+// Higher score first, then lower id: a total order. A function object, so
+// the heap and sort calls inline it.
+struct BetterThan {
+  bool operator()(const Scored& a, const Scored& b) const {
+    return a.total > b.total || (a.total == b.total && a.id < b.id);
+  }
+};
+constexpr BetterThan Better;
 
 int CeilTimes(int count, double factor) {
   return static_cast<int>(std::ceil(count * factor - 1e-9));
