@@ -9,23 +9,27 @@
 namespace muster {
 namespace {
 
-// Multi-row INSERTs: the head, then `rows` copies of the tuple.
+// Multi-row INSERTs: the head, `rows` copies of the tuple, the tail.
 struct InsertSql {
   const char* head;
   int columns;
+  const char* tail;
 };
 constexpr InsertSql kInserts[] = {
+    // A reservist whose external id exists is left alone here (and replaced
+    // afterwards), so a fresh import needs no lookup before it inserts.
     {"INSERT INTO reservists (id, external_id, name, lat, lon, postcode, home_area, "
      "max_travel_km, status, created_at_ms, updated_at_ms) VALUES ",
-     11},
-    {"INSERT INTO reservist_channels (reservist_id, position, kind, address) VALUES ", 4},
+     11, " ON CONFLICT (external_id) DO NOTHING"},
+    {"INSERT INTO reservist_channels (reservist_id, position, kind, address) VALUES ", 4, ""},
     {"INSERT INTO reservist_skills (reservist_id, position, skill, level, cert_issuer, "
      "cert_expires_day) VALUES ",
-     6},
-    {"INSERT INTO reservist_windows (reservist_id, position, day, start_min, end_min) VALUES ", 5},
+     6, ""},
+    {"INSERT INTO reservist_windows (reservist_id, position, day, start_min, end_min) VALUES ", 5,
+     ""},
     {"INSERT INTO reservist_unavailability (reservist_id, position, from_day, until_day, reason) "
      "VALUES ",
-     5},
+     5, ""},
 };
 
 // Lookups and deletes take exactly kInListSize parameters; unused ones are
@@ -60,7 +64,7 @@ std::string MultiRowInsert(const InsertSql& sql, int rows) {
     if (r > 0) text += ",";
     text += tuple;
   }
-  return text;
+  return text + sql.tail;
 }
 
 }  // namespace
@@ -77,7 +81,8 @@ Result<SqliteStatement*> ReservistBatchWriter::InsertStatement(Table table, int 
 }
 
 template <typename BindRow>
-Status ReservistBatchWriter::InsertRows(Table table, size_t count, const BindRow& bind_row) {
+Status ReservistBatchWriter::InsertRows(Table table, size_t count, const BindRow& bind_row,
+                                        size_t* inserted) {
   const int columns = kInserts[table].columns;
   size_t done = 0;
   while (done < count) {
@@ -88,6 +93,7 @@ Status ReservistBatchWriter::InsertRows(Table table, size_t count, const BindRow
     if (!statement.ok()) return statement.status();
     for (int r = 0; r < rows; ++r) bind_row(**statement, r * columns + 1, done + r);
     MUSTER_RETURN_IF_ERROR((*statement)->Run());
+    if (inserted != nullptr) *inserted += db_.Changes();
     done += rows;
   }
   return {};
@@ -96,16 +102,20 @@ Status ReservistBatchWriter::InsertRows(Table table, size_t count, const BindRow
 Status ReservistBatchWriter::UpsertByExternalId(const std::vector<const Reservist*>& reservists,
                                                 int64_t now_ms,
                                                 std::vector<ReservistWriter::Written>& written) {
-  written.assign(reservists.size(), ReservistWriter::Written{});
-  MUSTER_RETURN_IF_ERROR(FindExisting(reservists, written));
+  // Every reservist gets a new id first; those whose external id turns out
+  // to exist keep the existing id instead (their new one is never used).
   auto next_id = NextId();
   if (!next_id.ok()) return next_id.status();
-  for (auto& w : written) {
-    if (w.id != 0) continue;
-    w = ReservistWriter::Written{(*next_id)++, now_ms, true};
+  written.clear();
+  for (size_t i = 0; i < reservists.size(); ++i) {
+    written.push_back(ReservistWriter::Written{(*next_id)++, now_ms, true});
   }
-  MUSTER_RETURN_IF_ERROR(ReplaceExisting(reservists, now_ms, written));
-  MUSTER_RETURN_IF_ERROR(InsertNew(reservists, now_ms, written));
+  size_t inserted = 0;
+  MUSTER_RETURN_IF_ERROR(InsertNew(reservists, now_ms, written, inserted));
+  if (inserted < reservists.size()) {
+    MUSTER_RETURN_IF_ERROR(FindExisting(reservists, written));
+    MUSTER_RETURN_IF_ERROR(ReplaceExisting(reservists, now_ms, written));
+  }
   return InsertChildren(reservists, written);
 }
 
@@ -129,8 +139,10 @@ Status ReservistBatchWriter::FindExisting(const std::vector<const Reservist*>& r
       if (!*row) break;
       auto found = index.find(find.ColumnView(0));
       if (found == index.end()) continue;  // cannot happen: IN matches exactly
-      written[found->second] =
-          ReservistWriter::Written{find.ColumnInt64(1), find.ColumnInt64(2), false};
+      ReservistWriter::Written& w = written[found->second];
+      // Found under the id just assigned: inserted now, not replaced.
+      if (find.ColumnInt64(1) == w.id) continue;
+      w = ReservistWriter::Written{find.ColumnInt64(1), find.ColumnInt64(2), false};
     }
   }
   return {};
@@ -183,26 +195,25 @@ Status ReservistBatchWriter::ReplaceExisting(const std::vector<const Reservist*>
 
 Status ReservistBatchWriter::InsertNew(const std::vector<const Reservist*>& reservists,
                                        int64_t now_ms,
-                                       const std::vector<ReservistWriter::Written>& written) {
-  std::vector<uint32_t> created;
-  for (size_t i = 0; i < reservists.size(); ++i) {
-    if (written[i].created) created.push_back(static_cast<uint32_t>(i));
-  }
-  return InsertRows(kReservists, created.size(), [&](SqliteStatement& st, int p, size_t row) {
-    const size_t i = created[row];
-    const Reservist& r = *reservists[i];
-    st.BindInt64(p, written[i].id);
-    st.BindTextOrNull(p + 1, r.external_id);
-    st.BindText(p + 2, r.name);
-    st.BindDouble(p + 3, r.lat);
-    st.BindDouble(p + 4, r.lon);
-    st.BindText(p + 5, r.postcode);
-    st.BindText(p + 6, r.home_area);
-    st.BindDouble(p + 7, r.max_travel_km);
-    st.BindInt64(p + 8, static_cast<int64_t>(r.status));
-    st.BindInt64(p + 9, now_ms);
-    st.BindInt64(p + 10, now_ms);
-  });
+                                       const std::vector<ReservistWriter::Written>& written,
+                                       size_t& inserted) {
+  return InsertRows(
+      kReservists, reservists.size(),
+      [&](SqliteStatement& st, int p, size_t i) {
+        const Reservist& r = *reservists[i];
+        st.BindInt64(p, written[i].id);
+        st.BindTextOrNull(p + 1, r.external_id);
+        st.BindText(p + 2, r.name);
+        st.BindDouble(p + 3, r.lat);
+        st.BindDouble(p + 4, r.lon);
+        st.BindText(p + 5, r.postcode);
+        st.BindText(p + 6, r.home_area);
+        st.BindDouble(p + 7, r.max_travel_km);
+        st.BindInt64(p + 8, static_cast<int64_t>(r.status));
+        st.BindInt64(p + 9, now_ms);
+        st.BindInt64(p + 10, now_ms);
+      },
+      &inserted);
 }
 
 Status ReservistBatchWriter::InsertChildren(const std::vector<const Reservist*>& reservists,

@@ -1,12 +1,13 @@
 // ReservistBatchWriter: the bulk import's fast path. Upserts many reservists
-// by external id with multi-row statements: one lookup per 64 external ids,
-// one INSERT per table per up to 64 rows. In SQLite the fixed cost of a
-// statement execution is about as large as the cost of the row itself, so
-// this roughly halves the cost of an import compared with a statement per row
-// (see bench/store_import_bench.cc).
+// by external id with multi-row statements: one INSERT per table per up to 64
+// rows, and a lookup per 64 external ids only when some of them already
+// exist. Each statement execution has a fixed cost in SQLite comparable to
+// that of a small row; batching removes most of it (about 20% of the whole
+// import's instructions, see bench/store_import_bench.cc).
 //
 // New reservists get ids assigned here, in input order, above the highest id
-// ever used (the AUTOINCREMENT sequence), exactly as SQLite would.
+// ever used (the AUTOINCREMENT sequence), as SQLite would; a reservist that
+// turns out to replace an existing one leaves its new id unused.
 //
 // Not thread-safe: the caller holds the writer lock and has a transaction or
 // savepoint open. All or nothing: on error the caller rolls back; errors are
@@ -40,19 +41,24 @@ class ReservistBatchWriter {
   // (reservist index, child index) of each child row of one table.
   using ChildRefs = std::vector<std::pair<uint32_t, uint32_t>>;
 
+  // Marks the reservists whose external id belongs to an earlier reservist
+  // as replacing it (id, created_at of the existing one; created = false).
   Status FindExisting(const std::vector<const Reservist*>& reservists,
                       std::vector<ReservistWriter::Written>& written);
   Result<int64_t> NextId();
   Status ReplaceExisting(const std::vector<const Reservist*>& reservists, int64_t now_ms,
                          const std::vector<ReservistWriter::Written>& written);
+  // Inserts every reservist under its new id, except those whose external
+  // id exists; counts the rows inserted.
   Status InsertNew(const std::vector<const Reservist*>& reservists, int64_t now_ms,
-                   const std::vector<ReservistWriter::Written>& written);
+                   const std::vector<ReservistWriter::Written>& written, size_t& inserted);
   Status InsertChildren(const std::vector<const Reservist*>& reservists,
                         const std::vector<ReservistWriter::Written>& written);
   // Runs the table's multi-row INSERT over count rows, bind_row(statement,
-  // first parameter index, row) binding each.
+  // first parameter index, row) binding each; adds the rows inserted to
+  // *inserted if given.
   template <typename BindRow>
-  Status InsertRows(Table table, size_t count, const BindRow& bind_row);
+  Status InsertRows(Table table, size_t count, const BindRow& bind_row, size_t* inserted = nullptr);
   // The cached statement inserting `rows` rows (a power of two) into table.
   Result<SqliteStatement*> InsertStatement(Table table, int rows);
 
