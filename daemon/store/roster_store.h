@@ -52,8 +52,9 @@ struct ImportItemResult {
 
 // A bulk import in progress. Not thread-safe: one caller drives it.
 // Holding an ImportSession holds the store's write lock only while a method
-// runs, except in atomic mode, where the whole session is one transaction and
-// the write lock is held from Begin until Finish (other writers wait).
+// runs, except in atomic or dry-run mode, where the whole session is one
+// transaction and the write lock is held from Begin until Finish (other
+// writers wait; readers do not).
 class ImportSession {
  public:
   virtual ~ImportSession() = default;
