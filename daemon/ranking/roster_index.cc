@@ -26,6 +26,12 @@ SkillCatalogue RosterIndex::Skills() const {
 }
 
 Status RosterIndex::Rebuild(const ReservistSource& source) {
+  std::lock_guard rebuild(rebuild_mutex_);
+  {
+    std::unique_lock lock(mutex_);
+    rebuilding_ = true;
+    pending_.clear();
+  }
   auto fresh = std::make_unique<IndexState>();
   Status failed;
   Status streamed = source([&](const Reservist& r) {
@@ -33,22 +39,42 @@ Status RosterIndex::Rebuild(const ReservistSource& source) {
     if (!failed.ok()) failed = failed.WithFieldPrefix("reservist " + std::to_string(r.id));
     return failed.ok();
   });
-  MUSTER_RETURN_IF_ERROR(failed);
-  MUSTER_RETURN_IF_ERROR(streamed);
-  fresh->ShrinkToFit();
+  if (failed.ok()) failed = streamed;
   std::unique_lock lock(mutex_);
-  state_.swap(fresh);
+  if (failed.ok()) {
+    for (const PendingWrite& w : pending_) {
+      if (w.upsert) {
+        (void)fresh->Upsert(*w.upsert);  // its error was reported when first made
+      } else {
+        fresh->Remove(w.removed_id);
+      }
+    }
+    fresh->ShrinkToFit();
+    state_.swap(fresh);
+  }
+  rebuilding_ = false;
+  pending_.clear();
   lock.unlock();
-  return Status::Ok();  // the old state is freed here, outside the lock
+  return failed;  // the old state is freed here, outside the lock
+}
+
+Status RosterIndex::UpsertLocked(const Reservist& reservist) {
+  if (rebuilding_) pending_.push_back({reservist, 0});
+  return state_->Upsert(reservist);
+}
+
+void RosterIndex::RemoveLocked(int64_t id) {
+  if (rebuilding_) pending_.push_back({std::nullopt, id});
 }
 
 Status RosterIndex::Upsert(const Reservist& reservist) {
   std::unique_lock lock(mutex_);
-  return state_->Upsert(reservist);
+  return UpsertLocked(reservist);
 }
 
 bool RosterIndex::Remove(int64_t id) {
   std::unique_lock lock(mutex_);
+  RemoveLocked(id);
   return state_->Remove(id);
 }
 
@@ -57,10 +83,13 @@ Status RosterIndex::ApplyChanges(const std::vector<Reservist>& upserted,
   Status first;
   std::unique_lock lock(mutex_);
   for (const Reservist& r : upserted) {
-    Status s = state_->Upsert(r);
+    Status s = UpsertLocked(r);
     if (first.ok() && !s.ok()) first = s;
   }
-  for (int64_t id : deleted) state_->Remove(id);
+  for (int64_t id : deleted) {
+    RemoveLocked(id);
+    state_->Remove(id);
+  }
   return first;
 }
 

@@ -8,7 +8,8 @@
 // std::shared_mutex: a write waits for running queries and blocks new ones
 // while it runs (microseconds per reservist). Rebuild loads into a fresh
 // structure without the lock and swaps it in, so queries keep running on
-// the old roster during a reload.
+// the old roster during a reload; writes made meanwhile go to the old
+// structure and are replayed onto the new one before the swap.
 //
 // Wiring: index.Rebuild([&](const ReservistSink& sink) {
 //           return store.ForEachReservist({}, sink); });
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <vector>
@@ -53,7 +55,10 @@ class RosterIndex {
 
   // --- roster ---
   // Replaces the whole roster with the source's reservists. On error the
-  // index is unchanged. Reservists need id > 0.
+  // index is unchanged. Reservists need id > 0. Upserts and removals made
+  // while it runs (e.g. by a store listener) are applied to both the current
+  // roster and, at the end, the new one, in the order they were made. One
+  // Rebuild at a time (others wait).
   Status Rebuild(const ReservistSource& source);
   // Adds or replaces one reservist by id (> 0, else InvalidArgument).
   Status Upsert(const Reservist& reservist);
@@ -77,9 +82,20 @@ class RosterIndex {
   std::optional<ReservistFacts> Find(int64_t id) const;
 
  private:
+  // A write made while Rebuild loads, to replay onto the new state.
+  struct PendingWrite {
+    std::optional<Reservist> upsert;  // else a removal
+    int64_t removed_id = 0;
+  };
+  Status UpsertLocked(const Reservist& reservist);
+  void RemoveLocked(int64_t id);  // records the removal for a running Rebuild
+
+  std::mutex rebuild_mutex_;  // one Rebuild at a time
   mutable std::shared_mutex mutex_;
   std::unique_ptr<IndexState> state_;
   SkillCatalogue catalogue_;
+  bool rebuilding_ = false;            // guarded by mutex_
+  std::vector<PendingWrite> pending_;  // guarded by mutex_
 };
 
 }  // namespace muster

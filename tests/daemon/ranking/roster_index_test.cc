@@ -23,6 +23,11 @@ using testing::Utc;
 
 using Roster = std::map<int64_t, Reservist>;
 
+#define EXPECT_OK_OR_ABORT(expr)    \
+  do {                              \
+    if (!(expr).ok()) std::abort(); \
+  } while (0)
+
 // A seeded random activation around the West Midlands.
 RankRequest RandomRequest(std::mt19937_64& rng, const std::vector<Skill>& skills) {
   std::uniform_real_distribution<double> unit(0, 1);
@@ -269,6 +274,35 @@ TEST_CASE("a failed rebuild leaves the index as it was", "[index]") {
   s = index.Rebuild([](const ReservistSink&) { return Status::Unavailable("disk on fire"); });
   CHECK(s.code() == Code::kUnavailable);
   CHECK(index.size() == 1);
+}
+
+TEST_CASE("writes made during a rebuild survive it", "[index]") {
+  RosterIndex index;
+  REQUIRE(index.Upsert(testing::Person(1)).ok());
+  REQUIRE(index.Upsert(testing::Person(2)).ok());
+  REQUIRE(index
+              .Rebuild([&](const ReservistSink& sink) {
+                sink(testing::Person(1));  // the source's snapshot: 1 and 2
+                // Writes committed after the snapshot, e.g. by a store listener.
+                EXPECT_OK_OR_ABORT(index.Upsert(testing::Person(3)));
+                index.Remove(1);
+                sink(testing::Person(2));
+                return Status::Ok();
+              })
+              .ok());
+  CHECK(index.size() == 2);
+  CHECK_FALSE(index.Find(1).has_value());
+  CHECK(index.Find(2).has_value());
+  CHECK(index.Find(3).has_value());
+  // A failed rebuild keeps the current roster, with the writes made meanwhile.
+  CHECK_FALSE(index
+                  .Rebuild([&](const ReservistSink&) {
+                    EXPECT_OK_OR_ABORT(index.Upsert(testing::Person(4)));
+                    return Status::Unavailable("gone");
+                  })
+                  .ok());
+  CHECK(index.size() == 3);
+  CHECK(index.Find(4).has_value());
 }
 
 TEST_CASE("request validation names the field", "[index]") {
