@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/musterctl.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -11,24 +12,6 @@ using namespace muster::testing;
 using nlohmann::json;
 
 namespace {
-
-struct Ctl {
-  std::string server;
-  std::string work_dir;
-
-  CommandResult operator()(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {MUSTERCTL_PATH, "--server", server};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Run(argv, work_dir);
-  }
-  json Json(std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--output", "json"});
-    CommandResult r = (*this)(args);
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-    return json::parse(r.out);
-  }
-};
 
 // Everyone lives due east of Tewkesbury (51.9925, -2.158); 0.01467 degrees
 // of longitude is about 1 km there. Line numbers in comments.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/musterctl.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -10,28 +11,6 @@ using namespace muster::testing;
 using nlohmann::json;
 
 namespace {
-
-// Runs musterctl against a daemon.
-struct Ctl {
-  std::string server;
-  std::string work_dir;
-
-  CommandResult operator()(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {MUSTERCTL_PATH, "--server", server};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Run(argv, work_dir);
-  }
-  json Json(std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--output", "json"});
-    CommandResult r = (*this)(args);
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    return json::parse(r.out);
-  }
-  int64_t Count() const {
-    return std::stoll(Json({"reservist", "list", "--limit", "1"})["total"].get<std::string>());
-  }
-};
 
 void AddSkills(const Ctl& ctl) {
   for (auto [code, name, max] :
