@@ -101,8 +101,25 @@ Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
   return a;
 }
 
+Result<int> ActivationManager::ExpireDue() {
+  int64_t now = clock_.NowSeconds();
+  auto open = store_.List(ActivationState::kOpen, 0, 100000);
+  if (!open.ok()) return open.status();
+  int expired = 0;
+  for (const auto& a : *open) {
+    if (a.spec.end_unix() > now) continue;
+    auto moved = store_.Transition(a.id, {ActivationState::kOpen}, ActivationState::kExpired,
+                                   "window ended while still open");
+    // Someone else may have moved it meanwhile; that is fine.
+    if (!moved.ok() && moved.status().code() != Code::kFailedPrecondition) return moved.status();
+    if (moved.ok()) ++expired;
+  }
+  return expired;
+}
+
 Result<Activation> ActivationManager::Preview(ActivationSpec spec) {
   MUSTER_RETURN_IF_ERROR(ValidateSpec(spec));
+  if (auto st = ExpireDue(); !st.ok()) return st.status();
   return Rank(spec);
 }
 
@@ -112,6 +129,7 @@ Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
   MUSTER_RETURN_IF_ERROR(
       CheckText("idempotency_key", idempotency_key, kMaxIdempotencyKeyLength, false));
   std::lock_guard lock(create_mutex_);
+  if (auto st = ExpireDue(); !st.ok()) return st.status();
   if (!idempotency_key.empty()) {
     auto existing = store_.FindByKey(idempotency_key);
     if (!existing.ok()) return existing.status();
@@ -134,16 +152,19 @@ Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
 }
 
 Result<Activation> ActivationManager::Get(int64_t id) {
+  if (auto st = ExpireDue(); !st.ok()) return st.status();
   return store_.Get(id);
 }
 
 Result<std::vector<Activation>> ActivationManager::List(std::optional<ActivationState> state,
                                                         int64_t before_id, int limit) {
+  if (auto st = ExpireDue(); !st.ok()) return st.status();
   return store_.List(state, before_id, limit);
 }
 
 Result<Activation> ActivationManager::Cancel(int64_t id, const std::string& reason) {
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, kMaxTitleLength, false));
+  if (auto st = ExpireDue(); !st.ok()) return st.status();
   return store_.Transition(id, {ActivationState::kOpen, ActivationState::kFilled},
                            ActivationState::kCancelled, reason.empty() ? "cancelled" : reason);
 }

@@ -52,6 +52,11 @@ class ActivationManager {
   // Why a reservist was or was not asked on a stored activation.
   Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id);
 
+  // Moves every OPEN activation whose window has ended to EXPIRED, recording
+  // the change. Runs before every other call here (lazily, so no timer is
+  // needed); returns how many expired.
+  Result<int> ExpireDue();
+
  private:
   Status ValidateSpec(ActivationSpec& spec) const;
   Result<RankRequest> BuildRequest(const ActivationSpec& spec, int64_t exclude_activation);

@@ -283,3 +283,26 @@ TEST_CASE("activations and selections survive a restart", "[activation]") {
   REQUIRE(same.ok());
   CHECK_FALSE(same->created);
 }
+
+TEST_CASE("an open activation whose window ends expires, freeing its people", "[activation]") {
+  World w;
+  auto out = w.manager->Create(Spec({{"first_aid", 1, 1}}), "");
+  REQUIRE(out.ok());
+  auto cancelled = w.manager->Create(Spec({{"driver_4x4", 1, 1}}), "");
+  REQUIRE(cancelled.ok());
+  REQUIRE(w.manager->Cancel(cancelled->activation.id, "").ok());
+  // Still open one second before the end.
+  w.clock.Set((kStart + 12 * 3600 - 1) * 1000);
+  CHECK(w.manager->Get(out->activation.id)->state == ActivationState::kOpen);
+  w.clock.Set((kStart + 12 * 3600) * 1000);
+  auto a = w.manager->Get(out->activation.id);
+  REQUIRE(a.ok());
+  CHECK(a->state == ActivationState::kExpired);
+  REQUIRE(a->history.size() == 2);
+  CHECK(a->history[1].state == ActivationState::kExpired);
+  CHECK(a->history[1].at_ms == (kStart + 12 * 3600) * 1000);
+  // Cancelled stays cancelled; nothing is left open.
+  CHECK(w.manager->Get(cancelled->activation.id)->state == ActivationState::kCancelled);
+  CHECK(w.manager->List(ActivationState::kOpen, 0, 10)->empty());
+  CHECK(w.manager->Cancel(out->activation.id, "").status().code() == Code::kFailedPrecondition);
+}
