@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/activation_convert.h"
+#include "api/page_token.h"
 #include "api/status_map.h"
 
 namespace muster::api {
@@ -13,16 +14,6 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-
-Result<int64_t> ParseToken(const std::string& token) {
-  if (token.empty()) return int64_t{0};
-  int64_t id = 0;
-  auto r = std::from_chars(token.data(), token.data() + token.size(), id);
-  if (r.ec != std::errc() || r.ptr != token.data() + token.size() || id <= 0) {
-    return Status::InvalidArgument("page_token", fmt::format("'{}' is not a page token", token));
-  }
-  return id;
-}
 
 Result<ActivationSpec> SpecFrom(bool has_spec, const v1::ActivationSpec& spec) {
   if (!has_spec) return Status::InvalidArgument("spec", "is required");
@@ -86,7 +77,7 @@ grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext*,
     return ToGrpcStatus(Status::InvalidArgument(
         "page_size", fmt::format("{} is out of range [0, {}]", size, kMaxPageSize)));
   }
-  auto before = ParseToken(req->page_token());
+  auto before = ParsePageToken(req->page_token(), 1);
   if (!before.ok()) return ToGrpcStatus(before.status());
   auto list = manager_.List(*state, *before, size + 1);
   if (!list.ok()) return ToGrpcStatus(list.status());

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/convert.h"
+#include "api/page_token.h"
 #include "api/status_map.h"
 #include "roster/roster_import.h"
 
@@ -17,18 +18,6 @@ constexpr int kMaxPageSize = 1000;
 
 grpc::Status Invalid(const std::string& field, const std::string& message) {
   return ToGrpcStatus(Status::InvalidArgument(field, message));
-}
-
-// Page tokens are the last id of the previous page, in decimal; opaque to
-// clients.
-Result<int64_t> ParsePageToken(const std::string& token) {
-  if (token.empty()) return int64_t{0};
-  int64_t id = 0;
-  auto r = std::from_chars(token.data(), token.data() + token.size(), id);
-  if (r.ec != std::errc() || r.ptr != token.data() + token.size() || id < 0) {
-    return Status::InvalidArgument("page_token", fmt::format("'{}' is not a page token", token));
-  }
-  return id;
 }
 
 void ToProto(const ImportReport& report, v1::ImportSummary* out) {
@@ -98,7 +87,7 @@ grpc::Status RosterServiceImpl::ListReservists(grpc::ServerContext*,
   if (size < 0 || size > kMaxPageSize) {
     return Invalid("page_size", fmt::format("{} is out of range [0, {}]", size, kMaxPageSize));
   }
-  auto after = ParsePageToken(req->page_token());
+  auto after = ParsePageToken(req->page_token(), 0);
   if (!after.ok()) return ToGrpcStatus(after.status());
   // One extra row tells whether another page follows.
   auto rows = roster_.ListReservists(*filter, *after, size + 1);
