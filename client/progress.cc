@@ -29,9 +29,8 @@ std::string FormatProgressLine(int64_t rows, int64_t bytes, int64_t total_bytes,
 ProgressBar::ProgressBar(std::ostream& out, bool enabled, int64_t total_bytes)
     : out_(out), enabled_(enabled), total_bytes_(total_bytes) {}
 
-void ProgressBar::Update(int64_t rows, int64_t bytes) {
+void ProgressBar::UpdateAt(int64_t rows, int64_t bytes, Clock::time_point now) {
   if (!enabled_) return;
-  Clock::time_point now = Clock::now();
   if (drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   drawn_ = true;

@@ -21,14 +21,16 @@ class ProgressBar {
   ProgressBar(std::ostream& out, bool enabled, int64_t total_bytes);
   ~ProgressBar() { Finish(); }
 
+  using Clock = std::chrono::steady_clock;
+
   // Redraws the line, at most ten times a second.
-  void Update(int64_t rows, int64_t bytes);
+  void Update(int64_t rows, int64_t bytes) { UpdateAt(rows, bytes, Clock::now()); }
+  // Update as if the time were `now` (tests drive the throttle with this).
+  void UpdateAt(int64_t rows, int64_t bytes, Clock::time_point now);
   // Erases the line (idempotent).
   void Finish();
 
  private:
-  using Clock = std::chrono::steady_clock;
-
   std::ostream& out_;
   bool enabled_;
   int64_t total_bytes_;

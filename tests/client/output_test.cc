@@ -88,12 +88,15 @@ TEST_CASE("ProgressBar draws only when enabled", "[output]") {
   std::ostringstream on;
   {
     ProgressBar bar(on, true, 100);
-    bar.Update(5, 50);
-    bar.Update(6, 60);  // within 100 ms: not drawn
+    auto t0 = ProgressBar::Clock::now();
+    bar.UpdateAt(5, 50, t0);
+    bar.UpdateAt(6, 60, t0 + std::chrono::milliseconds(99));  // within 100 ms: not drawn
+    bar.UpdateAt(7, 70, t0 + std::chrono::milliseconds(100));
   }
   CHECK(on.str().starts_with("\r[##########..........]  50%  5 rows"));
   CHECK(on.str().ends_with("\r\x1b[K"));
   CHECK(on.str().find("6 rows") == std::string::npos);
+  CHECK(on.str().find("7 rows") != std::string::npos);
 }
 
 v1::Reservist Sample() {
