@@ -18,7 +18,9 @@ constexpr CommandGroup kCommandGroups[] = {
     RegisterReservistCommands,
     RegisterSkillCommands,
     RegisterActivationCommands,
+    RegisterDispatchCommands,
     RegisterAdminCommands,
+    RegisterAuditCommands,
 };
 
 constexpr const char* kFooter = R"(

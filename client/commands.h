@@ -16,5 +16,9 @@ void RegisterSkillCommands(CLI::App& root, CommandEnv& env);
 void RegisterActivationCommands(CLI::App& root, CommandEnv& env);
 // admin backup
 void RegisterAdminCommands(CLI::App& root, CommandEnv& env);
+// watch | answer | stand-down
+void RegisterDispatchCommands(CLI::App& root, CommandEnv& env);
+// audit [list] | audit verify
+void RegisterAuditCommands(CLI::App& root, CommandEnv& env);
 
 }  // namespace muster::client

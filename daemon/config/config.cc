@@ -57,6 +57,124 @@ Setter Bool(bool DaemonConfig::*field) {
   };
 }
 
+Setter Int(int DaemonConfig::*field, int64_t min, int64_t max) {
+  return [=](const toml::node& n, DaemonConfig& c) -> Status {
+    if (!n.is_integer()) {
+      return Status::InvalidArgument("", fmt::format("expected an integer, got {}", TypeName(n)));
+    }
+    int64_t v = *n.value<int64_t>();
+    if (v < min || v > max) {
+      return Status::InvalidArgument("", fmt::format("{} is out of range [{}, {}]", v, min, max));
+    }
+    c.*field = static_cast<int>(v);
+    return {};
+  };
+}
+
+Result<std::vector<std::string>> StringArray(const toml::node& n) {
+  const toml::array* a = n.as_array();
+  if (!a)
+    return Status::InvalidArgument(
+        "", fmt::format("expected an array of strings, got {}", TypeName(n)));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < a->size(); ++i) {
+    const toml::node& item = *a->get(i);
+    if (!item.is_string()) {
+      return Status::InvalidArgument(
+          "", fmt::format("item {} is {}, expected a string", i, TypeName(item)));
+    }
+    out.push_back(*item.value<std::string>());
+  }
+  return out;
+}
+
+Setter Strings(std::vector<std::string> DaemonConfig::*field) {
+  return [field](const toml::node& n, DaemonConfig& c) -> Status {
+    auto v = StringArray(n);
+    if (!v.ok()) return v.status();
+    c.*field = std::move(v).value();
+    return {};
+  };
+}
+
+// [[auth.tokens]]: an array of tables with name, sha256, role, areas, mutual_aid.
+Status ParseTokens(const toml::node& n, DaemonConfig& c) {
+  const toml::array* a = n.as_array();
+  if (!a || !a->is_array_of_tables()) {
+    return Status::InvalidArgument("", "expected [[auth.tokens]] tables");
+  }
+  for (size_t i = 0; i < a->size(); ++i) {
+    const toml::table& t = *a->get(i)->as_table();
+    TokenConfig token;
+    for (const auto& [k, v] : t) {
+      std::string key(k.str());
+      auto fail = [&](const std::string& msg) {
+        return Status::InvalidArgument(fmt::format("[{}].{}", i, key), msg);
+      };
+      if (key == "name" || key == "sha256" || key == "role") {
+        if (!v.is_string()) return fail(fmt::format("expected a string, got {}", TypeName(v)));
+        std::string text = *v.value<std::string>();
+        (key == "name" ? token.name : key == "sha256" ? token.sha256 : token.role) = text;
+      } else if (key == "areas") {
+        auto areas = StringArray(v);
+        if (!areas.ok()) return fail(areas.status().message());
+        token.areas = std::move(areas).value();
+      } else if (key == "mutual_aid") {
+        if (!v.is_boolean())
+          return fail(fmt::format("expected true or false, got {}", TypeName(v)));
+        token.mutual_aid = *v.value<bool>();
+      } else {
+        return fail("unknown key");
+      }
+    }
+    c.tokens.push_back(std::move(token));
+  }
+  return {};
+}
+
+// [notifiers.NAME] tables: "type" plus backend-specific keys.
+Status ParseNotifiers(const toml::node& n, DaemonConfig& c) {
+  const toml::table* all = n.as_table();
+  if (!all)
+    return Status::InvalidArgument("", fmt::format("expected a table, got {}", TypeName(n)));
+  for (const auto& [name_key, node] : *all) {
+    std::string name(name_key.str());
+    const toml::table* t = node.as_table();
+    if (!t) {
+      return Status::InvalidArgument(name, fmt::format("expected a table, got {}", TypeName(node)));
+    }
+    NotifierSpec spec;
+    spec.name = name;
+    for (const auto& [k, v] : *t) {
+      std::string key(k.str());
+      auto fail = [&](const std::string& msg) {
+        return Status::InvalidArgument(name + "." + key, msg);
+      };
+      if (key == "type") {
+        if (!v.is_string()) return fail(fmt::format("expected a string, got {}", TypeName(v)));
+        spec.type = *v.value<std::string>();
+      } else if (v.is_string()) {
+        spec.settings[key] = *v.value<std::string>();
+      } else if (v.is_integer()) {
+        spec.settings[key] = *v.value<int64_t>();
+      } else if (v.is_floating_point()) {
+        spec.settings[key] = *v.value<double>();
+      } else if (v.is_boolean()) {
+        spec.settings[key] = *v.value<bool>();
+      } else if (v.is_array()) {
+        auto items = StringArray(v);
+        if (!items.ok()) return fail(items.status().message());
+        spec.settings[key] = std::move(items).value();
+      } else {
+        return fail(fmt::format("{} values are not supported here", TypeName(v)));
+      }
+    }
+    if (spec.type.empty()) return Status::InvalidArgument(name + ".type", "is required");
+    c.notifiers.push_back(std::move(spec));
+  }
+  return {};
+}
+
 template <typename T>
 Setter Number(T RankingConfig::*field) {
   return [field](const toml::node& n, DaemonConfig& c) -> Status {
@@ -80,8 +198,21 @@ const std::map<std::string, Setter>& Setters() {
       {"server.listen", String(&DaemonConfig::listen)},
       {"server.allow_remote_plaintext", Bool(&DaemonConfig::allow_remote_plaintext)},
       {"server.port_file", String(&DaemonConfig::port_file)},
+      {"tls.cert", String(&DaemonConfig::tls_cert)},
+      {"tls.key", String(&DaemonConfig::tls_key)},
+      {"tls.client_ca", String(&DaemonConfig::tls_client_ca)},
+      {"auth.tokens", ParseTokens},
+      {"http.listen", String(&DaemonConfig::http_listen)},
+      {"http.public_url", String(&DaemonConfig::public_url)},
+      {"dispatch.per_person_hourly_cap", Int(&DaemonConfig::per_person_hourly_cap, 1, 1000)},
+      {"dispatch.sweep_interval_ms", Int(&DaemonConfig::sweep_interval_ms, 10, 60000)},
+      {"channels.sms", Strings(&DaemonConfig::sms_backends)},
+      {"channels.email", Strings(&DaemonConfig::email_backends)},
+      {"channels.webhook", Strings(&DaemonConfig::webhook_backends)},
+      {"notifiers", ParseNotifiers},
       {"database.path", String(&DaemonConfig::db_path)},
       {"log.level", String(&DaemonConfig::log_level)},
+      {"log.format", String(&DaemonConfig::log_format)},
       {"demo.seed", Bool(&DaemonConfig::demo)},
       {"ranking.weight_distance", Number(&RankingConfig::weight_distance)},
       {"ranking.weight_level", Number(&RankingConfig::weight_level)},
@@ -107,7 +238,12 @@ Status Apply(const toml::table& table, const std::string& prefix, DaemonConfig& 
     auto it = Setters().find(name);
     if (it != Setters().end()) {
       Status st = it->second(node, config);
-      if (!st.ok()) return Status::InvalidArgument(name, st.message());
+      if (!st.ok()) {
+        std::string field = st.field().empty()            ? name
+                            : st.field().starts_with("[") ? name + st.field()
+                                                          : name + "." + st.field();
+        return Status::InvalidArgument(field, st.message());
+      }
       continue;
     }
     if (const toml::table* sub = node.as_table(); sub && prefix.empty()) {
@@ -140,6 +276,53 @@ Status ValidateConfig(const DaemonConfig& c) {
     return Status::InvalidArgument(
         "server.listen", fmt::format("'{}' is not HOST:PORT (e.g. 127.0.0.1:7070)", c.listen));
   }
+  if (!c.http_listen.empty() && !ValidHostPort(c.http_listen)) {
+    return Status::InvalidArgument(
+        "http.listen", fmt::format("'{}' is not HOST:PORT (e.g. 127.0.0.1:7071)", c.http_listen));
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return Status::InvalidArgument(c.tls_cert.empty() ? "tls.cert" : "tls.key",
+                                   "tls.cert and tls.key must be set together");
+  }
+  if (!c.tls_client_ca.empty() && c.tls_cert.empty()) {
+    return Status::InvalidArgument("tls.client_ca", "needs tls.cert and tls.key");
+  }
+  if (c.log_format != "text" && c.log_format != "json") {
+    return Status::InvalidArgument("log.format",
+                                   fmt::format("'{}' is not one of text, json", c.log_format));
+  }
+  for (size_t i = 0; i < c.tokens.size(); ++i) {
+    const TokenConfig& t = c.tokens[i];
+    std::string at = fmt::format("auth.tokens[{}]", i);
+    if (t.name.empty()) return Status::InvalidArgument(at + ".name", "is required");
+    bool hex = t.sha256.size() == 64;
+    for (char ch : t.sha256) hex &= (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+    if (!hex) {
+      return Status::InvalidArgument(at + ".sha256",
+                                     "must be 64 lowercase hex digits (sha256sum of the token)");
+    }
+    if (t.role != "viewer" && t.role != "planner" && t.role != "roster-admin" &&
+        t.role != "admin") {
+      return Status::InvalidArgument(
+          at + ".role",
+          fmt::format("'{}' is not one of viewer, planner, roster-admin, admin", t.role));
+    }
+  }
+  auto check_backends = [&](const char* key, const std::vector<std::string>& names) -> Status {
+    if (names.empty()) return Status::InvalidArgument(key, "needs at least one backend");
+    for (const auto& n : names) {
+      bool known = n == "log";
+      for (const auto& spec : c.notifiers) known |= spec.name == n;
+      if (!known) {
+        return Status::InvalidArgument(
+            key, fmt::format("'{}' is neither 'log' nor a [notifiers.{}] table", n, n));
+      }
+    }
+    return {};
+  };
+  MUSTER_RETURN_IF_ERROR(check_backends("channels.sms", c.sms_backends));
+  MUSTER_RETURN_IF_ERROR(check_backends("channels.email", c.email_backends));
+  MUSTER_RETURN_IF_ERROR(check_backends("channels.webhook", c.webhook_backends));
   if (c.db_path.empty()) return Status::InvalidArgument("database.path", "is empty");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error"};
   bool level_ok = false;

@@ -20,6 +20,7 @@
 #include "demo/demo_seed.h"
 #include "ranking/roster_index.h"
 #include "roster/roster.h"
+#include "server/security_layer.h"
 #include "store/sqlite_roster_store.h"
 
 namespace muster {
@@ -53,13 +54,10 @@ bool IsLoopbackAddress(const std::string& host_port) {
 }
 
 Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
-  if (!options.allow_remote_plaintext && !IsLoopbackAddress(options.listen)) {
-    return Status::InvalidArgument(
-        "listen", fmt::format("'{}' is not a loopback address; plaintext gRPC is only served on "
-                              "loopback unless --allow-remote-plaintext is given",
-                              options.listen));
-  }
   std::unique_ptr<Daemon> d(new Daemon());
+  auto security = SecurityLayer::Create(options);
+  if (!security.ok()) return security.status();
+  d->security_ = std::move(security).value();
   MUSTER_RETURN_IF_ERROR(d->OpenRoster(options));
   MUSTER_RETURN_IF_ERROR(d->OpenActivations(options));
   MUSTER_RETURN_IF_ERROR(d->Serve(options));
@@ -121,7 +119,10 @@ Status Daemon::Serve(const DaemonConfig& options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(options.listen, security_->credentials(), &grpc_port_);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  security_->Configure(builder, interceptors);
+  if (!interceptors.empty()) builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(roster_service_.get());
   builder.RegisterService(activation_service_.get());
   builder.RegisterService(admin_service_.get());
@@ -165,6 +166,7 @@ Daemon::~Daemon() {
   roster_.reset();
   store_.reset();  // closes the database cleanly
   index_.reset();
+  security_.reset();
 }
 
 }  // namespace muster

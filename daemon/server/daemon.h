@@ -22,6 +22,7 @@ class Roster;
 class RosterIndex;
 class ActivationStore;
 class ActivationManager;
+class SecurityLayer;
 namespace api {
 class RosterServiceImpl;
 class ActivationServiceImpl;
@@ -49,6 +50,7 @@ class Daemon {
   Status OpenActivations(const DaemonConfig& config);
   Status Serve(const DaemonConfig& config);
 
+  std::unique_ptr<SecurityLayer> security_;
   std::unique_ptr<RosterStore> store_;
   std::unique_ptr<Roster> roster_;
   std::unique_ptr<RosterIndex> index_;

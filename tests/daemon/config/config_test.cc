@@ -93,3 +93,99 @@ TEST_CASE("ranking keys are type- and range-checked", "[config]") {
   CHECK(type.status().ToString() ==
         "ranking.min_roster_asked: expected an integer, got float (in r.toml)");
 }
+
+TEST_CASE("tls, auth, http, dispatch, channels and notifiers are read", "[config]") {
+  auto c = ParseConfig(R"(
+[tls]
+cert = "/etc/muster/server.pem"
+key = "/etc/muster/server.key"
+client_ca = "/etc/muster/clients-ca.pem"
+
+[[auth.tokens]]
+name = "glos-planner"
+sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+role = "planner"
+areas = ["gloucestershire"]
+
+[[auth.tokens]]
+name = "ops"
+sha256 = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
+role = "admin"
+mutual_aid = true
+
+[http]
+listen = "127.0.0.1:8081"
+public_url = "https://muster.example.org"
+
+[dispatch]
+per_person_hourly_cap = 4
+sweep_interval_ms = 250
+
+[channels]
+sms = ["sms_a", "sms_b"]
+webhook = ["hook"]
+
+[notifiers.sms_a]
+type = "sms"
+url = "http://127.0.0.1:9/send"
+concurrency = 8
+rate_per_second = 2.5
+retry = true
+headers = ["X-A: 1"]
+
+[notifiers.sms_b]
+type = "sms"
+
+[notifiers.hook]
+type = "webhook"
+)",
+                       "t.toml");
+  REQUIRE(c.ok());
+  CHECK(c->tls_client_ca == "/etc/muster/clients-ca.pem");
+  REQUIRE(c->tokens.size() == 2);
+  CHECK(c->tokens[0].name == "glos-planner");
+  CHECK(c->tokens[0].areas == std::vector<std::string>{"gloucestershire"});
+  CHECK_FALSE(c->tokens[0].mutual_aid);
+  CHECK(c->tokens[1].mutual_aid);
+  CHECK(c->http_listen == "127.0.0.1:8081");
+  CHECK(c->public_url == "https://muster.example.org");
+  CHECK(c->per_person_hourly_cap == 4);
+  CHECK(c->sweep_interval_ms == 250);
+  CHECK(c->sms_backends == std::vector<std::string>{"sms_a", "sms_b"});
+  CHECK(c->email_backends == std::vector<std::string>{"log"});
+  REQUIRE(c->notifiers.size() == 3);
+  const NotifierSpec* a = nullptr;
+  for (const auto& n : c->notifiers) {
+    if (n.name == "sms_a") a = &n;
+  }
+  REQUIRE(a != nullptr);
+  CHECK(a->type == "sms");
+  CHECK(std::get<std::string>(a->settings.at("url")) == "http://127.0.0.1:9/send");
+  CHECK(std::get<int64_t>(a->settings.at("concurrency")) == 8);
+  CHECK(std::get<double>(a->settings.at("rate_per_second")) == 2.5);
+  CHECK(std::get<bool>(a->settings.at("retry")));
+  CHECK(std::get<std::vector<std::string>>(a->settings.at("headers")).size() == 1);
+  CHECK(a->settings.count("type") == 0);
+}
+
+TEST_CASE("bad trust and dispatch settings name their key", "[config]") {
+  auto field = [](const char* text) {
+    auto c = ParseConfig(text, "t.toml");
+    return c.ok() ? std::string("ok") : c.status().field();
+  };
+  CHECK(field("[tls]\ncert = \"a.pem\"") == "tls.key");
+  CHECK(field("[tls]\nclient_ca = \"ca.pem\"") == "tls.client_ca");
+  CHECK(field("[[auth.tokens]]\nname = \"x\"\nsha256 = \"abc\"\nrole = \"admin\"") ==
+        "auth.tokens[0].sha256");
+  CHECK(field("[[auth.tokens]]\nname = \"x\"\nrole = \"boss\"\nsha256 = "
+              "\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"") ==
+        "auth.tokens[0].role");
+  CHECK(field("[[auth.tokens]]\nname = \"x\"\ncolour = \"red\"") == "auth.tokens[0].colour");
+  CHECK(field("[http]\nlisten = \"nowhere\"") == "http.listen");
+  CHECK(field("[dispatch]\nper_person_hourly_cap = 0") == "dispatch.per_person_hourly_cap");
+  CHECK(field("[channels]\nsms = [\"gateway\"]") == "channels.sms");
+  CHECK(field("[channels]\nsms = []") == "channels.sms");
+  CHECK(field("[notifiers.x]\nurl = \"http://a\"") == "notifiers.x.type");
+  CHECK(field("[notifiers.x]\ntype = \"sms\"\nwhen = 2026-01-01") == "notifiers.x.when");
+  CHECK(field("[log]\nformat = \"xml\"") == "log.format");
+}

@@ -1,0 +1,8 @@
+#include "commands.h"
+
+namespace muster::client {
+
+// Registered in app.cc; the commands are being written (session 2).
+void RegisterAuditCommands(CLI::App&, CommandEnv&) {}
+
+}  // namespace muster::client
