@@ -21,6 +21,57 @@ const char* ActivationStateName(ActivationState state) {
   return "unknown";
 }
 
+const char* CalloutStateName(CalloutState state) {
+  switch (state) {
+    case CalloutState::kQueued:
+      return "queued";
+    case CalloutState::kSent:
+      return "sent";
+    case CalloutState::kDelivered:
+      return "delivered";
+    case CalloutState::kFailed:
+      return "failed";
+    case CalloutState::kAccepted:
+      return "accepted";
+    case CalloutState::kDeclined:
+      return "declined";
+    case CalloutState::kNoAnswer:
+      return "no_answer";
+    case CalloutState::kStoodDown:
+      return "stood_down";
+  }
+  return "unknown";
+}
+
+void CountCallout(RequirementRecord& r, CalloutState s) {
+  switch (s) {
+    case CalloutState::kQueued:
+    case CalloutState::kSent:
+      ++r.pending;
+      break;
+    case CalloutState::kDelivered:
+      ++r.pending;
+      ++r.delivered;
+      break;
+    case CalloutState::kFailed:
+      ++r.unreachable;
+      break;
+    case CalloutState::kAccepted:
+      ++r.accepted;
+      ++r.delivered;
+      break;
+    case CalloutState::kDeclined:
+      ++r.declined;
+      ++r.delivered;
+      break;
+    case CalloutState::kNoAnswer:
+      ++r.unreachable;
+      break;
+    case CalloutState::kStoodDown:
+      break;
+  }
+}
+
 std::string SpecDigest(const ActivationSpec& s) {
   // Length-prefixed text so that no two specs share a canonical form; %a
   // prints doubles exactly.

@@ -17,6 +17,26 @@ enum class Priority { kRoutine = 1, kUrgent = 2, kEmergency = 3 };
 // "open", "filled", "stood_down", "cancelled", "expired".
 const char* ActivationStateName(ActivationState state);
 
+// Where a call-out stands (values as stored in callouts.state).
+enum class CalloutState {
+  kQueued = 1,     // stored; not yet handed to a notifier
+  kSent = 2,       // a notifier took it
+  kDelivered = 3,  // the receiver confirmed it
+  kFailed = 4,     // every channel and backend failed
+  kAccepted = 5,
+  kDeclined = 6,
+  kNoAnswer = 7,   // the wave's deadline passed unanswered
+  kStoodDown = 8,  // no longer needed, or released
+};
+
+// "queued", "sent", "delivered", "failed", "accepted", "declined",
+// "no_answer", "stood_down".
+const char* CalloutStateName(CalloutState state);
+// Still waiting for an answer: queued, sent or delivered.
+inline bool IsAwaitingAnswer(CalloutState s) {
+  return s == CalloutState::kQueued || s == CalloutState::kSent || s == CalloutState::kDelivered;
+}
+
 struct ActivationSpec {
   std::string title;    // required, <= 200 chars
   std::string message;  // <= 1000 chars
@@ -46,6 +66,11 @@ struct Callout {
   std::string reservist_name;  // as when asked
   int wave = 1;
   std::string idempotency_key;  // stable per call-out
+  CalloutState state = CalloutState::kQueued;
+  int channel_kind = 0;    // ChannelKind last used; 0 = none yet
+  std::string backend;     // notifier last used
+  std::string last_error;  // latest failure, "" if none
+  int64_t updated_at_ms = 0;
 };
 
 // Per requirement: what was found and asked.
@@ -55,6 +80,10 @@ struct RequirementRecord {
   int asked = 0;
   int accepted = 0;
   int shortfall = 0;  // max(0, count - (eligible available to ask))
+  int delivered = 0;  // delivered, or answered (which implies it)
+  int declined = 0;
+  int pending = 0;      // awaiting an answer
+  int unreachable = 0;  // failed, or no answer by the deadline
 };
 
 struct Activation {
@@ -69,6 +98,9 @@ struct Activation {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };
+
+// Adds one call-out in state s to r's counts (pending, delivered, accepted...).
+void CountCallout(RequirementRecord& r, CalloutState s);
 
 // SHA-256 (hex) of a canonical text form of the spec (fields in a fixed
 // order, numbers printed exactly), for idempotency checks.

@@ -96,7 +96,10 @@ Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
   for (const auto& c : ranked->selected) {
     auto r = roster_.GetReservist(c.reservist_id);
     if (!r.ok()) return r.status();
-    a.callouts.push_back({0, c, r->name, 1, ""});
+    Callout callout;
+    callout.candidate = c;
+    callout.reservist_name = r->name;
+    a.callouts.push_back(std::move(callout));
   }
   return a;
 }
@@ -149,6 +152,47 @@ Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
   auto stored = store_.Insert(*ranked);
   if (!stored.ok()) return stored.status();
   return CreateOutcome{std::move(stored).value(), true};
+}
+
+Result<std::vector<Callout>> ActivationManager::NextWave(int64_t id, const std::vector<int>& gaps,
+                                                         const std::string& reason) {
+  std::lock_guard lock(create_mutex_);
+  auto a = store_.Get(id);
+  if (!a.ok()) return a.status();
+  if (a->state != ActivationState::kOpen) {
+    return Status::FailedPrecondition(
+        fmt::format("activation {} is {}", id, ActivationStateName(a->state)));
+  }
+  ActivationSpec sub = a->spec;
+  sub.requirements.clear();
+  std::vector<int> original;  // sub-request index -> requirement index
+  for (size_t i = 0; i < gaps.size() && i < a->spec.requirements.size(); ++i) {
+    if (gaps[i] <= 0) continue;
+    Requirement r = a->spec.requirements[i];
+    r.count = gaps[i];
+    sub.requirements.push_back(r);
+    original.push_back(static_cast<int>(i));
+  }
+  if (sub.requirements.empty()) return std::vector<Callout>();
+  auto req = BuildRequest(sub, 0);
+  if (!req.ok()) return req.status();
+  auto asked = store_.AskedOn(id);
+  if (!asked.ok()) return asked.status();
+  for (int64_t rid : *asked) req->busy.push_back({rid, id});
+  auto ranked = ranker_.Rank(*req);
+  if (!ranked.ok()) return ranked.status();
+  std::vector<Callout> callouts;
+  for (auto c : ranked->selected) {
+    c.requirement_index = original[static_cast<size_t>(c.requirement_index)];
+    auto r = roster_.GetReservist(c.reservist_id);
+    if (!r.ok()) return r.status();
+    Callout callout;
+    callout.candidate = c;
+    callout.reservist_name = r->name;
+    callouts.push_back(std::move(callout));
+  }
+  if (callouts.empty()) return callouts;
+  return store_.AddWave(id, std::move(callouts), reason);
 }
 
 Result<Activation> ActivationManager::Get(int64_t id) {

@@ -52,6 +52,13 @@ class ActivationManager {
   // Why a reservist was or was not asked on a stored activation.
   Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id);
 
+  // Asks more people on an OPEN activation: gaps[i] more for requirement i
+  // (0 = none), ranked as for the first wave but never anyone already asked
+  // on it, and sized with the usual over-ask. Stores them as the next wave
+  // and returns them (empty, storing nothing, when nobody eligible is left).
+  Result<std::vector<Callout>> NextWave(int64_t id, const std::vector<int>& gaps,
+                                        const std::string& reason);
+
   // Moves every OPEN activation whose window has ended to EXPIRED, recording
   // the change. Runs before every other call here (lazily, so no timer is
   // needed); returns how many expired.

@@ -35,8 +35,16 @@ class ActivationStore {
   // change. FailedPrecondition naming the current state otherwise.
   virtual Result<Activation> Transition(int64_t id, const std::vector<ActivationState>& from,
                                         ActivationState to, const std::string& reason) = 0;
+  // Stores the next wave of an OPEN activation: its call-outs (with outbox
+  // rows and answer tokens) and the wave's deadline, in one transaction.
+  // Returns the call-outs as stored. FailedPrecondition if not open.
+  virtual Result<std::vector<Callout>> AddWave(int64_t id, std::vector<Callout> callouts,
+                                               const std::string& reason) = 0;
+  // Everyone ever asked on an activation (never asked twice on it).
+  virtual Result<std::vector<int64_t>> AskedOn(int64_t id) = 0;
   // Reservists asked on live (open or filled) activations whose window
-  // overlaps [start_unix, end_unix).
+  // overlaps [start_unix, end_unix) and still in play there (awaiting an
+  // answer, or accepted).
   virtual Result<std::vector<BusyReservist>> BusyDuring(int64_t start_unix, int64_t end_unix) = 0;
   // Call-out history per reservist as of an instant: call-outs in the 30 days
   // before it, lifetime asked/accepted/declined, end of last deployment.

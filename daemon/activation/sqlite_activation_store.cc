@@ -1,9 +1,12 @@
 #include "activation/sqlite_activation_store.h"
 
 #include <fmt/format.h>
+#include <openssl/rand.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "store/sqlite_transaction.h"
 
@@ -27,12 +30,31 @@ constexpr const char* kInsertRequirement =
 constexpr const char* kInsertEvent =
     "INSERT INTO activation_events (activation_id, at_ms, state, reason) VALUES (?1, ?2, ?3, ?4)";
 
+// The reservist's contact channels are copied in, in preference order, as
+// "kind<TAB>address" lines (schema/0003_dispatch.sql).
 constexpr const char* kInsertCallout =
     "INSERT INTO callouts (activation_id, reservist_id, reservist_name, requirement_position, "
     "wave, rank, distance_km, level, score_distance, score_level, score_fairness, "
     "score_reliability, score_total, accept_probability, idempotency_key, created_at_ms, "
-    "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?16)";
+    "updated_at_ms, state, answer_token, channels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, 1, ?17, coalesce((SELECT group_concat(kind || "
+    "char(9) || address, char(10)) FROM (SELECT kind, address FROM reservist_channels WHERE "
+    "reservist_id = ?2 ORDER BY position)), ''))";
+
+constexpr const char* kInsertOutbox =
+    "INSERT INTO outbox (callout_id, kind, idempotency_key, state, created_at_ms, updated_at_ms) "
+    "VALUES (?1, 1, ?2, 1, ?3, ?3)";
+
+constexpr const char* kInsertCalloutEvent =
+    "INSERT INTO callout_events (activation_id, callout_id, at_ms, state, detail) "
+    "VALUES (?1, ?2, ?3, 1, ?4)";
+
+constexpr const char* kInsertWave =
+    "INSERT INTO waves (activation_id, wave, started_at_ms, deadline_ms, asked, reason) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+constexpr const char* kMaxWave =
+    "SELECT coalesce(max(wave), 0) FROM waves WHERE activation_id = ?1";
 
 #define MUSTER_ACTIVATION_COLUMNS                                                         \
   "id, coalesce(idempotency_key, ''), spec_digest, title, message, lat, lon, radius_km, " \
@@ -51,13 +73,14 @@ constexpr const char* kSelectRequirements =
     "WHERE activation_id = ?1 ORDER BY position";
 constexpr const char* kSelectSkillRange = "SELECT min_level, max_level FROM skills WHERE code = ?1";
 constexpr const char* kSelectAskedPerRequirement =
-    "SELECT requirement_position, count(*) FROM callouts WHERE activation_id = ?1 "
-    "GROUP BY requirement_position";
+    "SELECT requirement_position, state, count(*) FROM callouts WHERE activation_id = ?1 "
+    "GROUP BY requirement_position, state";
 
 constexpr const char* kSelectCallouts =
     "SELECT c.id, c.reservist_id, c.reservist_name, c.requirement_position, r.skill, c.wave, "
     "c.rank, c.distance_km, c.level, c.score_distance, c.score_level, c.score_fairness, "
-    "c.score_reliability, c.score_total, c.accept_probability, c.idempotency_key "
+    "c.score_reliability, c.score_total, c.accept_probability, c.idempotency_key, c.state, "
+    "c.channel, c.backend, c.last_error, c.updated_at_ms "
     "FROM callouts c JOIN activation_requirements r "
     "ON r.activation_id = c.activation_id AND r.position = c.requirement_position "
     "WHERE c.activation_id = ?1 ORDER BY c.requirement_position, c.rank";
@@ -68,21 +91,40 @@ constexpr const char* kSelectEvents =
 constexpr const char* kUpdateState =
     "UPDATE activations SET state = ?2, updated_at_ms = ?3 WHERE id = ?1";
 
-// Live activations overlapping [?1, ?2) ms: everyone asked on them is busy.
+// Live activations overlapping [?1, ?2) ms: everyone asked on them and still
+// in play (awaiting an answer or accepted) is busy. People who declined, did
+// not answer, failed or were stood down are free for other activations (but
+// never asked twice on the same one: see kSelectAskedOn).
 constexpr const char* kSelectBusy =
     "SELECT c.reservist_id, c.activation_id FROM activations a "
     "JOIN callouts c ON c.activation_id = a.id "
-    "WHERE a.state IN (1, 2) AND a.end_at_ms > ?1 AND a.start_at_ms < ?2";
+    "WHERE a.state IN (1, 2) AND a.end_at_ms > ?1 AND a.start_at_ms < ?2 "
+    "AND c.state IN (1, 2, 3, 5)";
+constexpr const char* kSelectAskedOn = "SELECT reservist_id FROM callouts WHERE activation_id = ?1";
 
-// Per reservist: times asked in the 30 days before ?1 ms. Answer counts and
-// deployment ends come from dispatch (answers are not recorded yet), so they
-// stay 0 here: an unanswered selection must not count as a non-answer before
-// any message could have been sent.
+// Per reservist as of ?1 ms: times asked in the 30 days before, lifetime
+// answers (an unanswered call-out counts as asked only once its wave has
+// closed, i.e. it is no_answer), and when their last accepted deployment ended.
 constexpr const char* kSelectHistory =
-    "SELECT reservist_id, count(*) FROM callouts "
-    "WHERE created_at_ms >= ?1 - 2592000000 AND created_at_ms < ?1 GROUP BY reservist_id";
+    "SELECT c.reservist_id, "
+    "sum(c.created_at_ms >= ?1 - 2592000000 AND c.created_at_ms < ?1), "
+    "sum(c.state IN (5, 6, 7) OR (c.state = 8 AND c.answered_at_ms IS NOT NULL)), "
+    "sum(c.state = 5 OR (c.state = 8 AND c.answered_at_ms IS NOT NULL)), sum(c.state = 6), "
+    "max(CASE WHEN c.state = 5 AND a.end_at_ms <= ?1 THEN a.end_at_ms ELSE 0 END) "
+    "FROM callouts c JOIN activations a ON a.id = c.activation_id "
+    "WHERE c.created_at_ms < ?1 GROUP BY c.reservist_id";
 
 constexpr int64_t kMsPerSecond = 1000;
+
+// 128 random bits as 32 hex digits: the secret in a call-out's answer links.
+std::string NewAnswerToken() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
+  std::string hex;
+  hex.reserve(32);
+  for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
+  return hex;
+}
 
 // Runs fn with a prepared statement, or returns the preparation error.
 template <typename Fn>
@@ -169,9 +211,35 @@ Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, in
       return st.Run();
     }));
   }
+  MUSTER_RETURN_IF_ERROR(InsertCallouts(id, a.callouts, 1, now_ms));
+  MUSTER_RETURN_IF_ERROR(InsertWave(id, 1, static_cast<int>(a.callouts.size()), "first wave",
+                                    a.spec.answer_within_minutes, now_ms));
+  return InsertEvent(id, a.state, "created", now_ms);
+}
+
+Status SqliteActivationStore::InsertWave(int64_t id, int wave, int asked, const std::string& reason,
+                                         int answer_within_minutes, int64_t now_ms) {
+  return WithStatement(*db_, kInsertWave, [&](SqliteStatement& st) {
+    st.BindInt64(1, id);
+    st.BindInt64(2, wave);
+    st.BindInt64(3, now_ms);
+    st.BindInt64(4, now_ms + int64_t{answer_within_minutes} * 60000);
+    st.BindInt64(5, asked);
+    st.BindText(6, reason);
+    return st.Run();
+  });
+}
+
+Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callout>& callouts,
+                                             int wave, int64_t now_ms) {
   auto st = db_->Prepare(kInsertCallout);
   if (!st.ok()) return st.status();
-  for (const Callout& c : a.callouts) {
+  auto outbox = db_->Prepare(kInsertOutbox);
+  if (!outbox.ok()) return outbox.status();
+  auto event = db_->Prepare(kInsertCalloutEvent);
+  if (!event.ok()) return event.status();
+  std::string detail = fmt::format("asked in wave {}", wave);
+  for (const Callout& c : callouts) {
     SqliteStatement::AutoReset reset(**st);
     const RankedCandidate& k = c.candidate;
     (*st)->BindInt64(1, id);
@@ -192,9 +260,75 @@ Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, in
                                                 : c.idempotency_key;
     (*st)->BindText(15, key);
     (*st)->BindInt64(16, now_ms);
+    std::string token = NewAnswerToken();  // bound without a copy: keep it alive
+    (*st)->BindText(17, token);
     MUSTER_RETURN_IF_ERROR((*st)->Run());
+    int64_t callout_id = db_->LastInsertRowid();
+    {
+      SqliteStatement::AutoReset r(**outbox);
+      (*outbox)->BindInt64(1, callout_id);
+      (*outbox)->BindText(2, key);
+      (*outbox)->BindInt64(3, now_ms);
+      MUSTER_RETURN_IF_ERROR((*outbox)->Run());
+    }
+    SqliteStatement::AutoReset r(**event);
+    (*event)->BindInt64(1, id);
+    (*event)->BindInt64(2, callout_id);
+    (*event)->BindInt64(3, now_ms);
+    (*event)->BindText(4, detail);
+    MUSTER_RETURN_IF_ERROR((*event)->Run());
   }
-  return InsertEvent(id, a.state, "created", now_ms);
+  return {};
+}
+
+Result<std::vector<Callout>> SqliteActivationStore::AddWave(int64_t id,
+                                                            std::vector<Callout> callouts,
+                                                            const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  int64_t now_ms = clock_.NowMs();
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kImmediate);
+  if (!tx.ok()) return tx.status();
+  auto current = LoadLocked(id, /*with_callouts=*/false);
+  if (!current.ok()) return current.status();
+  if (current->state != ActivationState::kOpen) {
+    return Status::FailedPrecondition(
+        fmt::format("activation {} is {}; no new wave", id, ActivationStateName(current->state)));
+  }
+  auto max_wave = WithStatement(*db_, kMaxWave, [&](SqliteStatement& st) -> Result<int64_t> {
+    st.BindInt64(1, id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    return st.ColumnInt64(0);
+  });
+  if (!max_wave.ok()) return max_wave.status();
+  int wave = static_cast<int>(*max_wave) + 1;
+  for (auto& c : callouts) c.wave = wave;
+  MUSTER_RETURN_IF_ERROR(InsertCallouts(id, callouts, wave, now_ms));
+  MUSTER_RETURN_IF_ERROR(InsertWave(id, wave, static_cast<int>(callouts.size()), reason,
+                                    current->spec.answer_within_minutes, now_ms));
+  MUSTER_RETURN_IF_ERROR(tx->Commit());
+  auto stored = LoadLocked(id, /*with_callouts=*/true);
+  if (!stored.ok()) return stored.status();
+  std::vector<Callout> out;
+  for (auto& c : stored->callouts) {
+    if (c.wave == wave) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::vector<int64_t>> SqliteActivationStore::AskedOn(int64_t id) {
+  std::lock_guard lock(mutex_);
+  return WithStatement(*db_, kSelectAskedOn,
+                       [&](SqliteStatement& st) -> Result<std::vector<int64_t>> {
+                         st.BindInt64(1, id);
+                         std::vector<int64_t> out;
+                         for (auto row = st.Step();; row = st.Step()) {
+                           if (!row.ok()) return row.status();
+                           if (!*row) break;
+                           out.push_back(st.ColumnInt64(0));
+                         }
+                         return out;
+                       });
 }
 
 Result<Activation> SqliteActivationStore::Insert(const Activation& a) {
@@ -267,10 +401,19 @@ Status SqliteActivationStore::LoadRequirements(Activation& a) {
       if (!row.ok()) return row.status();
       if (!*row) break;
       size_t pos = static_cast<size_t>(st.ColumnInt64(0));
-      if (pos < a.requirements.size()) a.requirements[pos].asked = st.ColumnInt(1);
+      if (pos >= a.requirements.size()) continue;
+      auto state = static_cast<CalloutState>(st.ColumnInt(1));
+      int n = st.ColumnInt(2);
+      RequirementRecord& r = a.requirements[pos];
+      r.asked += n;
+      for (int i = 0; i < n; ++i) CountCallout(r, state);
     }
     for (auto& r : a.requirements) {
-      int64_t can_still_fill = std::min<int64_t>(r.eligible, r.requirement.count);
+      // Who can still fill it: accepted, awaiting an answer, or eligible and
+      // not yet asked.
+      int64_t not_asked = std::max<int64_t>(0, r.eligible - r.asked);
+      int64_t can_still_fill =
+          std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
       r.shortfall = static_cast<int>(r.requirement.count - can_still_fill);
     }
     return {};
@@ -298,6 +441,11 @@ Status SqliteActivationStore::LoadCallouts(Activation& a) {
                  st.ColumnDouble(13)};
       k.accept_probability = st.ColumnDouble(14);
       c.idempotency_key = st.ColumnText(15);
+      c.state = static_cast<CalloutState>(st.ColumnInt(16));
+      c.channel_kind = st.ColumnInt(17);
+      c.backend = st.ColumnText(18);
+      c.last_error = st.ColumnText(19);
+      c.updated_at_ms = st.ColumnInt64(20);
       a.callouts.push_back(std::move(c));
     }
     return {};
@@ -442,6 +590,10 @@ Result<std::vector<ReservistHistory>> SqliteActivationStore::History(int64_t as_
                            ReservistHistory h;
                            h.reservist_id = st.ColumnInt64(0);
                            h.callouts_30d = st.ColumnInt(1);
+                           h.asked = st.ColumnInt(2);
+                           h.accepted = st.ColumnInt(3);
+                           h.declined = st.ColumnInt(4);
+                           h.last_deployment_end = st.ColumnInt64(5) / kMsPerSecond;
                            out.push_back(h);
                          }
                          return out;

@@ -33,6 +33,9 @@ class SqliteActivationStore final : public ActivationStore {
                                 ActivationState to, const std::string& reason) override;
   Result<std::vector<BusyReservist>> BusyDuring(int64_t start_unix, int64_t end_unix) override;
   Result<std::vector<ReservistHistory>> History(int64_t as_of_unix) override;
+  Result<std::vector<Callout>> AddWave(int64_t id, std::vector<Callout> callouts,
+                                       const std::string& reason) override;
+  Result<std::vector<int64_t>> AskedOn(int64_t id) override;
 
  private:
   SqliteActivationStore(std::unique_ptr<SqliteDb> db, const Clock& clock)
@@ -41,6 +44,9 @@ class SqliteActivationStore final : public ActivationStore {
   // All private helpers run with mutex_ held.
   Result<int64_t> InsertHeader(const Activation& a, int64_t now_ms);
   Status InsertChildren(int64_t id, const Activation& a, int64_t now_ms);
+  Status InsertCallouts(int64_t id, const std::vector<Callout>& callouts, int wave, int64_t now_ms);
+  Status InsertWave(int64_t id, int wave, int asked, const std::string& reason,
+                    int answer_within_minutes, int64_t now_ms);
   Status InsertEvent(int64_t id, ActivationState state, const std::string& reason, int64_t now_ms);
   Result<Activation> ReadHeader(SqliteStatement& st);
   Result<Activation> LoadLocked(int64_t id, bool with_callouts);

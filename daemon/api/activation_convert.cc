@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 namespace muster::api {
-namespace {
-
 void SetTimestampMs(int64_t ms, google::protobuf::Timestamp* ts) {
   ts->set_seconds(ms / 1000);
   ts->set_nanos(static_cast<int32_t>((ms % 1000) * 1000000));
 }
+
+namespace {
 
 v1::ActivationState StateToProto(ActivationState s) {
   return static_cast<v1::ActivationState>(static_cast<int>(s));
@@ -85,6 +85,53 @@ void ToProto(const RankedCandidate& in, const std::string& name, int wave, v1::C
   sc->set_total(in.score.total);
 }
 
+void ToProto(const Callout& c, v1::Candidate* out) {
+  ToProto(c.candidate, c.reservist_name, c.wave, out);
+  if (c.id == 0) return;  // a preview: nothing dispatched
+  out->set_state(static_cast<v1::CalloutState>(static_cast<int>(c.state)));
+  static const char* kChannels[] = {"", "sms", "email", "webhook"};
+  if (c.channel_kind >= 1 && c.channel_kind <= 3) out->set_channel(kChannels[c.channel_kind]);
+  out->set_backend(c.backend);
+  out->set_last_error(c.last_error);
+  if (c.updated_at_ms != 0) SetTimestampMs(c.updated_at_ms, out->mutable_updated_at());
+  out->set_idempotency_key(c.idempotency_key);
+}
+
+void ToProto(const RequirementRecord& r, v1::RequirementStatus* pr) {
+  pr->mutable_requirement()->set_skill(r.requirement.skill);
+  pr->mutable_requirement()->set_min_level(r.requirement.min_level);
+  pr->mutable_requirement()->set_count(r.requirement.count);
+  pr->set_eligible(static_cast<int32_t>(r.eligible));
+  pr->set_asked(r.asked);
+  pr->set_accepted(r.accepted);
+  pr->set_shortfall(r.shortfall);
+  pr->set_delivered(r.delivered);
+  pr->set_declined(r.declined);
+  pr->set_pending(r.pending);
+  pr->set_unreachable(r.unreachable);
+}
+
+void ToProto(const dispatch::DispatchEvent& e, v1::ActivationEvent* out) {
+  switch (e.kind) {
+    case dispatch::DispatchEvent::Kind::kCallout:
+      out->set_kind(v1::CALLOUT);
+      ToProto(e.callout, out->mutable_callout());
+      break;
+    case dispatch::DispatchEvent::Kind::kWave:
+      out->set_kind(v1::WAVE);
+      break;
+    case dispatch::DispatchEvent::Kind::kState:
+      out->set_kind(v1::STATE);
+      break;
+  }
+  SetTimestampMs(e.at_ms, out->mutable_at());
+  out->set_activation_id(e.activation_id);
+  out->set_state(StateToProto(e.state));
+  for (const auto& r : e.requirements) ToProto(r, out->add_requirements());
+  out->set_wave(e.wave);
+  out->set_detail(e.detail);
+}
+
 void ToProto(const Activation& in, v1::Activation* out, bool with_candidates) {
   out->set_id(in.id);
   ToProto(in.spec, out->mutable_spec());
@@ -96,20 +143,9 @@ void ToProto(const Activation& in, v1::Activation* out, bool with_candidates) {
   }
   out->set_state(StateToProto(in.state));
   out->set_idempotency_key(in.idempotency_key);
-  for (const auto& r : in.requirements) {
-    auto* pr = out->add_requirements();
-    pr->mutable_requirement()->set_skill(r.requirement.skill);
-    pr->mutable_requirement()->set_min_level(r.requirement.min_level);
-    pr->mutable_requirement()->set_count(r.requirement.count);
-    pr->set_eligible(static_cast<int32_t>(r.eligible));
-    pr->set_asked(r.asked);
-    pr->set_accepted(r.accepted);
-    pr->set_shortfall(r.shortfall);
-  }
+  for (const auto& r : in.requirements) ToProto(r, out->add_requirements());
   if (with_candidates) {
-    for (const auto& c : in.callouts) {
-      ToProto(c.candidate, c.reservist_name, c.wave, out->add_candidates());
-    }
+    for (const auto& c : in.callouts) ToProto(c, out->add_candidates());
   }
   for (const auto& h : in.history) {
     auto* ph = out->add_history();

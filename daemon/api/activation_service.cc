@@ -8,6 +8,7 @@
 #include "api/activation_convert.h"
 #include "api/page_token.h"
 #include "api/status_map.h"
+#include "core/clock.h"
 
 namespace muster::api {
 namespace {
@@ -41,6 +42,13 @@ grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext*,
   const Activation& a = outcome->activation;
   if (outcome->created) {
     spdlog::info("activation {} created: '{}' ({} asked)", a.id, a.spec.title, a.callouts.size());
+  }
+  // Also on an idempotent repeat: a no-op when it is already being sent.
+  if (dispatcher_) {
+    if (auto st = dispatcher_->Kick(a.id); !st.ok()) {
+      // Stored, so the dispatcher resumes it at the latest on restart.
+      spdlog::error("activation {}: dispatch did not start: {}", a.id, st.ToString());
+    }
   }
   ToProto(a, resp->mutable_activation());
   resp->set_created(outcome->created);
@@ -88,9 +96,128 @@ grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status ActivationServiceImpl::End(int64_t id, const std::string& reason, ActivationState to,
+                                        v1::Activation* resp) {
+  if (reason.size() > kMaxTitleLength) {
+    return ToGrpcStatus(Status::InvalidArgument(
+        "reason",
+        fmt::format("is {} bytes long; at most {} allowed", reason.size(), kMaxTitleLength)));
+  }
+  auto a = dispatcher_->End(id, to, reason);
+  if (!a.ok()) return ToGrpcStatus(a.status());
+  spdlog::info("activation {} {}", a->id, ActivationStateName(to));
+  ToProto(*a, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status ActivationServiceImpl::StandDownActivation(grpc::ServerContext*,
+                                                        const v1::StandDownRequest* req,
+                                                        v1::Activation* resp) {
+  if (!dispatcher_) {
+    return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
+  }
+  return End(req->id(), req->reason(), ActivationState::kStoodDown, resp);
+}
+
+grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext*,
+                                                 const v1::RecordAnswerRequest* req,
+                                                 v1::RecordAnswerResponse* resp) {
+  if (!dispatcher_) {
+    return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
+  }
+  dispatch::AnswerRequest a;
+  if (req->answer() == v1::ACCEPT) {
+    a.answer = dispatch::AnswerKind::kAccept;
+  } else if (req->answer() == v1::DECLINE) {
+    a.answer = dispatch::AnswerKind::kDecline;
+  } else {
+    return ToGrpcStatus(Status::InvalidArgument("answer", "must be ACCEPT or DECLINE"));
+  }
+  if (!req->token().empty()) {
+    a.token = req->token();
+  } else if (req->activation_id() > 0 && req->reservist_id() > 0) {
+    a.activation_id = req->activation_id();
+    a.reservist_id = req->reservist_id();
+  } else {
+    return ToGrpcStatus(Status::InvalidArgument(
+        "token", "give the answer token, or both activation_id and reservist_id"));
+  }
+  a.via = "grpc";
+  auto r = dispatcher_->Answer(a);
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  switch (r->outcome) {
+    case dispatch::AnswerOutcome::kRecorded:
+      resp->set_outcome(v1::RECORDED);
+      break;
+    case dispatch::AnswerOutcome::kAlreadyAnswered:
+      resp->set_outcome(v1::ALREADY_ANSWERED);
+      break;
+    case dispatch::AnswerOutcome::kNoLongerNeeded:
+      resp->set_outcome(v1::NO_LONGER_NEEDED);
+      break;
+  }
+  ToProto(r->callout, resp->mutable_callout());
+  resp->set_message(r->message);
+  return grpc::Status::OK;
+}
+
+grpc::Status ActivationServiceImpl::WatchActivation(
+    grpc::ServerContext* ctx, const v1::WatchActivationRequest* req,
+    grpc::ServerWriter<v1::ActivationEvent>* writer) {
+  if (!dispatcher_) {
+    return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
+  }
+  dispatch::EventHub& hub = dispatcher_->events();
+  // Subscribe before the snapshot so that nothing falls between them (an
+  // event may repeat what the snapshot shows; that is harmless).
+  auto sub = hub.Subscribe(req->id());
+  struct Unsubscribe {
+    dispatch::EventHub& hub;
+    int64_t id;
+    std::shared_ptr<dispatch::EventHub::Subscription> sub;
+    ~Unsubscribe() { hub.Unsubscribe(id, sub); }
+  } unsubscribe{hub, req->id(), sub};
+  auto snapshot = [&]() -> grpc::Status {
+    auto a = manager_.Get(req->id());
+    if (!a.ok()) return ToGrpcStatus(a.status());
+    v1::ActivationEvent e;
+    e.set_kind(v1::SNAPSHOT);
+    SetTimestampMs(SystemClock::Instance().NowMs(), e.mutable_at());
+    e.set_activation_id(a->id);
+    e.set_state(static_cast<v1::ActivationState>(static_cast<int>(a->state)));
+    for (const auto& r : a->requirements) ToProto(r, e.add_requirements());
+    ToProto(*a, e.mutable_snapshot());
+    if (!writer->Write(e)) return grpc::Status(grpc::StatusCode::CANCELLED, "watcher went away");
+    return grpc::Status::OK;
+  };
+  if (auto st = snapshot(); !st.ok()) return st;
+  for (;;) {
+    if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
+    dispatch::DispatchEvent e;
+    switch (sub->Next(e, std::chrono::milliseconds(500))) {
+      case dispatch::EventHub::Subscription::Poll::kEvent: {
+        v1::ActivationEvent out;
+        ToProto(e, &out);
+        if (!writer->Write(out)) {
+          return grpc::Status(grpc::StatusCode::CANCELLED, "watcher went away");
+        }
+        break;
+      }
+      case dispatch::EventHub::Subscription::Poll::kResync:
+        if (auto st = snapshot(); !st.ok()) return st;
+        break;
+      case dispatch::EventHub::Subscription::Poll::kEnded:
+        return grpc::Status::OK;
+      case dispatch::EventHub::Subscription::Poll::kTimeout:
+        break;
+    }
+  }
+}
+
 grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext*,
                                                      const v1::CancelActivationRequest* req,
                                                      v1::Activation* resp) {
+  if (dispatcher_) return End(req->id(), req->reason(), ActivationState::kCancelled, resp);
   auto a = manager_.Cancel(req->id(), req->reason());
   if (!a.ok()) return ToGrpcStatus(a.status());
   spdlog::info("activation {} cancelled", a->id);

@@ -3,14 +3,18 @@
 #pragma once
 
 #include "activation/activation_manager.h"
+#include "dispatch/dispatcher.h"
 #include "muster/v1/activation.grpc.pb.h"
 
 namespace muster::api {
 
 class ActivationServiceImpl final : public v1::ActivationService::Service {
  public:
-  // manager must outlive the service.
-  explicit ActivationServiceImpl(ActivationManager& manager) : manager_(manager) {}
+  // Both must outlive the service. Without a dispatcher (tests of ranking
+  // alone) nothing is sent and the dispatch RPCs answer FAILED_PRECONDITION.
+  explicit ActivationServiceImpl(ActivationManager& manager,
+                                 dispatch::Dispatcher* dispatcher = nullptr)
+      : manager_(manager), dispatcher_(dispatcher) {}
 
   grpc::Status CreateActivation(grpc::ServerContext* ctx, const v1::CreateActivationRequest* req,
                                 v1::CreateActivationResponse* resp) override;
@@ -24,9 +28,18 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
                                 v1::Activation* resp) override;
   grpc::Status Explain(grpc::ServerContext* ctx, const v1::ExplainRequest* req,
                        v1::ExplainResponse* resp) override;
+  grpc::Status StandDownActivation(grpc::ServerContext* ctx, const v1::StandDownRequest* req,
+                                   v1::Activation* resp) override;
+  grpc::Status RecordAnswer(grpc::ServerContext* ctx, const v1::RecordAnswerRequest* req,
+                            v1::RecordAnswerResponse* resp) override;
+  grpc::Status WatchActivation(grpc::ServerContext* ctx, const v1::WatchActivationRequest* req,
+                               grpc::ServerWriter<v1::ActivationEvent>* writer) override;
 
  private:
+  grpc::Status End(int64_t id, const std::string& reason, ActivationState to, v1::Activation* resp);
+
   ActivationManager& manager_;
+  dispatch::Dispatcher* dispatcher_;
 };
 
 }  // namespace muster::api

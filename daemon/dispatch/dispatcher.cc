@@ -1,0 +1,1163 @@
+#include "dispatch/dispatcher.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <deque>
+#include <future>
+#include <queue>
+#include <random>
+#include <unordered_map>
+
+#include "dispatch/message_text.h"
+
+namespace muster::dispatch {
+namespace {
+
+const char* ChannelName(int kind) {
+  switch (kind) {
+    case 1:
+      return "sms";
+    case 2:
+      return "email";
+    case 3:
+      return "webhook";
+  }
+  return "";
+}
+
+// Adds (sign 1) or removes (sign -1) one call-out in state s from r's counts.
+void Adjust(RequirementRecord& r, CalloutState s, int sign) {
+  RequirementRecord one;
+  CountCallout(one, s);
+  r.pending += sign * one.pending;
+  r.delivered += sign * one.delivered;
+  r.accepted += sign * one.accepted;
+  r.declined += sign * one.declined;
+  r.unreachable += sign * one.unreachable;
+}
+
+bool IsEnded(ActivationState s) {
+  return s == ActivationState::kCancelled || s == ActivationState::kStoodDown ||
+         s == ActivationState::kExpired;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Everything below runs on the dispatcher thread only.
+struct Dispatcher::Impl {
+  struct Job {
+    int64_t outbox_id = 0;
+    int64_t callout_id = 0;
+    int64_t activation_id = 0;
+    OutboxKind kind = OutboxKind::kCallout;
+    std::string key;
+    int attempts_total = 0;  // as stored plus this run's
+    size_t channel = 0;      // index into the call-out's channels
+    size_t backend = 0;      // index into the channel's backends
+    int attempts_here = 0;   // on the current backend
+    bool in_flight = false;
+    std::string last_error;
+  };
+
+  struct Live {
+    Activation a;  // header, spec, requirement counts; no call-out list
+    std::unordered_map<int64_t, CalloutRow> callouts;   // by call-out id
+    std::unordered_map<int64_t, int64_t> by_reservist;  // reservist -> call-out id
+    std::unordered_map<int64_t, int64_t> callout_job;   // call-out id -> pending call-out job
+    std::vector<WaveRow> waves;
+    int64_t topup_due_ms = 0;  // 0 = none scheduled
+    std::string topup_reason;
+    bool exhausted = false;  // the last top-up found nobody more to ask
+    std::string end_reason;
+    size_t jobs = 0;  // pending jobs of this activation
+  };
+
+  struct BackendRt {
+    Backend b;
+    int in_flight = 0;
+    int consecutive_failures = 0;
+    int64_t open_until_ms = 0;
+    double tokens = 0;
+    int64_t last_refill_ms = 0;
+    std::deque<int64_t> waiting;  // job ids
+  };
+
+  Dispatcher& owner;
+  ActivationManager& manager;
+  ActivationStore& activations;
+  const Clock& clock;
+  DispatcherOptions options;
+  std::unique_ptr<DispatchStore> store;
+  boost::asio::io_context& io;
+  boost::asio::steady_timer wake_timer;
+  boost::asio::steady_timer flush_timer;
+  boost::asio::steady_timer sweep_timer;
+  std::map<std::string, BackendRt> backends;
+  std::unordered_map<int64_t, Job> jobs;
+  using Due = std::pair<int64_t, int64_t>;  // due ms, job id
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+  std::unordered_map<int64_t, Live> live;
+  std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
+  std::unordered_map<std::string, int64_t> job_by_key;                    // outbox key -> job
+  std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_key;    // call-out key -> ids
+  std::unordered_map<int64_t, std::deque<int64_t>> sends;  // reservist -> call-out send times
+  std::vector<CalloutUpdate> batch_callouts;
+  std::vector<OutboxUpdate> batch_outbox;
+  bool flush_scheduled = false;
+  int64_t wake_at_ms = 0;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  Impl(Dispatcher& o, ActivationManager& m, ActivationStore& as, const Clock& c,
+       DispatcherOptions opts, std::unique_ptr<DispatchStore> s, boost::asio::io_context& i)
+      : owner(o),
+        manager(m),
+        activations(as),
+        clock(c),
+        options(std::move(opts)),
+        store(std::move(s)),
+        io(i),
+        wake_timer(i),
+        flush_timer(i),
+        sweep_timer(i) {}
+
+  // ----------------------------------------------------------------- loading
+  void AddLive(LiveActivationRow row) {
+    Live& l = live[row.activation.id];
+    l = Live();
+    l.a = std::move(row.activation);
+    l.waves = std::move(row.waves);
+    for (auto& r : l.a.requirements) r.asked = 0;
+    for (auto& c : row.callouts) {
+      if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
+        RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
+        ++r.asked;
+        Adjust(r, c.state, 1);
+      }
+      if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
+      by_key[c.idempotency_key] = {l.a.id, c.id};
+      l.by_reservist[c.reservist_id] = c.id;
+      l.callouts.emplace(c.id, std::move(c));
+    }
+  }
+
+  Status LoadJobs(int64_t activation_id) {
+    auto rows = store->LoadPendingOutbox(activation_id);
+    if (!rows.ok()) return rows.status();
+    int64_t now = clock.NowMs();
+    for (auto& r : *rows) {
+      if (jobs.count(r.id)) continue;
+      auto c = FindCallout(r.callout_id);
+      if (!c.first) continue;
+      Job j;
+      j.outbox_id = r.id;
+      j.callout_id = r.callout_id;
+      j.activation_id = c.first->a.id;
+      j.kind = r.kind;
+      j.key = r.idempotency_key;
+      j.attempts_total = r.attempts;
+      job_by_key[j.key] = j.outbox_id;
+      if (j.kind == OutboxKind::kCallout) c.first->callout_job[j.callout_id] = j.outbox_id;
+      ++c.first->jobs;
+      jobs.emplace(j.outbox_id, std::move(j));
+      Schedule(r.id, now);
+    }
+    owner.queue_depth_ = jobs.size();
+    return {};
+  }
+
+  std::pair<Live*, CalloutRow*> FindCallout(int64_t callout_id) {
+    for (auto& [id, l] : live) {
+      auto it = l.callouts.find(callout_id);
+      if (it != l.callouts.end()) return {&l, &it->second};
+    }
+    return {nullptr, nullptr};
+  }
+
+  std::pair<Live*, CalloutRow*> FindCallout(int64_t activation_id, int64_t callout_id) {
+    auto l = live.find(activation_id);
+    if (l == live.end()) return {nullptr, nullptr};
+    auto c = l->second.callouts.find(callout_id);
+    if (c == l->second.callouts.end()) return {&l->second, nullptr};
+    return {&l->second, &c->second};
+  }
+
+  // ----------------------------------------------------------------- events
+  Callout ToCallout(const Live& l, const CalloutRow& c) const {
+    Callout out;
+    out.id = c.id;
+    out.candidate.reservist_id = c.reservist_id;
+    out.candidate.requirement_index = c.requirement;
+    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
+      out.candidate.skill = l.a.requirements[static_cast<size_t>(c.requirement)].requirement.skill;
+    }
+    out.reservist_name = c.reservist_name;
+    out.wave = c.wave;
+    out.idempotency_key = c.idempotency_key;
+    out.state = c.state;
+    out.channel_kind = c.channel_kind;
+    out.backend = c.backend;
+    out.last_error = c.last_error;
+    out.updated_at_ms = c.updated_at_ms;
+    return out;
+  }
+
+  std::vector<RequirementRecord> Counts(const Live& l) const {
+    std::vector<RequirementRecord> out = l.a.requirements;
+    for (auto& r : out) {
+      int64_t not_asked = std::max<int64_t>(0, r.eligible - r.asked);
+      if (l.exhausted) not_asked = 0;
+      int64_t can = std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
+      r.shortfall = static_cast<int>(r.requirement.count - can);
+    }
+    return out;
+  }
+
+  void Publish(Live& l, DispatchEvent::Kind kind, const CalloutRow* c, int wave,
+               std::string detail) {
+    if (!owner.events_.HasSubscribers(l.a.id)) return;
+    DispatchEvent e;
+    e.kind = kind;
+    e.activation_id = l.a.id;
+    e.at_ms = clock.NowMs();
+    e.state = l.a.state;
+    e.requirements = Counts(l);
+    if (c) e.callout = ToCallout(l, *c);
+    e.wave = wave;
+    e.detail = std::move(detail);
+    owner.events_.Publish(e);
+  }
+
+  // Changes a call-out's state in memory (counts included), queues the
+  // stored change and publishes it.
+  void SetState(Live& l, CalloutRow& c, CalloutState to, CalloutUpdate u, bool durable_now) {
+    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
+      RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
+      Adjust(r, c.state, -1);
+      Adjust(r, to, 1);
+    }
+    c.state = to;
+    if (u.channel_kind > 0) c.channel_kind = u.channel_kind;
+    if (!u.backend.empty()) c.backend = u.backend;
+    c.last_error = u.last_error;
+    c.updated_at_ms = clock.NowMs();
+    if (u.answered) c.answered = true;
+    u.callout_id = c.id;
+    u.activation_id = l.a.id;
+    u.state = to;
+    std::string detail = u.detail;
+    batch_callouts.push_back(std::move(u));
+    if (durable_now) {
+      Flush();
+    } else {
+      ScheduleFlush();
+    }
+    Publish(l, DispatchEvent::Kind::kCallout, &c, 0, std::move(detail));
+  }
+
+  // ----------------------------------------------------------------- storage
+  void ScheduleFlush() {
+    if (flush_scheduled) return;
+    flush_scheduled = true;
+    flush_timer.expires_after(std::chrono::milliseconds(options.flush_interval_ms));
+    flush_timer.async_wait([this](const boost::system::error_code& ec) {
+      flush_scheduled = false;
+      if (!ec) Flush();
+    });
+  }
+
+  // Stores every queued change in one transaction. A failure is logged and
+  // retried: the changes stay queued (the messages were sent either way).
+  Status Flush(const std::vector<std::pair<int64_t, std::string>>& standdowns = {},
+               std::vector<int64_t>* standdown_ids = nullptr) {
+    if (batch_callouts.empty() && batch_outbox.empty() && standdowns.empty()) return {};
+    auto ids = store->Apply(batch_callouts, batch_outbox, standdowns, clock.NowMs());
+    if (!ids.ok()) {
+      spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
+                    batch_callouts.size() + batch_outbox.size(), ids.status().ToString());
+      ScheduleFlush();
+      return ids.status();
+    }
+    batch_callouts.clear();
+    batch_outbox.clear();
+    if (standdown_ids) *standdown_ids = std::move(ids).value();
+    return {};
+  }
+
+  // ----------------------------------------------------------------- scheduling
+  void Schedule(int64_t job_id, int64_t at_ms) {
+    due.push({at_ms, job_id});
+    Wake(at_ms);
+  }
+
+  void Wake(int64_t at_ms) {
+    int64_t now = clock.NowMs();
+    if (wake_at_ms != 0 && wake_at_ms <= at_ms && wake_at_ms > now) return;
+    wake_at_ms = std::max(at_ms, now);
+    wake_timer.expires_after(std::chrono::milliseconds(std::max<int64_t>(0, at_ms - now)));
+    wake_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      wake_at_ms = 0;
+      Pump();
+    });
+  }
+
+  void Pump() {
+    int64_t now = clock.NowMs();
+    while (!due.empty() && due.top().first <= now) {
+      int64_t id = due.top().second;
+      due.pop();
+      auto it = jobs.find(id);
+      if (it == jobs.end() || it->second.in_flight) continue;
+      Route(it->second, now);
+    }
+    if (!due.empty()) Wake(due.top().first);
+  }
+
+  void FinishJob(Job& j, OutboxState state) {
+    batch_outbox.push_back({j.outbox_id, state, j.attempts_total});
+    ScheduleFlush();
+    auto l = live.find(j.activation_id);
+    if (l != live.end()) {
+      if (l->second.jobs > 0) --l->second.jobs;
+      auto cj = l->second.callout_job.find(j.callout_id);
+      if (cj != l->second.callout_job.end() && cj->second == j.outbox_id) {
+        l->second.callout_job.erase(cj);
+      }
+    }
+    job_by_key.erase(j.key);
+    jobs.erase(j.outbox_id);
+    owner.queue_depth_ = jobs.size();
+  }
+
+  // Picks the backend for a job's next try and starts it, or parks it.
+  void Route(Job& j, int64_t now) {
+    auto [l, c] = FindCallout(j.activation_id, j.callout_id);
+    if (!l || !c) {
+      FinishJob(j, OutboxState::kWithdrawn);
+      return;
+    }
+    if (j.kind == OutboxKind::kCallout && !IsAwaitingAnswer(c->state)) {
+      FinishJob(j, OutboxState::kWithdrawn);  // answered or stood down meanwhile
+      return;
+    }
+    if (j.kind == OutboxKind::kStandDown) {
+      // Never overtake the call-out it cancels.
+      auto cj = l->callout_job.find(j.callout_id);
+      if (cj != l->callout_job.end()) {
+        auto other = jobs.find(cj->second);
+        if (other != jobs.end() && other->second.in_flight) {
+          Schedule(j.outbox_id, now + 100);
+          return;
+        }
+      }
+    }
+    if (j.kind == OutboxKind::kCallout && j.attempts_total == 0 && j.channel == 0 &&
+        j.backend == 0 && !UnderCap(c->reservist_id, now)) {
+      GiveUp(j, *l, *c,
+             fmt::format("per-person cap: {} call-out messages in the last hour",
+                         options.per_person_hourly_cap));
+      return;
+    }
+    // First backend not broken, from the job's position on.
+    int64_t earliest_open = 0;
+    for (;;) {
+      if (j.channel >= c->channels.size()) {
+        if (earliest_open > 0) {  // every backend left is resting: wait
+          j.channel = 0;
+          j.backend = 0;
+          Schedule(j.outbox_id, earliest_open);
+          return;
+        }
+        GiveUp(j, *l, *c,
+               c->channels.empty() ? "no contact channel"
+                                   : fmt::format("every channel failed; last: {}", j.last_error));
+        return;
+      }
+      auto route = options.routes.find(c->channels[j.channel].kind);
+      const std::vector<std::string>* names =
+          route == options.routes.end() ? nullptr : &route->second;
+      if (!names || j.backend >= names->size()) {
+        ++j.channel;
+        j.backend = 0;
+        j.attempts_here = 0;
+        continue;
+      }
+      auto b = backends.find((*names)[j.backend]);
+      if (b == backends.end()) {
+        ++j.backend;
+        continue;
+      }
+      BackendRt& rt = b->second;
+      if (rt.open_until_ms > now) {
+        earliest_open =
+            earliest_open == 0 ? rt.open_until_ms : std::min(earliest_open, rt.open_until_ms);
+        ++j.backend;
+        j.attempts_here = 0;
+        continue;
+      }
+      if (rt.in_flight >= rt.b.limits.concurrency) {
+        rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
+        return;
+      }
+      if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
+        Schedule(j.outbox_id, now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
+        return;
+      }
+      Send(j, *l, *c, rt);
+      return;
+    }
+  }
+
+  bool TakeToken(BackendRt& rt, int64_t now) {
+    double rate = rt.b.limits.rate_per_second;
+    if (rate <= 0) return true;
+    double burst = std::max(1.0, rate);
+    if (rt.last_refill_ms == 0) {
+      rt.tokens = burst;
+      rt.last_refill_ms = now;
+    }
+    rt.tokens = std::min(burst, rt.tokens + (now - rt.last_refill_ms) * rate / 1000.0);
+    rt.last_refill_ms = now;
+    if (rt.tokens < 1) return false;
+    rt.tokens -= 1;
+    return true;
+  }
+
+  bool UnderCap(int64_t reservist, int64_t now) {
+    auto& q = sends[reservist];
+    while (!q.empty() && q.front() <= now - 3600000) q.pop_front();
+    return static_cast<int>(q.size()) < options.per_person_hourly_cap;
+  }
+
+  void Send(Job& j, Live& l, CalloutRow& c, BackendRt& rt) {
+    const ContactChannel& ch = c.channels[j.channel];
+    notify::Message m;
+    m.idempotency_key = j.key;
+    m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
+                                            : notify::MessageKind::kStandDown;
+    m.message_id = j.outbox_id;
+    m.activation_id = l.a.id;
+    m.callout_id = c.id;
+    m.reservist_id = c.reservist_id;
+    m.reservist_name = c.reservist_name;
+    m.channel = ch;
+    std::string skill;
+    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
+      skill = l.a.requirements[static_cast<size_t>(c.requirement)].requirement.skill;
+    }
+    MessageText text =
+        j.kind == OutboxKind::kCallout
+            ? CalloutText(l.a.spec, c.reservist_name, 0, skill, options.public_url, c.answer_token,
+                          c.idempotency_key)
+            : StandDownText(l.a.spec, c.reservist_name,
+                            l.end_reason.empty() ? "the places are filled" : l.end_reason,
+                            c.idempotency_key);
+    m.subject = std::move(text.subject);
+    m.text = std::move(text.text);
+    m.accept_url = std::move(text.accept_url);
+    m.decline_url = std::move(text.decline_url);
+    m.attempt = j.attempts_total + 1;
+    ++j.attempts_here;
+    ++j.attempts_total;
+    j.in_flight = true;
+    ++rt.in_flight;
+    int64_t job_id = j.outbox_id;
+    std::string backend = rt.b.name;
+    int kind = static_cast<int>(ch.kind);
+    rt.b.notifier->Send(m, [this, job_id, backend, kind](notify::SendResult r) {
+      OnResult(job_id, backend, kind, std::move(r));
+    });
+  }
+
+  int64_t Backoff(const notify::BackendLimits& limits, int attempt) {
+    double base = limits.backoff_initial_ms * std::pow(2.0, std::max(0, attempt - 1));
+    base = std::min<double>(base, limits.backoff_max_ms);
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    return static_cast<int64_t>(base * jitter(rng));
+  }
+
+  void OnResult(int64_t job_id, const std::string& backend, int channel_kind,
+                notify::SendResult r) {
+    int64_t now = clock.NowMs();
+    auto b = backends.find(backend);
+    BackendRt* rt = b == backends.end() ? nullptr : &b->second;
+    if (rt) --rt->in_flight;
+    auto it = jobs.find(job_id);
+    if (it != jobs.end()) {
+      Job& j = it->second;
+      j.in_flight = false;
+      auto [l, c] = FindCallout(j.activation_id, j.callout_id);
+      bool ok =
+          r.outcome == notify::SendOutcome::kDelivered || r.outcome == notify::SendOutcome::kSent;
+      if (ok) {
+        if (rt) rt->consecutive_failures = 0;
+        if (l && c) OnSent(j, *l, *c, backend, channel_kind, r, now);
+        if (jobs.count(job_id)) FinishJob(jobs.at(job_id), OutboxState::kDone);
+      } else {
+        j.last_error = fmt::format("{}: {}", backend, r.detail);
+        if (r.outcome == notify::SendOutcome::kRetry) {
+          if (rt && ++rt->consecutive_failures >= rt->b.limits.breaker_failures &&
+              rt->open_until_ms <= now) {
+            rt->open_until_ms = now + rt->b.limits.breaker_cooldown_ms;
+            spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
+                         backend, rt->consecutive_failures, rt->b.limits.breaker_cooldown_ms);
+          }
+          int max_attempts = rt ? rt->b.limits.max_attempts : 1;
+          if (j.attempts_here < max_attempts) {
+            Schedule(j.outbox_id, now + (rt ? Backoff(rt->b.limits, j.attempts_here) : 1000));
+          } else {
+            ++j.backend;
+            j.attempts_here = 0;
+            Schedule(j.outbox_id, now);
+          }
+        } else {  // permanent for this address: next channel
+          ++j.channel;
+          j.backend = 0;
+          j.attempts_here = 0;
+          Schedule(j.outbox_id, now);
+        }
+        if (l && c && j.kind == OutboxKind::kCallout && IsAwaitingAnswer(c->state)) {
+          CalloutUpdate u;
+          u.channel_kind = channel_kind;
+          u.backend = backend;
+          u.last_error = j.last_error;
+          u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
+          u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
+          SetState(*l, *c, c->state, std::move(u), false);
+        }
+      }
+    }
+    if (rt) {
+      while (!rt->waiting.empty() && rt->in_flight < rt->b.limits.concurrency) {
+        int64_t next = rt->waiting.front();
+        rt->waiting.pop_front();
+        auto n = jobs.find(next);
+        if (n != jobs.end() && !n->second.in_flight) Route(n->second, now);
+      }
+    }
+    MaybeRetire();
+  }
+
+  void OnSent(Job& j, Live& l, CalloutRow& c, const std::string& backend, int channel_kind,
+              const notify::SendResult& r, int64_t now) {
+    bool delivered = r.outcome == notify::SendOutcome::kDelivered;
+    if (j.kind == OutboxKind::kCallout) {
+      sends[c.reservist_id].push_back(now);
+      if (!IsAwaitingAnswer(c.state)) return;
+      CalloutUpdate u;
+      u.channel_kind = channel_kind;
+      u.backend = backend;
+      u.detail = fmt::format("call-out {} via {} ({})", delivered ? "delivered" : "sent",
+                             ChannelName(channel_kind), backend);
+      u.only_from = {CalloutState::kQueued, CalloutState::kSent};
+      CalloutState to = delivered ? CalloutState::kDelivered : CalloutState::kSent;
+      if (c.state == CalloutState::kDelivered) to = CalloutState::kDelivered;
+      if (!r.provider_id.empty()) job_by_key.erase(j.key);
+      SetState(l, c, to, std::move(u), false);
+    } else {
+      CalloutUpdate u;
+      u.channel_kind = channel_kind;
+      u.backend = backend;
+      u.detail = fmt::format("stand-down {} via {} ({})", delivered ? "delivered" : "sent",
+                             ChannelName(channel_kind), backend);
+      SetState(l, c, c.state, std::move(u), false);
+    }
+  }
+
+  void GiveUp(Job& j, Live& l, CalloutRow& c, const std::string& why) {
+    spdlog::warn("dispatch: giving up on {} for reservist {}: {}", j.key, c.reservist_id, why);
+    if (j.kind == OutboxKind::kCallout && IsAwaitingAnswer(c.state)) {
+      CalloutUpdate u;
+      u.last_error = why;
+      u.detail = fmt::format("failed: {}", why);
+      SetState(l, c, CalloutState::kFailed, std::move(u), false);
+      ScheduleTopUp(l, "replacing unreachable reservists");
+    }
+    FinishJob(j, OutboxState::kGaveUp);
+  }
+
+  // ----------------------------------------------------------------- activation logic
+  void ScheduleTopUp(Live& l, const std::string& reason) {
+    if (l.a.state != ActivationState::kOpen) return;
+    if (l.topup_due_ms == 0) {
+      l.topup_due_ms = clock.NowMs() + options.topup_delay_ms;
+      l.topup_reason = reason;
+      Wake(l.topup_due_ms);
+      ArmSweepSoon(options.topup_delay_ms);
+    }
+  }
+
+  void ArmSweepSoon(int delay_ms) {
+    auto t = std::make_shared<boost::asio::steady_timer>(io);
+    t->expires_after(std::chrono::milliseconds(delay_ms + 1));
+    t->async_wait([this, t](const boost::system::error_code& ec) {
+      if (!ec) Sweep();
+    });
+  }
+
+  void TopUp(Live& l) {
+    l.topup_due_ms = 0;
+    if (l.a.state != ActivationState::kOpen) return;
+    std::vector<int> gaps(l.a.requirements.size(), 0);
+    bool any = false;
+    for (size_t i = 0; i < gaps.size(); ++i) {
+      const RequirementRecord& r = l.a.requirements[i];
+      gaps[i] = std::max(0, r.requirement.count - r.accepted - r.pending);
+      any |= gaps[i] > 0;
+    }
+    if (!any) return;
+    Flush();
+    auto added = manager.NextWave(l.a.id, gaps, l.topup_reason);
+    if (!added.ok()) {
+      spdlog::error("dispatch: activation {}: next wave failed: {}", l.a.id,
+                    added.status().ToString());
+      return;
+    }
+    if (added->empty()) {
+      if (!l.exhausted) {
+        l.exhausted = true;
+        Publish(l, DispatchEvent::Kind::kWave, nullptr, 0,
+                "nobody more to ask: the shortfall stays until the roster changes");
+      }
+      return;
+    }
+    l.exhausted = false;
+    int wave = added->front().wave;
+    Reload(l.a.id);
+    Live& fresh = live.at(l.a.id);
+    std::string detail =
+        fmt::format("wave {}: asking {} more ({})", wave, added->size(), fresh.topup_reason);
+    spdlog::info("dispatch: activation {} {}", fresh.a.id, detail);
+    Publish(fresh, DispatchEvent::Kind::kWave, nullptr, wave, detail);
+  }
+
+  // Re-reads an activation from the store (after a new wave) keeping jobs.
+  void Reload(int64_t id) {
+    auto row = store->LoadOne(id);
+    if (!row.ok()) {
+      spdlog::error("dispatch: reloading activation {}: {}", id, row.status().ToString());
+      return;
+    }
+    Live old = std::move(live.at(id));
+    AddLive(std::move(row).value());
+    Live& l = live.at(id);
+    l.callout_job = std::move(old.callout_job);
+    l.jobs = old.jobs;
+    l.end_reason = old.end_reason;
+    l.exhausted = old.exhausted;
+    if (auto st = LoadJobs(id); !st.ok()) {
+      spdlog::error("dispatch: loading jobs of activation {}: {}", id, st.ToString());
+    }
+  }
+
+  void Sweep() {
+    int64_t now = clock.NowMs();
+    std::vector<int64_t> ids;
+    for (auto& [id, l] : live) ids.push_back(id);
+    for (int64_t id : ids) {
+      auto it = live.find(id);
+      if (it == live.end()) continue;
+      Live& l = it->second;
+      if (l.a.state == ActivationState::kOpen && l.a.spec.end_unix() * 1000 <= now) {
+        Expire(l);
+      }
+      for (auto& w : l.waves) {
+        if (w.closed || w.deadline_ms > now) continue;
+        CloseWave(l, w);
+      }
+      if (l.topup_due_ms != 0 && l.topup_due_ms <= now) TopUp(l);
+    }
+    MaybeRetire();
+    Pump();
+  }
+
+  void CloseWave(Live& l, WaveRow& w) {
+    w.closed = true;
+    int unanswered = 0;
+    for (auto& [cid, c] : l.callouts) {
+      if (c.wave != w.wave || !IsAwaitingAnswer(c.state)) continue;
+      CalloutUpdate u;
+      u.last_error = c.last_error;
+      u.detail = fmt::format("no answer by the wave {} deadline", w.wave);
+      u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
+      SetState(l, c, CalloutState::kNoAnswer, std::move(u), false);
+      ++unanswered;
+    }
+    Flush();
+    if (auto st = store->CloseWave(l.a.id, w.wave); !st.ok()) {
+      spdlog::error("dispatch: closing wave: {}", st.ToString());
+    }
+    if (unanswered > 0) {
+      ScheduleTopUp(l, fmt::format("{} did not answer wave {}", unanswered, w.wave));
+      l.topup_due_ms = clock.NowMs();  // the deadline has passed: ask now
+    }
+  }
+
+  void Expire(Live& l) {
+    auto r = manager.ExpireDue();
+    if (!r.ok()) spdlog::error("dispatch: expiring: {}", r.status().ToString());
+    l.a.state = ActivationState::kExpired;
+    l.end_reason = "the activation's window ended";
+    WithdrawUnsent(l);
+    Publish(l, DispatchEvent::Kind::kState, nullptr, 0, "expired: window ended while still open");
+  }
+
+  void WithdrawUnsent(Live& l) {
+    std::vector<int64_t> to_withdraw;
+    for (auto& [cid, jid] : l.callout_job) {
+      auto j = jobs.find(jid);
+      if (j != jobs.end() && !j->second.in_flight && j->second.attempts_total == 0) {
+        to_withdraw.push_back(jid);
+      }
+    }
+    for (int64_t jid : to_withdraw) {
+      auto j = jobs.find(jid);
+      if (j != jobs.end()) FinishJob(j->second, OutboxState::kWithdrawn);
+    }
+  }
+
+  // Stands down call-outs (awaiting an answer, plus accepted when
+  // `accepted_too`): unsent ones are withdrawn, the others get a message.
+  Status StandDown(Live& l, bool accepted_too, int only_requirement, const std::string& why) {
+    std::vector<std::pair<int64_t, std::string>> messages;
+    for (auto& [cid, c] : l.callouts) {
+      if (only_requirement >= 0 && c.requirement != only_requirement) continue;
+      bool in_play =
+          IsAwaitingAnswer(c.state) || (accepted_too && c.state == CalloutState::kAccepted);
+      if (!in_play) continue;
+      bool unsent = false;
+      auto cj = l.callout_job.find(cid);
+      if (cj != l.callout_job.end()) {
+        auto j = jobs.find(cj->second);
+        unsent = j != jobs.end() && !j->second.in_flight && j->second.attempts_total == 0;
+        if (unsent) FinishJob(j->second, OutboxState::kWithdrawn);
+      }
+      CalloutUpdate u;
+      u.detail = unsent ? fmt::format("stood down before being sent: {}", why)
+                        : fmt::format("stood down: {}", why);
+      if (!unsent) messages.emplace_back(cid, c.idempotency_key);
+      SetState(l, c, CalloutState::kStoodDown, std::move(u), false);
+    }
+    std::vector<int64_t> ids;
+    MUSTER_RETURN_IF_ERROR(Flush(messages, &ids));
+    int64_t now = clock.NowMs();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] == 0) continue;  // a stand-down for it exists already
+      Job j;
+      j.outbox_id = ids[i];
+      j.callout_id = messages[i].first;
+      j.activation_id = l.a.id;
+      j.kind = OutboxKind::kStandDown;
+      j.key = messages[i].second + "-standdown";
+      ++l.jobs;
+      job_by_key[j.key] = j.outbox_id;
+      jobs.emplace(j.outbox_id, std::move(j));
+      Schedule(ids[i], now);
+    }
+    owner.queue_depth_ = jobs.size();
+    return {};
+  }
+
+  Result<Activation> End(int64_t id, ActivationState to, const std::string& reason) {
+    Flush();
+    auto moved =
+        activations.Transition(id, {ActivationState::kOpen, ActivationState::kFilled}, to, reason);
+    if (!moved.ok()) return moved.status();
+    auto it = live.find(id);
+    if (it == live.end()) {
+      auto row = store->LoadOne(id);
+      if (!row.ok()) return row.status();
+      AddLive(std::move(row).value());
+      it = live.find(id);
+      MUSTER_RETURN_IF_ERROR(LoadJobs(id));
+    }
+    Live& l = it->second;
+    l.a.state = to;
+    l.topup_due_ms = 0;
+    l.end_reason = to == ActivationState::kCancelled ? "the activation was cancelled"
+                                                     : "the activation was stood down";
+    if (!reason.empty()) l.end_reason += ": " + reason;
+    MUSTER_RETURN_IF_ERROR(StandDown(l, /*accepted_too=*/true, -1, l.end_reason));
+    Publish(l, DispatchEvent::Kind::kState, nullptr, 0,
+            fmt::format("{}: {}", ActivationStateName(to), reason.empty() ? "-" : reason));
+    MaybeRetire();
+    return activations.Get(id);
+  }
+
+  // Activations that are over and have nothing left to send leave memory;
+  // their watchers end.
+  void MaybeRetire() {
+    std::vector<int64_t> done;
+    for (auto& [id, l] : live) {
+      if (IsEnded(l.a.state) && l.jobs == 0) done.push_back(id);
+    }
+    for (int64_t id : done) {
+      Flush();
+      for (auto& [cid, c] : live.at(id).callouts) {
+        by_token.erase(c.answer_token);
+        by_key.erase(c.idempotency_key);
+      }
+      live.erase(id);
+      owner.events_.End(id);
+    }
+  }
+
+  Status CheckFilled(Live& l, int requirement) {
+    const RequirementRecord& r = l.a.requirements[static_cast<size_t>(requirement)];
+    if (r.accepted >= r.requirement.count) {
+      MUSTER_RETURN_IF_ERROR(StandDown(
+          l, false, requirement, fmt::format("the {} places are filled", r.requirement.skill)));
+    }
+    bool all = true;
+    for (const auto& req : l.a.requirements) all &= req.accepted >= req.requirement.count;
+    if (all && l.a.state == ActivationState::kOpen) {
+      Flush();
+      auto moved = activations.Transition(l.a.id, {ActivationState::kOpen},
+                                          ActivationState::kFilled, "every requirement filled");
+      if (!moved.ok()) return moved.status();
+      l.a.state = ActivationState::kFilled;
+      l.topup_due_ms = 0;
+      MUSTER_RETURN_IF_ERROR(StandDown(l, false, -1, "every place is filled"));
+      spdlog::info("dispatch: activation {} filled", l.a.id);
+      Publish(l, DispatchEvent::Kind::kState, nullptr, 0, "filled: every requirement filled");
+    }
+    return {};
+  }
+
+  Result<AnswerResult> Answer(const AnswerRequest& req) {
+    Live* l = nullptr;
+    CalloutRow* c = nullptr;
+    if (!req.token.empty()) {
+      auto t = by_token.find(req.token);
+      if (t == by_token.end()) return Status::NotFound("unknown or expired answer link");
+      std::tie(l, c) = FindCallout(t->second.first, t->second.second);
+    } else {
+      auto it = live.find(req.activation_id);
+      if (it == live.end()) {
+        return Status::NotFound(fmt::format("activation {} is not taking answers (unknown or over)",
+                                            req.activation_id));
+      }
+      l = &it->second;
+      auto r = l->by_reservist.find(req.reservist_id);
+      if (r == l->by_reservist.end()) {
+        return Status::NotFound(fmt::format("reservist {} was not asked on activation {}",
+                                            req.reservist_id, req.activation_id));
+      }
+      c = &l->callouts.at(r->second);
+    }
+    if (!l || !c) return Status::NotFound("unknown or expired answer link");
+    AnswerResult out;
+    out.activation_id = l->a.id;
+    out.activation_title = l->a.spec.title;
+    bool accept = req.answer == AnswerKind::kAccept;
+    CalloutState wanted = accept ? CalloutState::kAccepted : CalloutState::kDeclined;
+    auto finish = [&](AnswerOutcome o, const char* word) {
+      out.outcome = o;
+      out.callout = ToCallout(*l, *c);
+      out.message = AnswerReply(word, c->reservist_name, l->a.spec);
+      return out;
+    };
+    if (c->state == wanted) {
+      return finish(AnswerOutcome::kAlreadyAnswered, accept ? "accepted" : "declined");
+    }
+    bool live_state =
+        l->a.state == ActivationState::kOpen || l->a.state == ActivationState::kFilled;
+    if (!live_state || c->state == CalloutState::kStoodDown) {
+      return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
+    }
+    RequirementRecord& r = l->a.requirements[static_cast<size_t>(c->requirement)];
+    std::string via = req.via.empty() ? "" : " via " + req.via;
+    if (accept) {
+      if (r.accepted >= r.requirement.count) {
+        if (IsAwaitingAnswer(c->state)) {
+          CalloutUpdate u;
+          u.answered = true;
+          u.detail = "accepted after the places were filled" + via;
+          SetState(*l, *c, CalloutState::kStoodDown, std::move(u), true);
+        }
+        return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
+      }
+      CalloutUpdate u;
+      u.answered = true;
+      u.detail = "accepted" + via;
+      SetState(*l, *c, CalloutState::kAccepted, std::move(u), true);
+      MUSTER_RETURN_IF_ERROR(CheckFilled(*l, c->requirement));
+      return finish(AnswerOutcome::kRecorded, "accepted");
+    }
+    bool withdrew = c->state == CalloutState::kAccepted;
+    CalloutUpdate u;
+    u.answered = true;
+    u.detail = (withdrew ? "withdrew (declined after accepting)" : "declined") + via;
+    SetState(*l, *c, CalloutState::kDeclined, std::move(u), true);
+    if (withdrew && l->a.state == ActivationState::kFilled) {
+      auto moved =
+          activations.Transition(l->a.id, {ActivationState::kFilled}, ActivationState::kOpen,
+                                 fmt::format("reopened: {} withdrew", c->reservist_name));
+      if (moved.ok()) {
+        l->a.state = ActivationState::kOpen;
+        Publish(*l, DispatchEvent::Kind::kState, nullptr, 0,
+                "reopened: an accepted reservist withdrew");
+      }
+    }
+    ScheduleTopUp(*l, "replacing declines");
+    return finish(AnswerOutcome::kRecorded, "declined");
+  }
+
+  Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text) {
+    std::string word;
+    for (char ch : text) {
+      if (std::isalpha(static_cast<unsigned char>(ch))) {
+        word += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      } else if (!word.empty()) {
+        break;
+      }
+    }
+    AnswerRequest req;
+    req.via = "sms reply";
+    if (word == "YES" || word == "Y" || word == "ACCEPT") {
+      req.answer = AnswerKind::kAccept;
+    } else if (word == "NO" || word == "N" || word == "DECLINE") {
+      req.answer = AnswerKind::kDecline;
+    } else {
+      return Status::InvalidArgument("text", fmt::format("'{}' is neither YES nor NO", word));
+    }
+    // The most recent call-out to this number still awaiting an answer.
+    const CalloutRow* best = nullptr;
+    for (auto& [id, l] : live) {
+      for (auto& [cid, c] : l.callouts) {
+        if (!IsAwaitingAnswer(c.state) && c.state != CalloutState::kAccepted) continue;
+        bool match = false;
+        for (const auto& ch : c.channels) {
+          match |= ch.kind == ChannelKind::kSms && ch.address == phone;
+        }
+        if (match && (!best || c.id > best->id)) best = &c;
+      }
+    }
+    if (!best) return Status::NotFound("no call-out awaiting an answer from that number");
+    req.token = best->answer_token;
+    return Answer(req);
+  }
+
+  Status Receipt(const std::string& key, bool delivered, const std::string& detail) {
+    // Keys are call-out keys (or "-standdown" ones); the call-out is what
+    // changes.
+    std::string base = key;
+    if (base.size() > 10 && base.ends_with("-standdown")) base.resize(base.size() - 10);
+    auto found = by_key.find(base);
+    if (found != by_key.end()) {
+      auto [lp, cp] = FindCallout(found->second.first, found->second.second);
+      if (lp && cp) {
+        Live& l = *lp;
+        CalloutRow& c = *cp;
+        if (base != key) return {};  // stand-down receipts change nothing
+        if (delivered && (c.state == CalloutState::kSent || c.state == CalloutState::kQueued)) {
+          CalloutUpdate u;
+          u.detail = "delivery receipt: delivered";
+          u.only_from = {CalloutState::kQueued, CalloutState::kSent};
+          SetState(l, c, CalloutState::kDelivered, std::move(u), false);
+        } else if (!delivered && IsAwaitingAnswer(c.state)) {
+          CalloutUpdate u;
+          u.last_error = "delivery receipt: " + detail;
+          u.detail = u.last_error;
+          u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
+          SetState(l, c, c.state, std::move(u), false);
+          // Try the next channel with a fresh job under the same key.
+          EnqueueRetryAfterReceipt(l, c);
+        }
+        return {};
+      }
+    }
+    return Status::NotFound(fmt::format("no live call-out with key '{}'", key));
+  }
+
+  void EnqueueRetryAfterReceipt(Live& l, CalloutRow& c) {
+    if (l.callout_job.count(c.id)) return;  // still being worked on
+    // The call-out's outbox row is done; the handset did not get it. A new
+    // attempt on the next channel is a new job on the same row.
+    Job j;
+    j.outbox_id = -c.id;  // in-memory only: the row is re-marked when done
+    j.callout_id = c.id;
+    j.activation_id = l.a.id;
+    j.kind = OutboxKind::kCallout;
+    j.key = c.idempotency_key;
+    j.attempts_total = 1;
+    j.channel = 1;
+    for (size_t i = 0; i < c.channels.size(); ++i) {
+      if (static_cast<int>(c.channels[i].kind) == c.channel_kind) j.channel = i + 1;
+    }
+    if (j.channel >= c.channels.size()) return;  // no other channel: wait for the deadline
+    ++l.jobs;
+    l.callout_job[c.id] = j.outbox_id;
+    jobs.emplace(j.outbox_id, std::move(j));
+    Schedule(-c.id, clock.NowMs());
+  }
+
+  void ArmSweep() {
+    sweep_timer.expires_after(std::chrono::milliseconds(options.sweep_interval_ms));
+    sweep_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      Sweep();
+      ArmSweep();
+    });
+  }
+};
+
+// ---------------------------------------------------------------------------
+
+template <typename T>
+T Dispatcher::RunOnThread(std::function<T()> fn) {
+  std::packaged_task<T()> task(std::move(fn));
+  auto result = task.get_future();
+  boost::asio::post(*io_, [&task] { task(); });
+  return result.get();
+}
+
+Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path,
+                                                      ActivationManager& manager,
+                                                      ActivationStore& activations,
+                                                      const Clock& clock, DispatcherOptions options,
+                                                      const BackendFactory& factory) {
+  auto store = DispatchStore::Open(db_path);
+  if (!store.ok()) return store.status();
+  std::unique_ptr<Dispatcher> d(new Dispatcher());
+  d->io_ = std::make_unique<boost::asio::io_context>(1);
+  auto backends = factory(d->io_->get_executor());
+  if (!backends.ok()) return backends.status();
+  d->impl_ = std::make_unique<Impl>(*d, manager, activations, clock, std::move(options),
+                                    std::move(store).value(), *d->io_);
+  Impl& impl = *d->impl_;
+  for (auto& b : *backends) {
+    std::string name = b.name;
+    Impl::BackendRt rt;
+    rt.b = std::move(b);
+    impl.backends.emplace(name, std::move(rt));
+  }
+  for (const auto& [kind, names] : impl.options.routes) {
+    for (const auto& n : names) {
+      if (!impl.backends.count(n)) {
+        return Status::InvalidArgument(
+            fmt::format("channels.{}", ChannelName(static_cast<int>(kind))),
+            fmt::format("no backend named '{}'", n));
+      }
+    }
+  }
+  auto rows = impl.store->LoadLive();
+  if (!rows.ok()) return rows.status();
+  size_t loaded = rows->size();
+  for (auto& row : *rows) impl.AddLive(std::move(row));
+  MUSTER_RETURN_IF_ERROR(impl.LoadJobs(0));
+  auto recent = impl.store->RecentCalloutSends(clock.NowMs() - 3600000);
+  if (!recent.ok()) return recent.status();
+  for (auto& [rid, at] : *recent) impl.sends[rid].push_back(at);
+  for (auto& [rid, q] : impl.sends) std::sort(q.begin(), q.end());
+  // Ended activations whose call-outs were never stood down (a crash between
+  // the state change and the stand-downs) are stood down now.
+  for (auto& [id, l] : impl.live) {
+    if (!IsEnded(l.a.state) || l.a.state == ActivationState::kExpired) continue;
+    l.end_reason = l.a.state == ActivationState::kCancelled ? "the activation was cancelled"
+                                                            : "the activation was stood down";
+    MUSTER_RETURN_IF_ERROR(impl.StandDown(l, true, -1, l.end_reason));
+  }
+  spdlog::info("dispatcher: {} live activations, {} messages to send", loaded, impl.jobs.size());
+  impl.ArmSweep();
+  d->running_ = true;
+  d->thread_ = std::thread([io = d->io_.get()] {
+    auto guard = boost::asio::make_work_guard(*io);
+    io->run();
+  });
+  boost::asio::post(*d->io_, [&impl] { impl.Pump(); });
+  return d;
+}
+
+Dispatcher::~Dispatcher() {
+  Stop();
+}
+
+void Dispatcher::Stop() {
+  if (!thread_.joinable()) return;
+  RunOnThread<int>([this] {
+    impl_->Flush();
+    for (auto& [name, rt] : impl_->backends) rt.b.notifier->Shutdown();
+    impl_->wake_timer.cancel();
+    impl_->flush_timer.cancel();
+    impl_->sweep_timer.cancel();
+    return 0;
+  });
+  io_->stop();
+  thread_.join();
+  running_ = false;
+  impl_->Flush();
+}
+
+Status Dispatcher::Kick(int64_t activation_id) {
+  return RunOnThread<Status>([&]() -> Status {
+    if (impl_->live.count(activation_id)) return {};
+    auto row = impl_->store->LoadOne(activation_id);
+    if (!row.ok()) return row.status();
+    int waves = static_cast<int>(row->waves.size());
+    impl_->AddLive(std::move(row).value());
+    MUSTER_RETURN_IF_ERROR(impl_->LoadJobs(activation_id));
+    Impl::Live& l = impl_->live.at(activation_id);
+    impl_->Publish(l, DispatchEvent::Kind::kWave, nullptr, waves,
+                   fmt::format("wave {}: asking {}", waves, l.callouts.size()));
+    impl_->Pump();
+    return {};
+  });
+}
+
+Result<Activation> Dispatcher::End(int64_t activation_id, ActivationState to,
+                                   const std::string& reason) {
+  return RunOnThread<Result<Activation>>(
+      [&]() -> Result<Activation> { return impl_->End(activation_id, to, reason); });
+}
+
+Result<AnswerResult> Dispatcher::Answer(const AnswerRequest& request) {
+  return RunOnThread<Result<AnswerResult>>(
+      [&]() -> Result<AnswerResult> { return impl_->Answer(request); });
+}
+
+Result<AnswerResult> Dispatcher::AnswerFromPhone(const std::string& phone,
+                                                 const std::string& text) {
+  return RunOnThread<Result<AnswerResult>>(
+      [&]() -> Result<AnswerResult> { return impl_->AnswerFromPhone(phone, text); });
+}
+
+Status Dispatcher::Receipt(const std::string& key, bool delivered, const std::string& detail) {
+  return RunOnThread<Status>([&]() { return impl_->Receipt(key, delivered, detail); });
+}
+
+void Dispatcher::SweepNow() {
+  RunOnThread<int>([this] {
+    impl_->Sweep();
+    return 0;
+  });
+}
+
+bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    bool idle = RunOnThread<bool>([this] {
+      bool busy = false;
+      for (auto& [id, j] : impl_->jobs) {
+        (void)id;
+        busy = true;
+        break;
+      }
+      if (!busy) impl_->Flush();
+      return !busy && impl_->batch_callouts.empty() && impl_->batch_outbox.empty();
+    });
+    if (idle) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace muster::dispatch

@@ -1,0 +1,471 @@
+// The dispatcher over the real SQLite stores, the real ranking index and a
+// scripted in-process notifier (the backends themselves are tested against
+// real sinks in tests/daemon/notify and tests/integration). Time is a
+// ManualClock, so answer deadlines and backoff are driven by the test.
+#include "dispatch/dispatcher.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <boost/asio/post.hpp>
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "activation/sqlite_activation_store.h"
+#include "ranking/roster_index.h"
+#include "store/sqlite_roster_store.h"
+#include "support/temp_dir.h"
+
+using namespace muster;
+using namespace muster::dispatch;
+
+namespace {
+
+constexpr int64_t kStart = 1796148000;  // 2026-12-01T18:00:00Z
+constexpr double kLat = 51.9925, kLon = -2.1580;
+
+// Records every message; answers with a scripted outcome per (backend call
+// number) or a default.
+struct Script {
+  std::mutex mu;
+  std::vector<notify::Message> sent;                                // every attempt, in order
+  std::map<std::string, std::vector<notify::SendOutcome>> per_key;  // popped front first
+  notify::SendOutcome fallback = notify::SendOutcome::kDelivered;
+
+  size_t Count(const std::string& key) {
+    std::lock_guard l(mu);
+    size_t n = 0;
+    for (auto& m : sent) n += m.idempotency_key == key;
+    return n;
+  }
+  std::vector<notify::Message> Sent() {
+    std::lock_guard l(mu);
+    return sent;
+  }
+};
+
+class ScriptedNotifier : public notify::Notifier {
+ public:
+  ScriptedNotifier(boost::asio::any_io_executor ex, std::shared_ptr<Script> script)
+      : ex_(ex), script_(std::move(script)) {}
+  void Send(const notify::Message& m, std::function<void(notify::SendResult)> done) override {
+    notify::SendOutcome o;
+    {
+      std::lock_guard l(script_->mu);
+      script_->sent.push_back(m);
+      auto& q = script_->per_key[m.idempotency_key];
+      if (!q.empty()) {
+        o = q.front();
+        q.erase(q.begin());
+      } else {
+        o = script_->fallback;
+      }
+    }
+    boost::asio::post(ex_, [done, o] {
+      done({o, o == notify::SendOutcome::kDelivered ? "" : "scripted failure", ""});
+    });
+  }
+
+ private:
+  boost::asio::any_io_executor ex_;
+  std::shared_ptr<Script> script_;
+};
+
+struct World {
+  testing::TempDir dir;
+  ManualClock clock{(kStart - 3600) * 1000};
+  std::unique_ptr<SqliteRosterStore> roster;
+  std::unique_ptr<RosterIndex> index;
+  std::unique_ptr<SqliteActivationStore> store;
+  std::unique_ptr<ActivationManager> manager;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::shared_ptr<Script> sms = std::make_shared<Script>();
+  std::shared_ptr<Script> sms2 = std::make_shared<Script>();
+  std::shared_ptr<Script> email = std::make_shared<Script>();
+  notify::BackendLimits limits;
+  DispatcherOptions options;
+
+  explicit World(int first_aiders = 6) {
+    limits.backoff_initial_ms = 10;
+    limits.backoff_max_ms = 20;
+    limits.max_attempts = 3;
+    limits.breaker_failures = 1000;
+    options.routes = {{ChannelKind::kSms, {"sms"}}, {ChannelKind::kEmail, {"email"}}};
+    options.topup_delay_ms = 0;
+    options.sweep_interval_ms = 20;
+    OpenRoster(first_aiders);
+  }
+  ~World() {
+    dispatcher.reset();
+    manager.reset();
+  }
+
+  void OpenRoster(int n) {
+    SqliteStoreOptions opts;
+    opts.now_ms = [this] { return clock.NowMs(); };
+    auto r = SqliteRosterStore::Open(dir.File("m.db"), opts);
+    REQUIRE(r.ok());
+    roster = std::move(r).value();
+    REQUIRE(roster->UpsertSkill({"first_aid", "First aid", 1, 3}).ok());
+    for (int i = 1; i <= n; ++i) {
+      Reservist p;
+      p.name = fmt::format("fa{}", i);
+      p.external_id = p.name;
+      p.home_area = "gloucestershire";
+      p.lat = kLat;
+      p.lon = kLon + i * 0.01467;  // i km east
+      p.channels = {{ChannelKind::kSms, fmt::format("+4477009000{:02}", i)},
+                    {ChannelKind::kEmail, fmt::format("fa{}@example.org", i)}};
+      p.skills = {{"first_aid", 2, "", std::nullopt}};
+      REQUIRE(roster->UpsertReservist(p).ok());
+    }
+    index = std::make_unique<RosterIndex>();
+    auto skills = roster->ListSkills();
+    REQUIRE(skills.ok());
+    std::vector<Skill> catalogue;
+    for (auto& s : *skills) catalogue.push_back(s.skill);
+    index->SetSkills(catalogue);
+    REQUIRE(index
+                ->Rebuild([this](const ReservistSink& sink) {
+                  return roster->ForEachReservist({}, sink);
+                })
+                .ok());
+    auto a = SqliteActivationStore::Open(dir.File("m.db"), clock);
+    REQUIRE(a.ok());
+    store = std::move(a).value();
+    manager = std::make_unique<ActivationManager>(*store, *roster, *index, RankingConfig{}, clock);
+  }
+
+  void StartDispatcher() {
+    auto d = Dispatcher::Start(
+        dir.File("m.db"), *manager, *store, clock, options,
+        [this](boost::asio::any_io_executor ex) -> Result<std::vector<Backend>> {
+          std::vector<Backend> out;
+          out.push_back({"sms", std::make_unique<ScriptedNotifier>(ex, sms), limits});
+          out.push_back({"sms2", std::make_unique<ScriptedNotifier>(ex, sms2), limits});
+          out.push_back({"email", std::make_unique<ScriptedNotifier>(ex, email), limits});
+          return out;
+        });
+    REQUIRE(d.ok());
+    dispatcher = std::move(d).value();
+  }
+
+  Activation Activate(int count, int answer_within = 15) {
+    ActivationSpec spec;
+    spec.title = "Tewkesbury flooding";
+    spec.lat = kLat;
+    spec.lon = kLon;
+    spec.radius_km = 30;
+    spec.start_unix = kStart;
+    spec.duration_minutes = 720;
+    spec.answer_within_minutes = answer_within;
+    spec.requirements = {{"first_aid", 1, count}};
+    auto made = manager->Create(spec, "");
+    REQUIRE(made.ok());
+    REQUIRE(dispatcher->Kick(made->activation.id).ok());
+    return made->activation;
+  }
+
+  Activation Get(int64_t id) {
+    auto a = store->Get(id);
+    REQUIRE(a.ok());
+    return *a;
+  }
+
+  void Idle() { REQUIRE(dispatcher->WaitIdle(std::chrono::seconds(20))); }
+
+  // Advances the clock and lets due work run.
+  void Advance(int64_t ms) {
+    clock.Advance(ms);
+    dispatcher->SweepNow();
+  }
+
+  std::string Token(int64_t callout_id) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(dir.File("m.db").c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT answer_token FROM callouts WHERE id = ?1", -1, &st,
+                               nullptr) == SQLITE_OK);
+    sqlite3_bind_int64(st, 1, callout_id);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    std::string t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return t;
+  }
+
+  int64_t Count(const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(dir.File("m.db").c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
+
+  AnswerResult Answer(int64_t callout_id, AnswerKind kind) {
+    AnswerRequest req;
+    req.token = Token(callout_id);
+    req.answer = kind;
+    auto r = dispatcher->Answer(req);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    return *r;
+  }
+};
+
+std::map<CalloutState, int> States(const Activation& a) {
+  std::map<CalloutState, int> out;
+  for (const auto& c : a.callouts) ++out[c.state];
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every selected reservist gets one call-out on their first channel, stored as delivered",
+          "[dispatch]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  REQUIRE(a.callouts.size() == 3);  // 2 x over-ask 1.5
+  w.Idle();
+  Activation got = w.Get(a.id);
+  CHECK(States(got)[CalloutState::kDelivered] == 3);
+  for (const auto& c : got.callouts) {
+    CHECK(w.sms->Count(c.idempotency_key) == 1);
+    CHECK(c.channel_kind == static_cast<int>(ChannelKind::kSms));
+    CHECK(c.backend == "sms");
+  }
+  CHECK(w.email->Sent().empty());
+  auto sent = w.sms->Sent();
+  REQUIRE(!sent.empty());
+  CHECK(sent[0].kind == notify::MessageKind::kCallout);
+  CHECK(sent[0].text.find("/r/") != std::string::npos);
+  CHECK(sent[0].accept_url.ends_with("/accept"));
+  CHECK(sent[0].channel.address.starts_with("+44770090"));
+  CHECK(w.Count("SELECT count(*) FROM outbox WHERE state = 2") == 3);
+  CHECK(w.Count("SELECT count(*) FROM callout_events WHERE state = 3") == 3);
+  CHECK(got.requirements[0].delivered == 3);
+  CHECK(got.requirements[0].pending == 3);
+}
+
+TEST_CASE("a temporary failure is retried with the same key and delivered once", "[dispatch]") {
+  World w2;
+  {
+    // Keys are muster-a<activation>-r<reservist>; the first activation of a
+    // fresh database is 1. Everyone's first two tries fail.
+    std::lock_guard l(w2.sms->mu);
+    for (int r = 1; r <= 6; ++r) {
+      w2.sms->per_key[fmt::format("muster-a1-r{}", r)] = {notify::SendOutcome::kRetry,
+                                                          notify::SendOutcome::kRetry};
+    }
+  }
+  w2.StartDispatcher();
+  Activation b = w2.Activate(1);
+  for (int i = 0; i < 20 && !w2.dispatcher->WaitIdle(std::chrono::milliseconds(50)); ++i) {
+    w2.Advance(1000);
+  }
+  w2.Idle();
+  Activation got = w2.Get(b.id);
+  for (const auto& c : got.callouts) {
+    CHECK(c.state == CalloutState::kDelivered);
+    CHECK(w2.sms->Count(c.idempotency_key) == 3);  // two failures, one success
+  }
+  CHECK(w2.email->Sent().empty());
+  CHECK(w2.Count("SELECT count(*) FROM callout_events WHERE detail LIKE 'attempt%failed%'") ==
+        static_cast<int64_t>(2 * got.callouts.size()));
+}
+
+TEST_CASE("a permanent failure falls back to the reservist's next channel", "[dispatch]") {
+  World w;
+  w.sms->fallback = notify::SendOutcome::kPermanent;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  w.Idle();
+  Activation got = w.Get(a.id);
+  for (const auto& c : got.callouts) {
+    CHECK(c.state == CalloutState::kDelivered);
+    CHECK(c.channel_kind == static_cast<int>(ChannelKind::kEmail));
+    CHECK(w.sms->Count(c.idempotency_key) == 1);
+    CHECK(w.email->Count(c.idempotency_key) == 1);
+  }
+}
+
+TEST_CASE("a backend that keeps failing is rested and the channel's next backend takes over",
+          "[dispatch]") {
+  World w;
+  w.options.routes[ChannelKind::kSms] = {"sms", "sms2"};
+  w.limits.breaker_failures = 2;
+  w.limits.breaker_cooldown_ms = 600000;
+  w.limits.max_attempts = 1;
+  w.limits.concurrency = 1;  // one at a time, so the breaker opens before most are tried
+  w.sms->fallback = notify::SendOutcome::kRetry;
+  w.StartDispatcher();
+  Activation a = w.Activate(4);
+  w.Idle();
+  Activation got = w.Get(a.id);
+  for (const auto& c : got.callouts) {
+    CHECK(c.state == CalloutState::kDelivered);
+    CHECK(c.backend == "sms2");
+  }
+  // Once the breaker opened, later messages skipped "sms" entirely.
+  CHECK(w.sms->Sent().size() < got.callouts.size());
+  CHECK(w.email->Sent().empty());
+}
+
+TEST_CASE("accepts fill the slots, the rest are stood down, late and double answers change nothing",
+          "[dispatch]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  w.Idle();
+  REQUIRE(a.callouts.size() == 3);
+  auto r1 = w.Answer(a.callouts[0].id, AnswerKind::kAccept);
+  CHECK(r1.outcome == AnswerOutcome::kRecorded);
+  CHECK(r1.message.find("confirmed") != std::string::npos);
+  auto again = w.Answer(a.callouts[0].id, AnswerKind::kAccept);
+  CHECK(again.outcome == AnswerOutcome::kAlreadyAnswered);
+  auto r2 = w.Answer(a.callouts[1].id, AnswerKind::kAccept);
+  CHECK(r2.outcome == AnswerOutcome::kRecorded);
+  w.Idle();
+  Activation got = w.Get(a.id);
+  CHECK(got.state == ActivationState::kFilled);
+  CHECK(got.callouts[2].state == CalloutState::kStoodDown);
+  // The third person was told.
+  CHECK(w.sms->Count(a.callouts[2].idempotency_key + "-standdown") == 1);
+  CHECK(w.sms->Count(a.callouts[0].idempotency_key + "-standdown") == 0);
+  auto late = w.Answer(a.callouts[2].id, AnswerKind::kAccept);
+  CHECK(late.outcome == AnswerOutcome::kNoLongerNeeded);
+  CHECK(w.Get(a.id).callouts[2].state == CalloutState::kStoodDown);
+  AnswerRequest bad;
+  bad.token = "0123456789abcdef0123456789abcdef";
+  CHECK(w.dispatcher->Answer(bad).status().code() == Code::kNotFound);
+  CHECK(w.Get(a.id).requirements[0].accepted == 2);
+}
+
+TEST_CASE("declines that leave too few to fill the slots ask the next best in a new wave",
+          "[dispatch]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);  // asks 3 for 2 slots
+  w.Idle();
+  auto r = w.Answer(a.callouts[0].id, AnswerKind::kDecline);
+  CHECK(r.outcome == AnswerOutcome::kRecorded);
+  w.dispatcher->SweepNow();
+  w.Idle();
+  // Two still awaiting an answer can fill two slots: nobody more is asked.
+  CHECK(w.Get(a.id).callouts.size() == 3);
+  w.Answer(a.callouts[1].id, AnswerKind::kDecline);
+  w.dispatcher->SweepNow();
+  w.Idle();
+  Activation got = w.Get(a.id);
+  REQUIRE(got.callouts.size() > 3);
+  std::set<int64_t> people;
+  for (const auto& c : got.callouts) {
+    CHECK(people.insert(c.candidate.reservist_id).second);  // nobody asked twice
+    if (c.wave == 2) CHECK(c.state == CalloutState::kDelivered);
+  }
+  CHECK(w.Count(fmt::format("SELECT count(*) FROM waves WHERE activation_id = {}", a.id)) == 2);
+}
+
+TEST_CASE("when the answer deadline passes, the unanswered are marked and the next wave is asked",
+          "[dispatch]") {
+  World w(10);
+  w.StartDispatcher();
+  Activation a = w.Activate(2, /*answer_within=*/15);
+  w.Idle();
+  w.Answer(a.callouts[0].id, AnswerKind::kAccept);
+  w.Advance(16 * 60 * 1000);
+  w.dispatcher->SweepNow();
+  w.Idle();
+  Activation got = w.Get(a.id);
+  int no_answer = 0, wave2 = 0;
+  for (const auto& c : got.callouts) {
+    no_answer += c.state == CalloutState::kNoAnswer;
+    wave2 += c.wave == 2;
+  }
+  CHECK(no_answer == 2);
+  CHECK(wave2 >= 1);
+  CHECK(got.requirements[0].unreachable == 2);
+  CHECK(got.state == ActivationState::kOpen);
+}
+
+TEST_CASE("cancelling stands down everyone still in play, accepted included", "[dispatch]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  w.Idle();
+  w.Answer(a.callouts[0].id, AnswerKind::kAccept);
+  auto ended = w.dispatcher->End(a.id, ActivationState::kCancelled, "river fell");
+  REQUIRE(ended.ok());
+  CHECK(ended->state == ActivationState::kCancelled);
+  w.Idle();
+  for (const auto& c : w.Get(a.id).callouts) {
+    CHECK(c.state == CalloutState::kStoodDown);
+    CHECK(w.sms->Count(c.idempotency_key + "-standdown") == 1);
+  }
+  auto msgs = w.sms->Sent();
+  bool reason = false;
+  for (auto& m : msgs) reason |= m.text.find("river fell") != std::string::npos;
+  CHECK(reason);
+  CHECK(w.dispatcher->End(a.id, ActivationState::kStoodDown, "").status().code() ==
+        Code::kFailedPrecondition);
+}
+
+TEST_CASE("pending messages survive a restart and go out with the same keys", "[dispatch]") {
+  World w;
+  w.sms->fallback = notify::SendOutcome::kRetry;
+  w.limits.max_attempts = 1000;
+  w.limits.backoff_initial_ms = 60000;
+  w.limits.backoff_max_ms = 60000;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  // Wait until each got its first (failed) try.
+  for (int i = 0; i < 200 && w.sms->Sent().size() < a.callouts.size(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  w.dispatcher.reset();  // "crash": nothing more is sent
+  CHECK(w.Count("SELECT count(*) FROM outbox WHERE state = 1") == 3);
+  w.sms->fallback = notify::SendOutcome::kDelivered;
+  w.StartDispatcher();
+  w.Idle();
+  for (const auto& c : w.Get(a.id).callouts) {
+    CHECK(c.state == CalloutState::kDelivered);
+    CHECK(w.sms->Count(c.idempotency_key) == 2);  // the failed try, then the resend
+  }
+}
+
+TEST_CASE("the per-person cap stops anyone being flooded across activations", "[dispatch]") {
+  World w(1);
+  w.options.per_person_hourly_cap = 2;
+  w.StartDispatcher();
+  std::vector<Activation> acts;
+  for (int i = 0; i < 3; ++i) {
+    ActivationSpec spec;
+    spec.title = fmt::format("incident {}", i);
+    spec.lat = kLat;
+    spec.lon = kLon;
+    spec.radius_km = 30;
+    spec.start_unix = kStart + i * 86400;  // not overlapping
+    spec.duration_minutes = 60;
+    spec.requirements = {{"first_aid", 1, 1}};
+    auto made = w.manager->Create(spec, "");
+    REQUIRE(made.ok());
+    REQUIRE(w.dispatcher->Kick(made->activation.id).ok());
+    w.Idle();
+    acts.push_back(made->activation);
+  }
+  CHECK(w.Get(acts[0].id).callouts[0].state == CalloutState::kDelivered);
+  CHECK(w.Get(acts[1].id).callouts[0].state == CalloutState::kDelivered);
+  Callout third = w.Get(acts[2].id).callouts[0];
+  CHECK(third.state == CalloutState::kFailed);
+  CHECK(third.last_error.find("per-person cap") != std::string::npos);
+  CHECK(w.sms->Sent().size() == 2);
+}
