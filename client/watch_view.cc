@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
-
 #include "activation_flags.h"
+#include "core/london_time.h"
 #include "output.h"
 
 namespace muster::client {
@@ -42,15 +41,9 @@ std::string Fit(std::string_view text, size_t width) {
 
 }  // namespace
 
-std::string FormatClock(int64_t unix_seconds, bool utc) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  if (utc) {
-    gmtime_r(&t, &tm);
-  } else {
-    localtime_r(&t, &tm);
-  }
-  return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+std::string FormatClock(int64_t unix_seconds) {
+  LondonTime t = UtcToLondon(unix_seconds);
+  return fmt::format("{:02}:{:02}:{:02}", t.minute_of_day / 60, t.minute_of_day % 60, t.second);
 }
 
 std::string FormatElapsed(int64_t seconds) {
@@ -61,26 +54,9 @@ std::string FormatElapsed(int64_t seconds) {
 }
 
 std::string_view CalloutStateName(v1::CalloutState state) {
-  switch (state) {
-    case v1::CALLOUT_QUEUED:
-      return "QUEUED";
-    case v1::CALLOUT_SENT:
-      return "SENT";
-    case v1::CALLOUT_DELIVERED:
-      return "DELIVERED";
-    case v1::CALLOUT_FAILED:
-      return "FAILED";
-    case v1::CALLOUT_ACCEPTED:
-      return "ACCEPTED";
-    case v1::CALLOUT_DECLINED:
-      return "DECLINED";
-    case v1::CALLOUT_NO_ANSWER:
-      return "NO_ANSWER";
-    case v1::CALLOUT_STOOD_DOWN:
-      return "STOOD_DOWN";
-    default:
-      return "?";
-  }
+  if (state == v1::CALLOUT_STATE_UNSPECIFIED) return "?";
+  std::string_view name = v1::CalloutState_Name(state);  // "" if unknown
+  return name.starts_with("CALLOUT_") ? name.substr(8) : "?";
 }
 
 std::string CountsSummary(const Requirements& requirements) {
@@ -145,7 +121,7 @@ void WatchView::Apply(const v1::ActivationEvent& event) {
   if (started_ == 0) started_ = event.at().seconds();
   ++events_seen_;
   if (options_.max_events == 0) return;
-  latest_.push_back(FormatClock(event.at().seconds(), options_.utc) + ' ' + Describe(event));
+  latest_.push_back(FormatClock(event.at().seconds()) + ' ' + Describe(event));
   while (latest_.size() > options_.max_events) latest_.pop_front();
 }
 
@@ -177,7 +153,7 @@ std::string WatchView::Describe(const v1::ActivationEvent& event) const {
 }
 
 std::string WatchView::PlainLine(const v1::ActivationEvent& event) const {
-  std::string line = FormatClock(event.at().seconds(), options_.utc) + ' ' + Describe(event);
+  std::string line = FormatClock(event.at().seconds()) + ' ' + Describe(event);
   if (event.kind() == v1::SNAPSHOT || event.kind() == v1::STATE) {
     std::string counts = event.requirements_size() > 0
                              ? CountsSummary(event.requirements())
@@ -196,7 +172,7 @@ std::string WatchView::Render(int64_t now_unix, size_t width) const {
   line(fmt::format("activation {}  {}", id_, CellText(title_)));
   std::string status = fmt::format("state {}", ActivationStateName(state_));
   if (started_ != 0) {
-    status += fmt::format("  started {}", FormatClock(started_, options_.utc));
+    status += fmt::format("  started {}", FormatClock(started_));
     // Once it has ended the clock stops mattering; elapsed would only grow.
     if (!Ended(state_)) status += "  elapsed " + FormatElapsed(now_unix - started_);
   }

@@ -36,13 +36,12 @@ using Requirements = google::protobuf::RepeatedPtrField<muster::v1::RequirementS
 struct WatchViewOptions {
   // How many of the latest events the live view lists. Default 8.
   size_t max_events = 8;
-  // Times of day in UTC rather than the local time zone. Default false
-  // (people read their wall clock; tests set true to be deterministic).
-  bool utc = false;
 };
 
-// "10:02:13": the time of day of a Unix time, local or UTC.
-std::string FormatClock(int64_t unix_seconds, bool utc);
+// "10:02:13": the UK wall-clock time (Europe/London, GMT or BST) of a Unix
+// time, whatever the time zone of the machine: the times in the messages
+// reservists get are UK times too.
+std::string FormatClock(int64_t unix_seconds);
 // "45s", "12m 03s", "2h 05m"; negative durations count as 0.
 std::string FormatElapsed(int64_t seconds);
 // "ACCEPTED", "NO_ANSWER", ... (the proto name without CALLOUT_; "?" if unknown).

@@ -15,13 +15,17 @@ using testing::kSampleStart;
 using testing::SampleActivation;
 using testing::SampleScript;
 
-WatchViewOptions Utc(size_t max_events = 8) {
-  return WatchViewOptions{.max_events = max_events, .utc = true};
+WatchViewOptions Events(size_t max_events = 8) {
+  return WatchViewOptions{.max_events = max_events};
 }
 
 TEST_CASE("FormatClock and FormatElapsed", "[watch_view]") {
-  CHECK(FormatClock(kSampleStart + 133, true) == "10:02:13");
-  CHECK(FormatClock(0, true) == "00:00:00");
+  CHECK(FormatClock(kSampleStart + 133) == "10:02:13");  // November: GMT
+  CHECK(FormatClock(1'782'896'400) == "10:00:00");       // 2026-07-01T09:00Z: BST
+  CHECK(FormatClock(kSampleStart + 14 * 3600) == "00:00:00");
+  CHECK(CalloutStateName(v1::CALLOUT_NO_ANSWER) == "NO_ANSWER");
+  CHECK(CalloutStateName(v1::CALLOUT_STATE_UNSPECIFIED) == "?");
+  CHECK(CalloutStateName(static_cast<v1::CalloutState>(99)) == "?");
   CHECK(FormatElapsed(-5) == "0s");
   CHECK(FormatElapsed(45) == "45s");
   CHECK(FormatElapsed(12 * 60 + 3) == "12m 03s");
@@ -29,7 +33,7 @@ TEST_CASE("FormatClock and FormatElapsed", "[watch_view]") {
 }
 
 TEST_CASE("Watch plain lines describe each kind of event", "[watch_view]") {
-  WatchView view(Utc());
+  WatchView view(Events());
   std::vector<std::string> lines;
   for (const auto& event : SampleScript()) {
     view.Apply(event);
@@ -49,7 +53,7 @@ TEST_CASE("Watch plain lines describe each kind of event", "[watch_view]") {
 }
 
 TEST_CASE("Watch describes failures, retries and events without detail", "[watch_view]") {
-  WatchView view(Utc());
+  WatchView view(Events());
   v1::ActivationEvent e;
   e.set_kind(v1::CALLOUT);
   e.mutable_callout()->set_reservist_id(44);
@@ -73,7 +77,7 @@ TEST_CASE("Watch describes failures, retries and events without detail", "[watch
 }
 
 TEST_CASE("Watch live frame: header, requirement counts, latest events", "[watch_view]") {
-  WatchView view(Utc(2));
+  WatchView view(Events(2));
   auto script = SampleScript();
   for (size_t i = 0; i < 3; ++i) view.Apply(script[i]);
   std::string frame = view.Render(kSampleStart + 12 * 60 + 3);
@@ -104,7 +108,7 @@ TEST_CASE("Watch live frame: header, requirement counts, latest events", "[watch
 }
 
 TEST_CASE("Watch live frame without events list or requirements", "[watch_view]") {
-  WatchView view(Utc(0));
+  WatchView view(Events(0));
   v1::ActivationEvent e;
   e.set_kind(v1::STATE);
   e.set_activation_id(9);
