@@ -81,6 +81,14 @@ Result<RankRequest> ActivationManager::BuildRequest(const ActivationSpec& spec,
   return req;
 }
 
+Result<std::unordered_map<int64_t, std::string>> ActivationManager::NamesOf(
+    const std::vector<RankedCandidate>& selected) {
+  std::vector<int64_t> ids;
+  ids.reserve(selected.size());
+  for (const auto& c : selected) ids.push_back(c.reservist_id);
+  return store_.ReservistNames(ids);
+}
+
 Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
   auto req = BuildRequest(spec, 0);
   if (!req.ok()) return req.status();
@@ -93,12 +101,12 @@ Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
   for (const auto& o : ranked->requirements) {
     a.requirements.push_back({o.requirement, o.eligible, o.asked, 0, o.shortfall});
   }
+  auto names = NamesOf(ranked->selected);
+  if (!names.ok()) return names.status();
   for (const auto& c : ranked->selected) {
-    auto r = roster_.GetReservist(c.reservist_id);
-    if (!r.ok()) return r.status();
     Callout callout;
     callout.candidate = c;
-    callout.reservist_name = r->name;
+    callout.reservist_name = (*names)[c.reservist_id];
     a.callouts.push_back(std::move(callout));
   }
   return a;
@@ -182,13 +190,13 @@ Result<std::vector<Callout>> ActivationManager::NextWave(int64_t id, const std::
   auto ranked = ranker_.Rank(*req);
   if (!ranked.ok()) return ranked.status();
   std::vector<Callout> callouts;
+  auto names = NamesOf(ranked->selected);
+  if (!names.ok()) return names.status();
   for (auto c : ranked->selected) {
     c.requirement_index = original[static_cast<size_t>(c.requirement_index)];
-    auto r = roster_.GetReservist(c.reservist_id);
-    if (!r.ok()) return r.status();
     Callout callout;
     callout.candidate = c;
-    callout.reservist_name = r->name;
+    callout.reservist_name = (*names)[c.reservist_id];
     callouts.push_back(std::move(callout));
   }
   if (callouts.empty()) return callouts;

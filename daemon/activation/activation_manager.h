@@ -68,6 +68,8 @@ class ActivationManager {
   Status ValidateSpec(ActivationSpec& spec) const;
   Result<RankRequest> BuildRequest(const ActivationSpec& spec, int64_t exclude_activation);
   Result<Activation> Rank(const ActivationSpec& spec);
+  Result<std::unordered_map<int64_t, std::string>> NamesOf(
+      const std::vector<RankedCandidate>& selected);
 
   ActivationStore& store_;
   RosterStore& roster_;

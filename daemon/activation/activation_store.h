@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "activation/activation.h"
@@ -40,6 +41,9 @@ class ActivationStore {
   // Returns the call-outs as stored. FailedPrecondition if not open.
   virtual Result<std::vector<Callout>> AddWave(int64_t id, std::vector<Callout> callouts,
                                                const std::string& reason) = 0;
+  // Reservists' names by id (one read transaction; unknown ids are left out).
+  virtual Result<std::unordered_map<int64_t, std::string>> ReservistNames(
+      const std::vector<int64_t>& ids) = 0;
   // Everyone ever asked on an activation (never asked twice on it).
   virtual Result<std::vector<int64_t>> AskedOn(int64_t id) = 0;
   // Reservists asked on live (open or filled) activations whose window

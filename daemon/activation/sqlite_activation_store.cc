@@ -53,6 +53,8 @@ constexpr const char* kInsertWave =
     "INSERT INTO waves (activation_id, wave, started_at_ms, deadline_ms, asked, reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
+constexpr const char* kSelectName = "SELECT name FROM reservists WHERE id = ?1";
+
 constexpr const char* kMaxWave =
     "SELECT coalesce(max(wave), 0) FROM waves WHERE activation_id = ?1";
 
@@ -312,6 +314,25 @@ Result<std::vector<Callout>> SqliteActivationStore::AddWave(int64_t id,
   std::vector<Callout> out;
   for (auto& c : stored->callouts) {
     if (c.wave == wave) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::unordered_map<int64_t, std::string>> SqliteActivationStore::ReservistNames(
+    const std::vector<int64_t>& ids) {
+  std::lock_guard lock(mutex_);
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
+  if (!tx.ok()) return tx.status();
+  auto st = db_->Prepare(kSelectName);
+  if (!st.ok()) return st.status();
+  std::unordered_map<int64_t, std::string> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids) {
+    SqliteStatement::AutoReset reset(**st);
+    (*st)->BindInt64(1, id);
+    auto row = (*st)->Step();
+    if (!row.ok()) return row.status();
+    if (*row) out.emplace(id, (*st)->ColumnText(0));
   }
   return out;
 }

@@ -36,6 +36,8 @@ class SqliteActivationStore final : public ActivationStore {
   Result<std::vector<Callout>> AddWave(int64_t id, std::vector<Callout> callouts,
                                        const std::string& reason) override;
   Result<std::vector<int64_t>> AskedOn(int64_t id) override;
+  Result<std::unordered_map<int64_t, std::string>> ReservistNames(
+      const std::vector<int64_t>& ids) override;
 
  private:
   SqliteActivationStore(std::unique_ptr<SqliteDb> db, const Clock& clock)
