@@ -187,11 +187,16 @@ bool StdoutIsTerminal(CommandEnv& env) {
   return &env.out() == &std::cout && isatty(STDOUT_FILENO) == 1;
 }
 
-// Columns of the terminal on stdout, 0 if unknown (lines are then not cut).
-size_t TerminalWidth(CommandEnv& env) {
+// The size of the terminal on stdout, {0, 0} if unknown (the frame is then
+// not cut). Asked before every frame, so a resized window is followed.
+struct TerminalSize {
+  size_t width = 0;
+  size_t height = 0;  // rows for the frame: one fewer than the terminal's
+};
+TerminalSize StdoutTerminalSize(CommandEnv& env) {
   winsize size{};
-  if (!StdoutIsTerminal(env) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return 0;
-  return size.ws_col;
+  if (!StdoutIsTerminal(env) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return {};
+  return {size.ws_col, size.ws_row > 1 ? size.ws_row - 1u : 0u};
 }
 
 int64_t NowUnix() {
@@ -208,7 +213,10 @@ int RunWatch(CommandEnv& env, const WatchArgs& args) {
   std::mutex mu;  // guards view, screen and env.out() between this thread and the monitor's
   std::optional<LiveScreen> screen;
   if (live) screen.emplace(env.out());
-  auto redraw = [&] { screen->Draw(view.Render(NowUnix(), TerminalWidth(env))); };
+  auto redraw = [&] {
+    TerminalSize size = StdoutTerminalSize(env);
+    screen->Draw(view.Render(NowUnix(), size.width, size.height));
+  };
 
   // No deadline: the stream lasts as long as the activation (the monitor
   // finds a server that went away).

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "activation_flags.h"
 #include "core/london_time.h"
 #include "output.h"
@@ -163,32 +165,37 @@ std::string WatchView::PlainLine(const v1::ActivationEvent& event) const {
   return line;
 }
 
-std::string WatchView::Render(int64_t now_unix, size_t width) const {
-  std::string frame;
-  auto line = [&](std::string_view text) {
-    frame += Fit(text, width);
-    frame += '\n';
-  };
-  line(fmt::format("activation {}  {}", id_, CellText(title_)));
+std::string WatchView::Render(int64_t now_unix, size_t width, size_t height) const {
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("activation {}  {}", id_, CellText(title_)));
   std::string status = fmt::format("state {}", ActivationStateName(state_));
   if (started_ != 0) {
     status += fmt::format("  started {}", FormatClock(started_));
     // Once it has ended the clock stops mattering; elapsed would only grow.
     if (!Ended(state_)) status += "  elapsed " + FormatElapsed(now_unix - started_);
   }
-  line(status);
-  line("");
+  lines.push_back(status);
+  lines.push_back("");
   std::string table =
       requirements_.empty() ? "no requirements yet\n" : RenderRequirements(requirements_);
   for (size_t start = 0; start < table.size();) {
     size_t end = table.find('\n', start);
-    line(std::string_view(table).substr(start, end - start));
+    lines.push_back(table.substr(start, end - start));
     start = end + 1;
   }
   if (options_.max_events > 0) {
-    line("");
-    line("latest events:");
-    for (const std::string& e : latest_) line(e);
+    lines.push_back("");
+    lines.push_back("latest events:");
+    // On a short terminal the oldest events give way first.
+    size_t room = latest_.size();
+    if (height > 0) room = std::min(room, height > lines.size() ? height - lines.size() : 0);
+    lines.insert(lines.end(), latest_.end() - static_cast<std::ptrdiff_t>(room), latest_.end());
+  }
+  if (height > 0 && lines.size() > height) lines.resize(height);
+  std::string frame;
+  for (const std::string& text : lines) {
+    frame += Fit(text, width);
+    frame += '\n';
   }
   return frame;
 }

@@ -72,10 +72,12 @@ class WatchView {
   // "10:02:13 " + Describe(event); a SNAPSHOT or STATE line ends with the
   // CountsSummary. What a pipe or log gets for each event.
   std::string PlainLine(const muster::v1::ActivationEvent& event) const;
-  // The live view's frame at `now_unix`, each line ending in '\n'. Lines are
-  // cut to `width` code points when width > 0 (so none wraps on the
-  // terminal and the redraw stays in place).
-  std::string Render(int64_t now_unix, size_t width = 0) const;
+  // The live view's frame at `now_unix`, each line ending in '\n'. When
+  // width > 0 lines are cut to `width` code points, and when height > 0 the
+  // frame has at most `height` lines (the oldest events are left out first,
+  // then lines at the bottom): a frame that wraps or scrolls the terminal
+  // could not be redrawn in place.
+  std::string Render(int64_t now_unix, size_t width = 0, size_t height = 0) const;
 
   muster::v1::ActivationState state() const { return state_; }
   // Events applied so far.

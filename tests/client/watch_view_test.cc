@@ -1,6 +1,7 @@
 // The pure rendering of `musterctl watch` and `stand-down` (no server).
 #include "watch_view.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -105,6 +106,23 @@ TEST_CASE("Watch live frame: header, requirement counts, latest events", "[watch
     CHECK(DisplayWidth(over.substr(start, end - start)) <= 20);
     start = end + 1;
   }
+}
+
+TEST_CASE("Watch live frame fits a short terminal", "[watch_view]") {
+  WatchView view(Events(8));
+  for (const auto& event : SampleScript()) view.Apply(event);
+  std::string full = view.Render(kSampleStart);
+  CHECK(std::count(full.begin(), full.end(), '\n') == 12);  // 8 lines + 4 events
+  // 10 rows: the two oldest events give way, the latest stay.
+  std::string ten = view.Render(kSampleStart, 0, 10);
+  CHECK(std::count(ten.begin(), ten.end(), '\n') == 10);
+  CHECK(
+      ten.ends_with("latest events:\n10:02:13 wave 2: asking 3 more for first_aid\n"
+                    "10:05:00 stood down: flood receded\n"));
+  // Fewer rows than the fixed part: cut at the bottom.
+  CHECK(view.Render(kSampleStart, 0, 2) ==
+        "activation 7  Tewkesbury flooding\nstate stood_down  "
+        "started 10:00:00\n");
 }
 
 TEST_CASE("Watch live frame without events list or requirements", "[watch_view]") {
