@@ -205,10 +205,11 @@ void LiveScreen::Draw(std::string_view frame) {
     out_ << "\x1b[?25l";
     cursor_hidden_ = true;
   }
-  // "\x1b[<n>F": to the start of the line n lines up, where the last frame
-  // began. Each line is rewritten and "\x1b[K" erases what a longer old line
-  // left; "\x1b[J" erases old lines below a shorter new frame.
-  if (lines_ > 0) out_ << "\x1b[" << lines_ << 'F';
+  // "\r\x1b[<n>A": to the start of the line n lines up, where the last
+  // frame began (cursor up is older and more widely supported than "\x1b[nF").
+  // Each line is rewritten and "\x1b[K" erases what a longer old line left;
+  // "\x1b[J" erases old lines below a shorter new frame.
+  if (lines_ > 0) out_ << "\r\x1b[" << lines_ << 'A';
   lines_ = 0;
   for (size_t start = 0; start < frame.size();) {
     size_t end = frame.find('\n', start);

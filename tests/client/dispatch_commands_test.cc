@@ -145,10 +145,10 @@ TEST_CASE("watch --view live redraws the frame in place", "[dispatch]") {
   CHECK(run.out.ends_with("\x1b[?25h"));    // and shown again at the end
   // Four events, so four frames; every one after the first moves back up
   // over the previous frame: 8 lines plus one per event listed (at most 3).
-  CHECK(Contains(run.out, "\x1b[9F"));
-  CHECK(Contains(run.out, "\x1b[10F"));
-  CHECK(Contains(run.out, "\x1b[11F"));
-  CHECK(!Contains(run.out, "\x1b[12F"));
+  CHECK(Contains(run.out, "\r\x1b[9A"));
+  CHECK(Contains(run.out, "\r\x1b[10A"));
+  CHECK(Contains(run.out, "\r\x1b[11A"));
+  CHECK(!Contains(run.out, "\r\x1b[12A"));
   size_t last = run.out.rfind("activation 7  Tewkesbury flooding");
   REQUIRE(last != std::string::npos);
   std::string frame = run.out.substr(last);

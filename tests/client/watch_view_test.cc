@@ -145,7 +145,7 @@ TEST_CASE("LiveScreen redraws in place and restores the cursor", "[watch_view]")
     CHECK(out.str() == "\x1b[?25la\x1b[K\nbb\x1b[K\n\x1b[J");
     out.str("");
     screen.Draw("c\n");  // back up over the two lines, clear what is left below
-    CHECK(out.str() == "\x1b[2Fc\x1b[K\n\x1b[J");
+    CHECK(out.str() == "\r\x1b[2Ac\x1b[K\n\x1b[J");
     out.str("");
   }  // the destructor shows the cursor again
   CHECK(out.str() == "\x1b[?25h");
