@@ -3,6 +3,7 @@
 // real sinks in tests/daemon/notify and tests/integration). Time is a
 // ManualClock, so answer deadlines and backoff are driven by the test.
 #include "dispatch/dispatcher.h"
+#include "dispatch/answer_pages.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -468,4 +469,89 @@ TEST_CASE("the per-person cap stops anyone being flooded across activations", "[
   CHECK(third.state == CalloutState::kFailed);
   CHECK(third.last_error.find("per-person cap") != std::string::npos);
   CHECK(w.sms->Sent().size() == 2);
+}
+
+TEST_CASE("answer links: GET only shows a confirm page, POST records, bad tokens get 404",
+          "[dispatch][http]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  w.Idle();
+  AnswerPages pages(*w.dispatcher);
+  std::string token = w.Token(a.callouts[0].id);
+  PageRequest get{"GET", "/r/" + token + "/accept", "", "", {}};
+  PageResponse page = pages.Handle(get);
+  CHECK(page.status == 200);
+  CHECK(page.body.find("<form method=\"post\">") != std::string::npos);
+  CHECK(w.Get(a.id).callouts[0].state == CalloutState::kDelivered);  // nothing recorded
+  PageRequest post{"POST", "/r/" + token + "/accept", "", "", {}};
+  page = pages.Handle(post);
+  CHECK(page.status == 200);
+  CHECK(page.body.find("confirmed") != std::string::npos);
+  CHECK(w.Get(a.id).callouts[0].state == CalloutState::kAccepted);
+  CHECK(pages.Handle({"POST", "/r/0123456789abcdef0123456789abcdef/accept", "", "", {}}).status ==
+        404);
+  CHECK(pages.Handle({"POST", "/r/nothex/accept", "", "", {}}).status == 404);
+  CHECK(pages.Handle({"POST", "/r/" + token + "/maybe", "", "", {}}).status == 404);
+  CHECK(pages.Handle({"PUT", "/r/" + token + "/accept", "", "", {}}).status == 405);
+  CHECK(pages.Handle({"GET", "/elsewhere", "", "", {}}).status == 404);
+}
+
+TEST_CASE("SMS replies answer the number's latest call-out; receipts mark delivery",
+          "[dispatch][http]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  w.Idle();
+  AnswerPages pages(*w.dispatcher);
+  // fa2's phone (reservist ids follow insertion order).
+  const Callout* fa2 = nullptr;
+  for (const auto& c : a.callouts) {
+    if (c.reservist_name == "fa2") fa2 = &c;
+  }
+  REQUIRE(fa2 != nullptr);
+  PageResponse r = pages.Handle({"POST",
+                                 "/sms/inbound",
+                                 "application/x-www-form-urlencoded",
+                                 "from=%2B447700900002&text=yes+please",
+                                 {}});
+  CHECK(r.status == 200);
+  CHECK(r.body.find("confirmed") != std::string::npos);
+  Activation got = w.Get(a.id);
+  for (const auto& c : got.callouts) {
+    if (c.id == fa2->id) CHECK(c.state == CalloutState::kAccepted);
+  }
+  r = pages.Handle({"POST",
+                    "/sms/inbound",
+                    "application/json",
+                    R"({"from":"+447700900002","text":"maybe"})",
+                    {}});
+  CHECK(r.body.find("reply YES") != std::string::npos);
+  r = pages.Handle(
+      {"POST", "/sms/inbound", "application/json", R"({"from":"+449999999999","text":"yes"})", {}});
+  CHECK(r.body.find("no call-out") != std::string::npos);
+  CHECK(pages
+            .Handle({"POST",
+                     "/sms/receipt",
+                     "application/json",
+                     R"({"reference":"nope","status":"delivered"})",
+                     {}})
+            .status == 404);
+  CHECK(
+      pages
+          .Handle({"POST",
+                   "/sms/receipt",
+                   "application/json",
+                   R"({"reference":")" + a.callouts[0].idempotency_key + R"(","status":"DELIVRD"})",
+                   {}})
+          .status == 200);
+}
+
+TEST_CASE("ParseForm and HtmlEscape", "[dispatch][http]") {
+  auto f = ParseForm("a=1&b=x+y%21&c&=z&d=%zz");
+  CHECK(f["a"] == "1");
+  CHECK(f["b"] == "x y!");
+  CHECK(f["c"].empty());
+  CHECK(f["d"] == "%zz");
+  CHECK(HtmlEscape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 }

@@ -1,0 +1,207 @@
+#include "dispatch/answer_pages.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+namespace muster::dispatch {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+PageResponse Page(int status, const std::string& title, const std::string& body_html) {
+  PageResponse r;
+  r.status = status;
+  r.body = fmt::format(
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<meta name=\"robots\" content=\"noindex\"><title>{0}</title>"
+      "<style>body{{font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em}}"
+      "button{{font-size:1.3em;padding:.6em 1.4em}}</style></head>"
+      "<body><h1>{0}</h1>{1}</body></html>\n",
+      HtmlEscape(title), body_html);
+  return r;
+}
+
+PageResponse Text(int status, std::string text) {
+  PageResponse r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(text);
+  r.body += "\n";
+  return r;
+}
+
+bool ValidToken(std::string_view t) {
+  if (t.size() != 32) return false;
+  for (char c : t) {
+    if (HexValue(c) < 0 || (c >= 'A' && c <= 'F')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseForm(std::string_view text) {
+  std::map<std::string, std::string> out;
+  while (!text.empty()) {
+    size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key = UrlDecode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : UrlDecode(pair.substr(eq + 1));
+    out[key] = value;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseFields(const std::string& content_type,
+                                               const std::string& body) {
+  if (content_type.find("json") == std::string::npos) return ParseForm(body);
+  std::map<std::string, std::string> out;
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return out;
+  for (auto& [k, v] : j.items()) {
+    if (v.is_string()) {
+      out[k] = v.get<std::string>();
+    } else if (v.is_number() || v.is_boolean()) {
+      out[k] = v.dump();
+    }
+  }
+  return out;
+}
+
+PageResponse AnswerPages::Handle(const PageRequest& req) {
+  if (req.path.starts_with("/r/")) return Link(req);
+  if (req.path == "/sms/inbound") return SmsInbound(req);
+  if (req.path == "/sms/receipt") return SmsReceipt(req);
+  return Text(404, "not found");
+}
+
+PageResponse AnswerPages::Link(const PageRequest& req) {
+  // /r/<token>/<accept|decline>
+  std::string_view rest = std::string_view(req.path).substr(3);
+  size_t slash = rest.find('/');
+  std::string token(rest.substr(0, slash));
+  std::string verb = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+  bool accept = verb == "accept";
+  if (!ValidToken(token) || (!accept && verb != "decline")) {
+    return Page(404, "Link not recognised",
+                "<p>This link is not valid. Please use the link in your message exactly as "
+                "sent.</p>");
+  }
+  if (req.method == "GET" || req.method == "HEAD") {
+    // Never answer on GET: link previews and scanners fetch links.
+    return Page(200, accept ? "Confirm: I can help" : "Confirm: I cannot help",
+                fmt::format("<p>Press the button to send your answer.</p>"
+                            "<form method=\"post\"><button type=\"submit\">{}</button></form>",
+                            accept ? "Yes, I can help" : "No, I cannot help"));
+  }
+  if (req.method != "POST") return Text(405, "method not allowed");
+  AnswerRequest a;
+  a.token = token;
+  a.answer = accept ? AnswerKind::kAccept : AnswerKind::kDecline;
+  a.via = "link";
+  auto r = dispatcher_.Answer(a);
+  if (!r.ok()) {
+    if (r.status().code() == Code::kNotFound) {
+      return Page(404, "Link not recognised",
+                  "<p>This link is unknown or no longer in use: the activation may have ended. "
+                  "Nothing was recorded.</p>");
+    }
+    spdlog::error("answer link: {}", r.status().ToString());
+    return Page(500, "Sorry", "<p>Your answer could not be recorded. Please try again.</p>");
+  }
+  const char* title = r->outcome == AnswerOutcome::kNoLongerNeeded ? "No longer needed"
+                      : accept                                     ? "Thank you: confirmed"
+                                                                   : "Thank you: answer recorded";
+  return Page(200, title, "<p>" + HtmlEscape(r->message) + "</p>");
+}
+
+PageResponse AnswerPages::SmsInbound(const PageRequest& req) {
+  if (req.method != "POST") return Text(405, "method not allowed");
+  auto f = ParseFields(req.content_type, req.body);
+  if (f["from"].empty()) return Text(400, "from is required");
+  auto r = dispatcher_.AnswerFromPhone(f["from"], f["text"]);
+  if (!r.ok()) {
+    // The gateway relays this text back to the sender.
+    if (r.status().code() == Code::kInvalidArgument) {
+      return Text(200, "Please reply YES if you can help or NO if you cannot.");
+    }
+    if (r.status().code() == Code::kNotFound) {
+      return Text(200, "There is no call-out waiting for your answer.");
+    }
+    return Text(500, "error");
+  }
+  return Text(200, r->message);
+}
+
+PageResponse AnswerPages::SmsReceipt(const PageRequest& req) {
+  if (req.method != "POST") return Text(405, "method not allowed");
+  auto f = ParseFields(req.content_type, req.body);
+  const std::string& ref = f["reference"];
+  if (ref.empty()) return Text(400, "reference is required");
+  std::string status = f["status"];
+  for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool delivered = status == "delivered" || status == "delivrd";
+  bool failed = status == "failed" || status == "undelivered" || status == "rejected" ||
+                status == "undeliv" || status == "expired";
+  if (!delivered && !failed) return Text(200, "ignored");  // intermediate states
+  auto st = dispatcher_.Receipt(ref, delivered, f["error"].empty() ? status : f["error"]);
+  if (!st.ok()) return Text(st.code() == Code::kNotFound ? 404 : 500, st.message());
+  return Text(200, "ok");
+}
+
+}  // namespace muster::dispatch
