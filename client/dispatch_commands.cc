@@ -205,6 +205,29 @@ int64_t NowUnix() {
       .count();
 }
 
+// How a watch ended, as an exit code (and an error on stderr).
+int WatchExit(CommandEnv& env, int64_t id, const grpc::Status& status,
+              const WatchMonitor& monitor) {
+  const std::string& server = env.connection().options().server;
+  if (monitor.signal() != 0) {
+    // 128 + the signal (130 for Ctrl-C), as shells report an interrupted command.
+    env.err() << fmt::format("stopped watching activation {}\n", id);
+    return 128 + monitor.signal();
+  }
+  if (monitor.lost()) {
+    return env.Fail(kExitUnavailable,
+                    fmt::format("lost the server while watching activation {}: {}", id,
+                                DescribeRpcError(*monitor.lost(), server)));
+  }
+  if (status.error_code() == grpc::StatusCode::CANCELLED) {
+    // Not cancelled by us, so by the server: it is going away (shutdown).
+    return env.Fail(kExitUnavailable, fmt::format("the server ended the watch of activation {}: {}",
+                                                  id, DescribeRpcError(status, server)));
+  }
+  if (!status.ok()) return env.Fail(status);
+  return kExitOk;
+}
+
 int RunWatch(CommandEnv& env, const WatchArgs& args) {
   const bool live =
       !env.json() && (args.view == "live" || (args.view == "auto" && StdoutIsTerminal(env)));
@@ -247,25 +270,7 @@ int RunWatch(CommandEnv& env, const WatchArgs& args) {
   grpc::Status status = reader->Finish();
   monitor.Stop();
   if (screen) screen->Finish();
-  if (monitor.signal() != 0) {
-    // 128 + the signal (130 for Ctrl-C), as shells report an interrupted command.
-    env.err() << fmt::format("stopped watching activation {}\n", args.id);
-    return 128 + monitor.signal();
-  }
-  if (monitor.lost()) {
-    return env.Fail(
-        kExitUnavailable,
-        fmt::format("lost the server while watching activation {}: {}", args.id,
-                    DescribeRpcError(*monitor.lost(), env.connection().options().server)));
-  }
-  if (status.error_code() == grpc::StatusCode::CANCELLED) {
-    // Not cancelled by us, so by the server: it is going away (shutdown).
-    return env.Fail(kExitUnavailable,
-                    fmt::format("the server ended the watch of activation {}: {}", args.id,
-                                DescribeRpcError(status, env.connection().options().server)));
-  }
-  if (!status.ok()) return env.Fail(status);
-  return kExitOk;
+  return WatchExit(env, args.id, status, monitor);
 }
 
 // ------------------------------------------------------------------ answer

@@ -173,6 +173,13 @@ TEST_CASE("watch errors: unknown activation, server gone, bad flags", "[dispatch
   CHECK(Lines(gone.out).size() == 2);
   CHECK(gone.err.starts_with("error: UNAVAILABLE: Socket closed (is musterd running at"));
 
+  // A server that cancels the stream itself is going away too.
+  server.service().SetScript(script, grpc::Status(grpc::StatusCode::CANCELLED, "shutting down"));
+  Run cancelled = Musterctl(&server, {"watch", "7"});
+  CHECK(cancelled.code == 3);
+  CHECK(cancelled.err.starts_with(
+      "error: the server ended the watch of activation 7: CANCELLED: shutting down"));
+
   CHECK(Musterctl(&server, {"watch"}).code == 2);
   CHECK(Musterctl(&server, {"watch", "7", "--view", "fancy"}).code == 2);
   CHECK(Musterctl(&server, {"watch", "7", "--events", "-1"}).code == 2);
@@ -187,8 +194,11 @@ TEST_CASE("watch exits 3 when the server is shut down mid-stream", "[dispatch]")
   REQUIRE(WaitFor([&] { return Lines(out.Contents()).size() == 4; }));
   server.Shutdown();
   watcher.join();
+  CAPTURE(run.err);
   CHECK(run.code == 3);
-  CHECK(run.err.starts_with("error: "));
+  // Cancelled by the server's shutdown, or the connection closed under it.
+  CHECK((run.err.starts_with("error: the server ended the watch of activation 7: CANCELLED") ||
+         run.err.starts_with("error: UNAVAILABLE: ")));
 }
 
 TEST_CASE("watch finds a silent server that stopped answering and exits 3", "[dispatch]") {
