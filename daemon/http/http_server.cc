@@ -1,0 +1,429 @@
+#include "http/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "http/router.h"
+#include "metrics/metrics.h"
+
+namespace muster::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; `plus_is_space` for forms. False on a malformed escape
+// (then `out` holds the text with that escape kept literally).
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
+  bool ok = true;
+  out->clear();
+  out->reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '+' && plus_is_space) {
+      *out += ' ';
+    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
+               HexValue(in[i + 2]) >= 0) {
+      *out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      i += 2;
+    } else {
+      if (c == '%') ok = false;
+      *out += c;
+    }
+  }
+  return ok;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "HOST:PORT" or "[V6]:PORT" -> endpoint.
+Result<tcp::endpoint> ParseListen(const std::string& listen) {
+  auto bad = [&](const std::string& why) -> Status {
+    return Status::InvalidArgument("http.listen", "'" + listen + "': " + why);
+  };
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return bad("expected HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  std::string port_text = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return bad("port must be a number 0-65535");
+  }
+  int port = std::stoi(port_text);
+  if (port > 65535) return bad("port must be a number 0-65535");
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return bad("host must be an IP address or localhost");
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+}  // namespace
+
+std::string Request::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::map<std::string, std::string> ParseFormUrlEncoded(std::string_view text) {
+  std::map<std::string, std::string> out;
+  while (!text.empty()) {
+    size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string name, value;
+    PercentDecode(pair.substr(0, eq), true, &name);
+    if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), true, &value);
+    out.emplace(std::move(name), std::move(value));  // first value wins
+  }
+  return out;
+}
+
+bool DecodePath(std::string_view in, std::string* out) {
+  return PercentDecode(in, false, out);
+}
+
+// ---------------------------------------------------------------- Impl
+
+class Session;
+
+class HttpServer::Impl {
+ public:
+  explicit Impl(const Options& options)
+      : options(options),
+        registry(options.registry != nullptr ? *options.registry : metrics::DefaultRegistry()),
+        io(std::make_unique<asio::io_context>(1)),
+        acceptor(*io),
+        accept_retry(*io),
+        workers(static_cast<size_t>(std::max(1, options.threads))) {}
+
+  Status Listen(const tcp::endpoint& endpoint);
+  void DoAccept();
+  void Stop();
+  Response Dispatch(const Request& request, std::string* route);
+  void Record(const std::string& route, int status, double seconds);
+
+  void Register(std::uint64_t id, const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(sessions_mu);
+    sessions[id] = s;
+  }
+  void Unregister(std::uint64_t id) {
+    std::lock_guard lock(sessions_mu);
+    sessions.erase(id);
+  }
+  int OpenConnections() {
+    std::lock_guard lock(sessions_mu);
+    return static_cast<int>(sessions.size());
+  }
+
+  const Options options;
+  metrics::Registry& registry;
+  Router router;
+  std::atomic<bool> stopping{false};
+  int port = 0;
+
+  // Declared before io so that sessions destroyed with io can still unregister.
+  std::mutex sessions_mu;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  std::uint64_t next_session_id = 1;  // I/O thread only
+
+  std::unique_ptr<asio::io_context> io;
+  tcp::acceptor acceptor;
+  asio::steady_timer accept_retry;
+  asio::thread_pool workers;
+  std::thread io_thread;
+  std::once_flag stop_once;
+};
+
+// One connection. Lives on the I/O thread; handlers run on the worker pool
+// and hand their response back to the I/O thread.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(HttpServer::Impl* server, std::uint64_t id, tcp::socket socket)
+      : server_(server), id_(id), stream_(std::move(socket)) {
+    boost::system::error_code ec;
+    auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      remote_ = remote.address().is_v6() ? "[" + remote.address().to_string() + "]"
+                                         : remote.address().to_string();
+      remote_ += ":" + std::to_string(remote.port());
+    }
+  }
+  ~Session() { server_->Unregister(id_); }
+
+  void Start() { DoRead(); }
+  void Reject() { SendPlain(503, "too many connections\n"); }
+  void Close() {
+    boost::system::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+ private:
+  void DoRead() {
+    if (server_->stopping) return Close();
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::body_limit) return SendPlain(413, "request body too large\n");
+    if (ec == bhttp::error::header_limit) return SendPlain(431, "request headers too large\n");
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return SendPlain(400, "malformed request\n");
+    }
+    if (ec) return Close();  // peer closed, timed out, or the server is stopping
+    started_ = std::chrono::steady_clock::now();
+    auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+
+    auto request = std::make_shared<Request>();
+    request->method = std::string(req.method_string());
+    request->target = std::string(req.target());
+    size_t q = request->target.find('?');
+    std::string_view raw_path = std::string_view(request->target).substr(0, q);
+    if (raw_path.empty() || raw_path[0] != '/' || !DecodePath(raw_path, &request->path)) {
+      return SendPlain(400, "malformed request target\n");
+    }
+    if (q != std::string::npos) {
+      request->query = ParseFormUrlEncoded(std::string_view(request->target).substr(q + 1));
+    }
+    for (const auto& field : req) {
+      std::string name = Lower(std::string(field.name_string()));
+      auto [it, inserted] = request->headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    request->body = std::move(req.body());
+    request->remote_address = remote_;
+
+    // Handlers run on the worker pool; the answer comes back to the I/O thread.
+    asio::post(server_->workers, [self = shared_from_this(), request] {
+      if (self->server_->stopping) return;
+      std::string route;
+      Response response = self->server_->Dispatch(*request, &route);
+      bool head = request->method == "HEAD";
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), route = std::move(route), head]() mutable {
+                   self->Send(std::move(response), route, head, !self->keep_alive_);
+                 });
+    });
+  }
+
+  void SendPlain(int status, std::string body) {
+    version_ = 11;
+    started_ = std::chrono::steady_clock::now();
+    Send(Response::Text(status, std::move(body)), "", false, true);
+  }
+
+  void Send(Response response, const std::string& route, bool head, bool close) {
+    if (server_->stopping) return Close();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_->Record(route.empty() ? "unmatched" : route, response.status, seconds);
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(version_);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(bhttp::field::server, "musterd");
+    res->set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res->insert(name, value);
+    res->keep_alive(!close);
+    size_t length = response.body.size();
+    if (!head) res->body() = std::move(response.body);
+    res->content_length(length);  // HEAD: the GET length, no body
+    stream_.expires_after(server_->options.read_timeout);
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
+                         if (ec) return self->Close();
+                         if (close) {
+                           beast::error_code ignored;
+                           self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                           return self->Close();
+                         }
+                         self->DoRead();
+                       });
+  }
+
+  HttpServer::Impl* server_;
+  std::uint64_t id_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  std::chrono::steady_clock::time_point started_;
+};
+
+Status HttpServer::Impl::Listen(const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("http: cannot listen on " + endpoint.address().to_string() + ":" +
+                               std::to_string(endpoint.port()) + ": " + ec.message());
+  }
+  port = acceptor.local_endpoint().port();
+  return Status::Ok();
+}
+
+void HttpServer::Impl::DoAccept() {
+  acceptor.async_accept(*io, [this](boost::system::error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor.is_open()) return;
+    if (ec) {
+      // E.g. out of file descriptors: back off instead of spinning.
+      spdlog::warn("http: accept failed: {}", ec.message());
+      accept_retry.expires_after(std::chrono::milliseconds(100));
+      accept_retry.async_wait([this](boost::system::error_code e) {
+        if (!e) DoAccept();
+      });
+      return;
+    }
+    bool full = OpenConnections() >= options.max_connections;
+    std::uint64_t id = next_session_id++;
+    auto session = std::make_shared<Session>(this, id, std::move(socket));
+    Register(id, session);
+    if (full) {
+      session->Reject();
+    } else {
+      session->Start();
+    }
+    DoAccept();
+  });
+}
+
+Response HttpServer::Impl::Dispatch(const Request& request, std::string* route) {
+  RouteMatch match = router.Match(request.method, request.path);
+  if (match.kind == RouteMatch::Kind::kNotFound) return Response::Text(404, "not found\n");
+  if (match.kind == RouteMatch::Kind::kWrongMethod) {
+    Response r = Response::Text(405, "method not allowed\n");
+    r.headers.emplace_back("Allow", match.allow);
+    return r;
+  }
+  *route = match.pattern;
+  try {
+    return match.handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("http: {} {} handler threw: {}", request.method, match.pattern, e.what());
+  } catch (...) {
+    spdlog::error("http: {} {} handler threw a non-exception", request.method, match.pattern);
+  }
+  return Response::Text(500, "internal error\n");
+}
+
+void HttpServer::Impl::Record(const std::string& route, int status, double seconds) {
+  registry
+      .GetCounter("muster_http_requests_total", "HTTP requests answered, by route and status.",
+                  {{"route", route}, {"code", std::to_string(status)}})
+      .Inc();
+  registry
+      .GetHistogram("muster_http_request_duration_seconds",
+                    "HTTP request handling time in seconds (request read to response start).",
+                    {{"route", route}})
+      .Observe(seconds);
+  spdlog::debug("http: {} {} -> {}", route, status, seconds);
+}
+
+void HttpServer::Impl::Stop() {
+  std::call_once(stop_once, [this] {
+    stopping = true;
+    asio::post(*io, [this] {
+      boost::system::error_code ec;
+      acceptor.close(ec);
+      accept_retry.cancel();
+      std::vector<std::shared_ptr<Session>> open;
+      {
+        std::lock_guard lock(sessions_mu);
+        for (auto& [id, weak] : sessions) {
+          if (auto s = weak.lock()) open.push_back(std::move(s));
+        }
+      }
+      for (auto& s : open) s->Close();
+    });
+    workers.join();  // handlers already running finish; queued ones are skipped
+    io->stop();
+    if (io_thread.joinable()) io_thread.join();
+    io.reset();  // destroys what is left of the sessions
+  });
+}
+
+// ---------------------------------------------------------------- HttpServer
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() {
+  Stop();
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen, int threads) {
+  Options options;
+  options.threads = threads;
+  return Start(listen, options);
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
+                                                      const Options& options) {
+  auto endpoint = ParseListen(listen);
+  if (!endpoint.ok()) return endpoint.status();
+  if (options.threads < 1 || options.max_connections < 1) {
+    return Status::InvalidArgument("http", "threads and max_connections must be at least 1");
+  }
+  auto impl = std::make_unique<Impl>(options);
+  MUSTER_RETURN_IF_ERROR(impl->Listen(*endpoint));
+  impl->DoAccept();
+  Impl* raw = impl.get();
+  impl->io_thread = std::thread([raw] { raw->io->run(); });
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+int HttpServer::port() const {
+  return impl_->port;
+}
+
+void HttpServer::Handle(std::string method, std::string path, Handler handler) {
+  impl_->router.Add(std::move(method), std::move(path), std::move(handler));
+}
+
+void HttpServer::Stop() {
+  impl_->Stop();
+}
+
+int HttpServer::open_connections() const {
+  return impl_->OpenConnections();
+}
+
+}  // namespace muster::http

@@ -1,0 +1,126 @@
+// A small HTTP/1.1 server (Boost.Beast) for the daemon's operational and
+// answer endpoints: /healthz, /readyz, /metrics, reservists' answer links and
+// SMS gateway callbacks.
+//
+// Plain HTTP only: it listens on loopback by default; put TLS in a reverse
+// proxy in front of it (docs/monitoring.md).
+//
+// Threads: one I/O thread runs the acceptor and every connection; handlers
+// run on the server's own worker pool (Options::threads), so a handler that
+// blocks for a few milliseconds (an SQLite write) never stalls accepting or
+// reading. Handlers may run concurrently with each other.
+//
+// Limits: the request (headers and body) must arrive within
+// Options::read_timeout (also the keep-alive idle limit), the body is at most
+// Options::body_limit bytes (413 otherwise), at most Options::max_connections
+// connections are open at once (more get 503 and are closed).
+//
+// Request bodies are never logged (they may hold phone numbers).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace muster::metrics {
+class Registry;
+}
+
+namespace muster::http {
+
+struct Request {
+  std::string method;                          // "GET", "HEAD", "POST", ...
+  std::string path;                            // percent-decoded, without the query
+  std::string target;                          // as sent: path and query, not decoded
+  std::map<std::string, std::string> query;    // decoded; first value wins on repeats
+  std::map<std::string, std::string> headers;  // lower-case names; repeats joined by ", "
+  std::string body;
+  std::string remote_address;  // "127.0.0.1:53012"
+
+  // The header's value, or "" when absent. `name` in lower case.
+  std::string Header(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  static Response Text(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+// Synchronous; runs on a worker thread. An exception becomes a 500.
+using Handler = std::function<Response(const Request&)>;
+
+// Decodes application/x-www-form-urlencoded text or a query string: '+' is a
+// space, %XX a byte; pairs without '=' get an empty value; the first value
+// wins on repeated names; malformed escapes are kept literally.
+std::map<std::string, std::string> ParseFormUrlEncoded(std::string_view text);
+
+// Percent-decodes a path ('+' stays '+'). False on a malformed escape.
+bool DecodePath(std::string_view in, std::string* out);
+
+class HttpServer {
+ public:
+  struct Options {
+    int threads = 2;                                 // handler worker threads (>= 1)
+    std::chrono::milliseconds read_timeout{10'000};  // whole request, and keep-alive idle
+    std::size_t body_limit = 64 * 1024;              // bytes; larger bodies get 413
+    int max_connections = 512;                       // open at once; more get 503
+    // Where muster_http_requests_total / muster_http_request_duration_seconds
+    // go; nullptr = metrics::DefaultRegistry().
+    metrics::Registry* registry = nullptr;
+  };
+
+  // Binds `listen` ("HOST:PORT", "[::1]:PORT"; port 0 = any free port) and
+  // starts serving. Errors: InvalidArgument (field "http.listen") for a bad
+  // address, Unavailable when it cannot bind.
+  static Result<std::unique_ptr<HttpServer>> Start(const std::string& listen, int threads = 2);
+  static Result<std::unique_ptr<HttpServer>> Start(const std::string& listen,
+                                                   const Options& options);
+
+  ~HttpServer();  // Stop()s
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound port (useful with port 0).
+  int port() const;
+
+  // Routes `method` ("GET", "POST", ...) on `path`: exact ("/healthz"), or a
+  // prefix when it ends in "/" or "*" ("/r/*" and "/r/" both match
+  // "/r/abc/accept"). An exact route beats a prefix, a longer prefix beats a
+  // shorter one. A known path with another method gets 405 (with Allow); GET
+  // routes also answer HEAD (body dropped). Re-registering replaces the
+  // handler. Thread-safe; may be called before or after requests arrive.
+  void Handle(std::string method, std::string path, Handler handler);
+
+  // Stops accepting, closes every connection (in-flight requests are cut off
+  // once their handler returns) and joins all threads. Idempotent. Must not
+  // be called from a handler.
+  void Stop();
+
+  // Connections currently open (for tests and metrics).
+  int open_connections() const;
+
+  class Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace muster::http
