@@ -75,17 +75,18 @@ class SignalGuard {
 // Runs beside a watch stream on its own thread: cancels the stream on a
 // signal, calls `tick` once a second (the live view's clock), and checks
 // that a silent server is still there. After `timeout` without an event it
-// sends GetActivation with a deadline of `timeout`; if that fails as
+// sends ListActivations for one activation (a small answer, with no
+// candidates) with a deadline of `timeout`; if that fails as
 // unreachable (UNAVAILABLE, DEADLINE_EXCEEDED) the server is taken to be gone
 // and the stream is cancelled. The check goes over the stream's own channel,
 // so a connection that died without a word (network cut, host powered off)
 // is found within about 2 x timeout, without needing HTTP/2 keepalive.
 class WatchMonitor {
  public:
-  WatchMonitor(v1::ActivationService::Stub* stub, int64_t id, std::chrono::milliseconds timeout,
+  WatchMonitor(v1::ActivationService::Stub* stub, std::chrono::milliseconds timeout,
                grpc::ClientContext* stream, std::function<void()> tick)
       : stub_(stub), timeout_(timeout), stream_(stream), tick_(std::move(tick)) {
-    probe_request_.set_id(id);
+    probe_request_.set_page_size(1);
     thread_ = std::thread([this] { Loop(); });
   }
   ~WatchMonitor() { Stop(); }
@@ -142,7 +143,7 @@ class WatchMonitor {
     probing_ = true;
     probe_context_ = std::make_unique<grpc::ClientContext>();
     probe_context_->set_deadline(std::chrono::system_clock::now() + timeout_);
-    stub_->async()->GetActivation(
+    stub_->async()->ListActivations(
         probe_context_.get(), &probe_request_, &probe_response_, [this](grpc::Status status) {
           std::lock_guard<std::mutex> lock(mu_);
           probing_ = false;
@@ -170,8 +171,8 @@ class WatchMonitor {
   std::optional<grpc::Status> lost_;
   bool probing_ = false;
   std::unique_ptr<grpc::ClientContext> probe_context_;
-  v1::GetActivationRequest probe_request_;
-  v1::Activation probe_response_;
+  v1::ListActivationsRequest probe_request_;
+  v1::ListActivationsResponse probe_response_;
   std::thread thread_;  // last: starts after everything above is set up
 };
 
@@ -247,7 +248,7 @@ int RunWatch(CommandEnv& env, const WatchArgs& args) {
   v1::WatchActivationRequest request;
   request.set_id(args.id);
   SignalGuard signals;
-  WatchMonitor monitor(stub.get(), args.id, env.connection().options().timeout, &context,
+  WatchMonitor monitor(stub.get(), env.connection().options().timeout, &context,
                        live ? std::function<void()>([&] {
                          std::lock_guard<std::mutex> lock(mu);
                          if (view.events() > 0) redraw();

@@ -204,7 +204,7 @@ TEST_CASE("watch exits 3 when the server is shut down mid-stream", "[dispatch]")
 TEST_CASE("watch finds a silent server that stopped answering and exits 3", "[dispatch]") {
   FakeActivationServer server;
   server.service().SetScript(SampleScript(), grpc::Status::OK, /*hold_open=*/true);
-  server.service().hang_get = true;  // the liveness check never gets an answer
+  server.service().hang_list = true;  // the liveness check never gets an answer
   Run run = Musterctl(&server, {"--timeout", "0.3", "watch", "7"});
   CHECK(run.code == 3);
   CHECK(Lines(run.out).size() == 4);
@@ -218,11 +218,11 @@ TEST_CASE("watch finds a silent server that stopped answering and exits 3", "[di
 TEST_CASE("watch keeps going through silence while the server answers", "[dispatch]") {
   FakeActivationServer server;
   server.service().SetScript(SampleScript(), grpc::Status::OK, /*hold_open=*/true);
-  server.service().release_after_gets = 2;  // ends the stream after two liveness checks
+  server.service().release_after_lists = 2;  // ends the stream after two liveness checks
   Run run = Musterctl(&server, {"--timeout", "0.2", "watch", "7"});
   CHECK(run.code == 0);
   CHECK(run.err.empty());
-  CHECK(server.service().get_calls >= 2);
+  CHECK(server.service().list_calls >= 2);
   CHECK(server.service().watch_cancelled == 0);
 }
 

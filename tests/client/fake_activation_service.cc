@@ -142,13 +142,9 @@ v1::Activation FakeActivationService::activation(int64_t id) {
   return it == activations_.end() ? v1::Activation() : it->second;
 }
 
-grpc::Status FakeActivationService::GetActivation(grpc::ServerContext* context,
+grpc::Status FakeActivationService::GetActivation(grpc::ServerContext*,
                                                   const v1::GetActivationRequest* request,
                                                   v1::Activation* response) {
-  if (hang_get) {
-    WaitUnlessCancelled(context, [] { return false; });
-    return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
-  }
   std::lock_guard<std::mutex> lock(mu_);
   ++get_calls;
   auto it = activations_.find(request->id());
@@ -157,6 +153,23 @@ grpc::Status FakeActivationService::GetActivation(grpc::ServerContext* context,
                         fmt::format("activation {} not found", request->id()));
   }
   *response = it->second;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeActivationService::ListActivations(grpc::ServerContext* context,
+                                                    const v1::ListActivationsRequest*,
+                                                    v1::ListActivationsResponse* response) {
+  if (hang_list) {
+    WaitUnlessCancelled(context, [] { return false; });
+    return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = activations_.rbegin(); it != activations_.rend(); ++it) {
+    v1::Activation* a = response->add_activations();
+    *a = it->second;
+    a->clear_candidates();
+  }
+  ++list_calls;
   return grpc::Status::OK;
 }
 
@@ -269,7 +282,7 @@ grpc::Status FakeActivationService::WatchActivation(
   }
   if (!hold_open) return end;
   bool cancelled = WaitUnlessCancelled(
-      context, [this] { return release_after_gets > 0 && get_calls >= release_after_gets; });
+      context, [this] { return release_after_lists > 0 && list_calls >= release_after_lists; });
   if (!cancelled) return grpc::Status::OK;
   ++watch_cancelled;
   return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");

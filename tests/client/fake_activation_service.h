@@ -2,8 +2,8 @@
 // answer, stand-down), served in-process like FakeRosterService. It holds one
 // sample activation (SampleActivation) and replays a scripted event sequence
 // on WatchActivation; knobs make it fail the ways the client must handle.
-// Only the dispatch RPCs and GetActivation are implemented; the others answer
-// UNIMPLEMENTED.
+// Only the dispatch RPCs, GetActivation and ListActivations are implemented;
+// the others answer UNIMPLEMENTED.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -43,6 +43,11 @@ class FakeActivationService final : public v1::ActivationService::Service {
 
   grpc::Status GetActivation(grpc::ServerContext* context, const v1::GetActivationRequest* request,
                              v1::Activation* response) override;
+  // Lists the activations newest first (no candidates, no paging): what
+  // `watch` asks to check that a silent server is still there.
+  grpc::Status ListActivations(grpc::ServerContext* context,
+                               const v1::ListActivationsRequest* request,
+                               v1::ListActivationsResponse* response) override;
   grpc::Status StandDownActivation(grpc::ServerContext*, const v1::StandDownRequest* request,
                                    v1::Activation* response) override;
   grpc::Status RecordAnswer(grpc::ServerContext*, const v1::RecordAnswerRequest* request,
@@ -53,22 +58,23 @@ class FakeActivationService final : public v1::ActivationService::Service {
 
   // WatchActivation sends `events`, then ends with `end` (OK: the activation
   // is over), or with hold_open keeps the stream open, silent, until the
-  // client cancels it or release_after_gets is reached. Default: SampleScript,
+  // client cancels it or release_after_lists is reached. Default: SampleScript,
   // OK, not held open.
   void SetScript(std::vector<v1::ActivationEvent> events, grpc::Status end = grpc::Status::OK,
                  bool hold_open = false);
-  // > 0: a held-open watch ends OK once GetActivation has been called this
+  // > 0: a held-open watch ends OK once ListActivations has answered this
   // many times (a healthy server answering the client's liveness checks).
-  std::atomic<int> release_after_gets{0};
-  // GetActivation never answers (waits until cancelled): a server that went
-  // silent.
-  std::atomic<bool> hang_get{false};
+  std::atomic<int> release_after_lists{0};
+  // ListActivations never answers (waits until cancelled): a server that
+  // went silent.
+  std::atomic<bool> hang_list{false};
 
   // Observations.
   std::atomic<int> watch_calls{0};
   std::atomic<int> watch_cancelled{0};  // held-open watches the client cancelled
   std::atomic<int> events_sent{0};
   std::atomic<int> get_calls{0};
+  std::atomic<int> list_calls{0};  // answered ones
   std::atomic<int> stand_down_calls{0};
   std::atomic<int> answer_calls{0};
   v1::RecordAnswerRequest last_answer();
