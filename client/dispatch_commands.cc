@@ -422,6 +422,9 @@ void RegisterDispatchCommands(CLI::App& root, CommandEnv& env) {
       ->required();
   cmd->add_option("--activation", answer->activation, "Activation id (instead of a token)");
   cmd->add_option("--reservist", answer->reservist, "Reservist id (with --activation)");
+  cmd->footer(
+      "\nForms:\n  musterctl answer TOKEN accept|decline\n"
+      "  musterctl answer --activation ID --reservist RID accept|decline");
   OnRun(cmd, env, [&env, answer] { return RunAnswer(env, *answer); });
 
   auto stand_down = std::make_shared<StandDownArgs>();
