@@ -29,6 +29,8 @@ enum class MessageKind {
 
 // "callout" / "stand_down".
 const char* MessageKindName(MessageKind kind);
+// "sms" / "email" / "webhook".
+const char* ChannelKindName(ChannelKind kind);
 
 // One message to one person on one channel. Everything a backend needs is
 // here: backends never read the database.
@@ -58,6 +60,9 @@ enum class SendOutcome {
   kRetry,      // temporary failure (timeout, 5xx, connection refused): try again
   kPermanent,  // will never work for this address (4xx, SMTP 5xx): next channel
 };
+
+// "delivered" / "sent" / "retry" / "permanent".
+const char* SendOutcomeName(SendOutcome outcome);
 
 struct SendResult {
   SendOutcome outcome = SendOutcome::kRetry;

@@ -1,0 +1,207 @@
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <nlohmann/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "notify/webhook_notifier.h"
+#include "notify_test_util.h"
+#include "support/http_sink.h"
+
+using namespace muster;
+using namespace muster::notify;
+using namespace muster::notify::testutil;
+using muster::testing::HttpSink;
+
+namespace {
+
+// A loopback port with nothing listening on it.
+int ClosedPort() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  int port = a.local_endpoint().port();
+  a.close();
+  return port;
+}
+
+}  // namespace
+
+TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2") {
+  CHECK(HmacSha256Hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signature") {
+  HttpSink sink;
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook",
+                     {{"url", sink.url("/muster/hook?x=1")},
+                      {"secret", std::string("s3cret")},
+                      {"headers", std::vector<std::string>{"X-Team: glos"}}}),
+                ioc);
+  Message m = SampleMessage();
+  m.text = "Line one \"quoted\"\nLine two: Überschwemmung";
+  SendResult r = SendAndWait(*n, ioc, m);
+  CHECK(r.outcome == SendOutcome::kDelivered);
+  CHECK(r.detail.empty());
+
+  auto reqs = sink.requests();
+  REQUIRE(reqs.size() == 1);
+  const auto& q = reqs[0];
+  CHECK(q.method == "POST");
+  CHECK(q.target == "/muster/hook?x=1");
+  CHECK(q.Header("Content-Type") == "application/json");
+  CHECK(q.Header("Idempotency-Key") == "co-42-7f3a");
+  CHECK(q.Header("X-Team") == "glos");
+  CHECK(q.Header("X-Muster-Signature") == "sha256=" + HmacSha256Hex("s3cret", q.body));
+  CHECK(q.Header("X-Muster-Signature") != "sha256=" + HmacSha256Hex("other", q.body));
+
+  auto j = nlohmann::json::parse(q.body);
+  CHECK(j["idempotency_key"] == "co-42-7f3a");
+  CHECK(j["kind"] == "callout");
+  CHECK(j["activation_id"] == 3);
+  CHECK(j["callout_id"] == 42);
+  CHECK(j["reservist_id"] == 1007);
+  CHECK(j["name"] == "Alex Example");
+  CHECK(j["subject"] == m.subject);
+  CHECK(j["text"] == m.text);
+  CHECK(j["accept_url"] == "http://x/a/1");
+  CHECK(j["decline_url"] == "http://x/d/1");
+}
+
+TEST_CASE("webhook without url posts to the channel address; a bad address is permanent") {
+  HttpSink sink;
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook"), ioc);
+  SendResult r = SendAndWait(*n, ioc, SampleMessage(ChannelKind::kWebhook, sink.url("/person/7")));
+  CHECK(r.outcome == SendOutcome::kDelivered);
+  REQUIRE(sink.request_count() == 1);
+  CHECK(sink.requests()[0].target == "/person/7");
+  CHECK(sink.requests()[0].Header("X-Muster-Signature").empty());
+
+  SendResult bad = SendAndWait(*n, ioc, SampleMessage(ChannelKind::kWebhook, "mailto:a@b"));
+  CHECK(bad.outcome == SendOutcome::kPermanent);
+  CHECK_THAT(bad.detail, Catch::Contains("http://"));
+}
+
+TEST_CASE("webhook maps HTTP statuses to outcomes") {
+  HttpSink sink;
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}}), ioc);
+  Message m = SampleMessage();
+
+  sink.FailNext(500, 2);
+  for (int i = 0; i < 2; ++i) {
+    SendResult r = SendAndWait(*n, ioc, m);
+    CHECK(r.outcome == SendOutcome::kRetry);
+    CHECK(r.detail == "HTTP 500 Internal Server Error");
+  }
+  CHECK(SendAndWait(*n, ioc, m).outcome == SendOutcome::kDelivered);
+
+  sink.FailNext(503, 1);
+  CHECK(SendAndWait(*n, ioc, m).detail == "HTTP 503 Service Unavailable");
+  sink.FailNext(429, 1);
+  CHECK(SendAndWait(*n, ioc, m).outcome == SendOutcome::kRetry);
+  sink.FailNext(408, 1);
+  CHECK(SendAndWait(*n, ioc, m).outcome == SendOutcome::kRetry);
+
+  sink.FailNext(404, 1);
+  SendResult nf = SendAndWait(*n, ioc, m);
+  CHECK(nf.outcome == SendOutcome::kPermanent);
+  CHECK(nf.detail == "HTTP 404 Not Found");
+  sink.FailNext(410, 1);
+  CHECK(SendAndWait(*n, ioc, m).outcome == SendOutcome::kPermanent);
+  CHECK(SendAndWait(*n, ioc, m).outcome == SendOutcome::kDelivered);
+  CHECK(sink.request_count() == 9);
+}
+
+TEST_CASE("webhook to a hanging server times out as retry") {
+  HttpSink sink;
+  sink.SetHang(true);
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}, {"timeout_ms", int64_t{300}}}), ioc);
+  SendResult r = SendAndWait(*n, ioc, SampleMessage());
+  CHECK(r.outcome == SendOutcome::kRetry);
+  CHECK(r.detail == "timed out after 300 ms");
+  CHECK(sink.request_count() == 1);  // it did arrive; no answer came
+}
+
+TEST_CASE("a hanging webhook does not block other sends; shutdown ends it as retry") {
+  HttpSink hanging, healthy;
+  hanging.SetHang(true);
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook", {{"timeout_ms", int64_t{120000}}}), ioc);
+  std::optional<SendResult> stuck, fine;
+  n->Send(SampleMessage(ChannelKind::kWebhook, hanging.url()), [&](SendResult r) { stuck = r; });
+  RunUntil(ioc, [&] { return hanging.request_count() == 1; });
+  n->Send(SampleMessage(ChannelKind::kWebhook, healthy.url()), [&](SendResult r) { fine = r; });
+  RunUntil(ioc, [&] { return fine.has_value(); });
+  CHECK(fine->outcome == SendOutcome::kDelivered);
+  CHECK(!stuck.has_value());  // still waiting on its 120 s timeout
+  n->Shutdown();
+  RunUntil(ioc, [&] { return stuck.has_value(); });
+  CHECK(stuck->outcome == SendOutcome::kRetry);
+  CHECK(stuck->detail == "shut down");
+}
+
+TEST_CASE("webhook connection refused is a retry naming the address") {
+  int port = ClosedPort();
+  boost::asio::io_context ioc;
+  auto n = Make(
+      Spec("hook", "webhook", {{"url", "http://127.0.0.1:" + std::to_string(port) + "/"}}), ioc);
+  SendResult r = SendAndWait(*n, ioc, SampleMessage());
+  CHECK(r.outcome == SendOutcome::kRetry);
+  CHECK(r.detail == "connect 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
+
+TEST_CASE("webhook reuses keep-alive connections") {
+  HttpSink sink;
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}}), ioc);
+  for (int i = 0; i < 10; ++i) {
+    CHECK(SendAndWait(*n, ioc, SampleMessage()).outcome == SendOutcome::kDelivered);
+  }
+  CHECK(sink.request_count() == 10);
+  CHECK(sink.connections() == 1);
+
+  // 40 at once: at most 40 connections, and later waves reuse them.
+  int done = 0;
+  for (int wave = 0; wave < 3; ++wave) {
+    for (int i = 0; i < 40; ++i) {
+      n->Send(SampleMessage(), [&](SendResult r) {
+        CHECK(r.outcome == SendOutcome::kDelivered);
+        ++done;
+      });
+    }
+    RunUntil(ioc, [&] { return done == 40 * (wave + 1); });
+  }
+  CHECK(sink.request_count() == 130);
+  CHECK(sink.connections() <= 41);
+  CHECK(sink.connections() < sink.request_count());
+}
+
+TEST_CASE("webhook retries once on a fresh connection when a pooled one was closed") {
+  HttpSink sink;
+  sink.SetCloseAfterResponse(true);
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}}), ioc);
+  for (int i = 0; i < 3; ++i) {
+    SendResult r = SendAndWait(*n, ioc, SampleMessage());
+    INFO(r.detail);
+    CHECK(r.outcome == SendOutcome::kDelivered);
+  }
+  CHECK(sink.request_count() == 3);
+  CHECK(sink.connections() == 3);
+}
+
+TEST_CASE("webhook to a server gone away is a retry naming the address") {
+  boost::asio::io_context ioc;
+  auto sink = std::make_unique<HttpSink>();
+  int port = sink->port();
+  auto n = Make(Spec("hook", "webhook", {{"url", sink->url()}}), ioc);
+  CHECK(SendAndWait(*n, ioc, SampleMessage()).outcome == SendOutcome::kDelivered);
+  sink.reset();  // closes the pooled connection's far end, and the listener
+  SendResult r = SendAndWait(*n, ioc, SampleMessage());
+  CHECK(r.outcome == SendOutcome::kRetry);
+  CHECK(r.detail == "connect 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
