@@ -80,7 +80,7 @@ def main():
             ok = (isinstance(auth_data, LoginPassword)
                   and auth_data.login.decode() == user
                   and auth_data.password.decode() == password)
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)  # False: the server answers 535
 
     handler = Handler(a.out_dir, a.reject_rcpt, a.tempfail_rcpt)
 
