@@ -142,6 +142,9 @@ std::string WatchView::Describe(const v1::ActivationEvent& event) const {
       std::string line = DescribeCallout(event.callout());
       std::string skill = SkillOf(requirements_, event.callout().requirement_index());
       if (!skill.empty()) line += " for " + CellText(skill);
+      // The server's note tells apart events of the same state, e.g. the
+      // stand-down decided, then its message delivered.
+      if (!detail.empty()) line += ": " + detail;
       return line;
     }
     case v1::WAVE:

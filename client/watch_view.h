@@ -66,7 +66,8 @@ class WatchView {
 
   // The event as one line without time, using what earlier events said
   // (e.g. the title): "wave 2: asking 3 more for first_aid",
-  // "Jo Bloggs (42) ACCEPTED via sms". Server text is shown with control
+  // "Jo Bloggs (42) ACCEPTED via sms for first_aid" (plus ": " and the
+  // event's detail when the server gave one). Server text is shown with control
   // characters replaced by spaces, so it cannot move the cursor.
   std::string Describe(const muster::v1::ActivationEvent& event) const;
   // "10:02:13 " + Describe(event); a SNAPSHOT or STATE line ends with the

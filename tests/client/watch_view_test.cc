@@ -67,6 +67,11 @@ TEST_CASE("Watch describes failures, retries and events without detail", "[watch
   e.mutable_callout()->set_name("");
   CHECK(view.Describe(e) == "reservist 44 QUEUED via sms (retrying after sms_primary: HTTP 503)");
 
+  e.mutable_callout()->set_state(v1::CALLOUT_STOOD_DOWN);
+  e.mutable_callout()->set_last_error("");
+  e.set_detail("stand-down delivered via sms (log)");
+  CHECK(view.Describe(e) == "reservist 44 STOOD_DOWN via sms: stand-down delivered via sms (log)");
+
   v1::ActivationEvent wave;
   wave.set_kind(v1::WAVE);
   wave.set_wave(3);
