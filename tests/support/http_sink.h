@@ -11,6 +11,8 @@
 // thread per request. All public methods are thread-safe.
 #pragma once
 
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without it
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +20,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -28,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -59,6 +63,7 @@ struct SinkResponse {
   int status = 200;
   std::string body = "{}";
   std::string content_type = "application/json";
+  bool is_default = false;  // set by the sink: nothing changed the default answer
 };
 
 class HttpSink {
@@ -164,6 +169,15 @@ class HttpSink {
         co_await forever.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         co_return;
       }
+      if (answer.is_default && req.keep_alive() && !close_after_response_) {
+        // The common case, pre-serialised: no per-request response building.
+        static constexpr std::string_view kOk =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        co_await asio::async_write(socket, asio::buffer(kOk.data(), kOk.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+        continue;
+      }
       http::response<http::string_body> res{static_cast<http::status>(answer.status), 11};
       res.set(http::field::content_type, answer.content_type);
       res.keep_alive(req.keep_alive());
@@ -177,6 +191,7 @@ class HttpSink {
   SinkResponse Record(boost::beast::http::request<boost::beast::http::string_body>& req,
                       int64_t conn_id) {
     SinkResponse answer;
+    bool changed = false;
     std::unique_lock lock(mu_);
     if (record_ || handler_) {
       RecordedRequest r;
@@ -187,7 +202,10 @@ class HttpSink {
       r.time = std::chrono::steady_clock::now();
       r.connection = conn_id;
       if (handler_) {
-        if (auto a = handler_(r)) answer = std::move(*a);
+        if (auto a = handler_(r)) {
+          answer = std::move(*a);
+          changed = true;
+        }
       }
       if (record_) requests_.push_back(std::move(r));
     }
@@ -196,7 +214,9 @@ class HttpSink {
       answer.status = fail_status_;
       answer.body = "failing on purpose";
       answer.content_type = "text/plain";
+      changed = true;
     }
+    answer.is_default = !changed;
     ++count_;
     lock.unlock();
     cv_.notify_all();
