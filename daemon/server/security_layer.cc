@@ -1,35 +1,117 @@
 #include "server/security_layer.h"
 
 #include <fmt/format.h>
-#include <grpcpp/security/server_credentials.h>
+#include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "api/audit_service.h"
+#include "api/auth_guard.h"
+#include "auth/tokens.h"
 #include "server/daemon.h"
 
 namespace muster {
 namespace {
 
-// Plaintext, loopback-only unless explicitly allowed; no tokens, no audit.
-class PlaintextLayer : public SecurityLayer {
- public:
-  std::shared_ptr<grpc::ServerCredentials> credentials() const override {
-    return grpc::InsecureServerCredentials();
+Result<std::string> ReadPemFile(const std::string& key, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::InvalidArgument(key,
+                                   fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   }
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().find("-----BEGIN ") == std::string::npos) {
+    return Status::InvalidArgument(key, fmt::format("'{}' is not a PEM file", path));
+  }
+  return text.str();
+}
+
+class GuardedLayer : public SecurityLayer {
+ public:
+  GuardedLayer(const DaemonConfig& config, std::unique_ptr<AuditLog> audit,
+               const api::TransportOptions& transport)
+      : tokens_(config.tokens),
+        audit_(std::move(audit)),
+        guard_(tokens_, audit_.get()),
+        credentials_(guard_.MakeCredentials(transport)),
+        audit_service_(*audit_) {}
+
+  std::shared_ptr<grpc::ServerCredentials> credentials() const override { return credentials_; }
+
   void Configure(
-      grpc::ServerBuilder&,
-      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>&)
-      override {}
+      grpc::ServerBuilder& builder,
+      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>&
+          interceptors) override {
+    interceptors.push_back(guard_.MakeInterceptorFactory());
+    builder.RegisterService(&audit_service_);
+  }
+
+  AuditLog& audit_log() override { return *audit_; }
+
+ private:
+  auth::TokenAuthenticator tokens_;
+  std::unique_ptr<AuditLog> audit_;
+  api::AuthGuard guard_;
+  std::shared_ptr<grpc::ServerCredentials> credentials_;
+  api::AuditServiceImpl audit_service_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<SecurityLayer>> SecurityLayer::Create(const DaemonConfig& config) {
-  if (!config.allow_remote_plaintext && !IsLoopbackAddress(config.listen)) {
-    return Status::InvalidArgument(
-        "listen", fmt::format("'{}' is not a loopback address; plaintext gRPC is only served on "
-                              "loopback unless --allow-remote-plaintext is given",
-                              config.listen));
+  bool tls = !config.tls_cert.empty() || !config.tls_key.empty();
+  if (tls && config.tls_cert.empty()) {
+    return Status::InvalidArgument("tls.cert", "tls.key is set but tls.cert is not");
   }
-  return std::unique_ptr<SecurityLayer>(new PlaintextLayer());
+  if (tls && config.tls_key.empty()) {
+    return Status::InvalidArgument("tls.key", "tls.cert is set but tls.key is not");
+  }
+  if (!tls && !config.tls_client_ca.empty()) {
+    return Status::InvalidArgument("tls.client_ca",
+                                   "mutual TLS needs tls.cert and tls.key as well");
+  }
+  api::TransportOptions transport;
+  if (tls) {
+    auto cert = ReadPemFile("tls.cert", config.tls_cert);
+    if (!cert.ok()) return cert.status();
+    auto key = ReadPemFile("tls.key", config.tls_key);
+    if (!key.ok()) return key.status();
+    transport.cert_chain = std::move(cert).value();
+    transport.private_key = std::move(key).value();
+    if (!config.tls_client_ca.empty()) {
+      auto ca = ReadPemFile("tls.client_ca", config.tls_client_ca);
+      if (!ca.ok()) return ca.status();
+      transport.client_ca = std::move(ca).value();
+    }
+  }
+  if (!config.allow_remote_plaintext && !IsLoopbackAddress(config.listen)) {
+    if (!tls) {
+      return Status::InvalidArgument(
+          "listen", fmt::format("'{}' is not a loopback address; plaintext gRPC is only served on "
+                                "loopback unless --allow-remote-plaintext is given (or configure "
+                                "[tls] and [[auth.tokens]])",
+                                config.listen));
+    }
+    if (config.tokens.empty()) {
+      return Status::InvalidArgument(
+          "listen", fmt::format("'{}' is not a loopback address and no tokens are configured: "
+                                "configure [[auth.tokens]] (see docs/security.md)",
+                                config.listen));
+    }
+  }
+  auto audit = AuditLog::Open(config.db_path);
+  if (!audit.ok()) return audit.status();
+  spdlog::info("gRPC security: {}; bearer tokens: {}; audit log on",
+               !tls ? "plaintext"
+                    : (transport.client_ca.empty() ? "TLS" : "mutual TLS (client certificates)"),
+               config.tokens.empty() ? std::string("off (every caller is 'local' admin)")
+                                     : std::to_string(config.tokens.size()));
+  return std::unique_ptr<SecurityLayer>(
+      new GuardedLayer(config, std::move(audit).value(), transport));
 }
 
 }  // namespace muster

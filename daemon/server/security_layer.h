@@ -2,6 +2,7 @@
 // credentials (plaintext on loopback, TLS, mutual TLS), bearer-token
 // authentication with roles, and the audit trail of write RPCs. Daemon
 // creates one at start-up and lets it configure the server builder.
+// docs/security.md describes the behaviour for operators.
 #pragma once
 
 #include <grpcpp/security/server_credentials.h>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "audit/audit_log.h"
 #include "config/config.h"
 #include "core/status.h"
 
@@ -18,20 +20,29 @@ namespace muster {
 
 class SecurityLayer {
  public:
-  // Checks the config (TLS files readable, plaintext only on loopback unless
-  // allowed) and prepares credentials. Errors name the config key.
+  // Checks the config and prepares credentials and the audit log (which
+  // lives in config.db_path; migrations are applied if needed):
+  // - tls.cert/tls.key/tls.client_ca must be readable PEM files
+  //   (InvalidArgument naming the key and the path);
+  // - a non-loopback listen address needs [[auth.tokens]] and TLS, unless
+  //   allow_remote_plaintext is set.
   static Result<std::unique_ptr<SecurityLayer>> Create(const DaemonConfig& config);
   virtual ~SecurityLayer() = default;
 
-  // The credentials for the gRPC listening port.
+  // The credentials for the gRPC listening port. Every call on them is
+  // checked (token and role) before any handler runs.
   virtual std::shared_ptr<grpc::ServerCredentials> credentials() const = 0;
-  // Adds this layer's interceptors (authentication, authorisation, audit)
-  // to `interceptors` and registers its own services on the builder. The
-  // layer must outlive the server.
+  // Adds this layer's interceptor (request ids, audit records) to
+  // `interceptors` and registers AuditService on the builder. The layer
+  // must outlive the server.
   virtual void Configure(
       grpc::ServerBuilder& builder,
       std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>&
           interceptors) = 0;
+
+  // The audit log, for other components' records (e.g. activation state
+  // changes). Thread-safe; lives as long as the layer.
+  virtual AuditLog& audit_log() = 0;
 };
 
 }  // namespace muster

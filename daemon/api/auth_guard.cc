@@ -1,0 +1,299 @@
+#include "api/auth_guard.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/slice.h>
+#include <grpcpp/server_context.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "api/status_map.h"
+#include "auth/roles.h"
+
+namespace muster::api {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+std::string_view SliceView(const grpc_slice& slice) {
+  return {reinterpret_cast<const char*>(GRPC_SLICE_START_PTR(slice)), GRPC_SLICE_LENGTH(slice)};
+}
+
+std::string FirstProperty(const grpc_auth_context* ctx, const char* name) {
+  if (ctx == nullptr) return "";
+  grpc_auth_property_iterator it = grpc_auth_context_find_properties_by_name(ctx, name);
+  const grpc_auth_property* p = grpc_auth_property_iterator_next(&it);
+  return p ? std::string(p->value, p->value_length) : "";
+}
+
+// A request id from the caller is kept if it is short printable ASCII, so it
+// can neither bloat nor corrupt the audit log.
+bool AcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+// Server credentials built from the C API, so that an auth metadata
+// processor can be attached to insecure credentials too (the C++
+// InsecureServerCredentials refuses one).
+class CoreCredentials final : public grpc::ServerCredentials {
+ public:
+  explicit CoreCredentials(grpc_server_credentials* creds) : creds_(creds) {}
+  ~CoreCredentials() override { grpc_server_credentials_release(creds_); }
+  void SetAuthMetadataProcessor(const std::shared_ptr<grpc::AuthMetadataProcessor>&) override {
+    // The processor is attached at creation; a second one is not supported.
+  }
+
+ private:
+  int AddPortToServer(const std::string& addr, grpc_server* server) override {
+    return grpc_server_add_http2_port(server, addr.c_str(), creds_);
+  }
+  grpc_server_credentials* creds_;
+};
+
+// The C processor: decides the call from its metadata before any handler.
+void ProcessAuthMetadata(void* state, grpc_auth_context* context, const grpc_metadata* md,
+                         size_t num_md, grpc_process_auth_metadata_done_cb cb, void* user_data) {
+  auto* guard = static_cast<AuthGuard*>(state);
+  std::string method, authorization, request_id;
+  for (size_t i = 0; i < num_md; ++i) {
+    std::string_view key = SliceView(md[i].key);
+    if (key == ":path")
+      method = SliceView(md[i].value);
+    else if (key == "authorization")
+      authorization = SliceView(md[i].value);
+    else if (key == kRequestIdHeader)
+      request_id = SliceView(md[i].value);
+  }
+  if (!AcceptableRequestId(request_id)) request_id = NewRequestId();
+  std::string cn = FirstProperty(context, GRPC_X509_CN_PROPERTY_NAME);
+  auth::Decision d = guard->Decide(method, authorization, cn);
+  if (!d.status.ok()) {
+    grpc::StatusCode code = ToGrpcCode(d.status.code());
+    spdlog::warn("refused {} from {}: {} (request {})", method, d.actor, d.status.message(),
+                 request_id);
+    guard->Record(
+        d.actor, method, "",
+        code == grpc::StatusCode::UNAUTHENTICATED ? "UNAUTHENTICATED" : "PERMISSION_DENIED",
+        request_id);
+    cb(user_data, nullptr, 0, nullptr, 0, static_cast<grpc_status_code>(code),
+       d.status.message().c_str());
+    return;
+  }
+  grpc_auth_context_add_cstring_property(context, kActorProperty, d.actor.c_str());
+  grpc_auth_context_add_cstring_property(context, kRequestIdProperty, request_id.c_str());
+  cb(user_data, nullptr, 0, nullptr, 0, GRPC_STATUS_OK, nullptr);
+}
+
+bool IsKeyField(const std::string& name) {
+  return name == "id" || name == "code" || name.ends_with("_id") || name == "idempotency_key";
+}
+
+// "field=value" for the ids and keys in a request (one level of nesting);
+// names, reasons, contact channels and answer tokens are never included.
+void CollectTargets(const google::protobuf::Message& msg, const std::string& prefix, int depth,
+                    std::vector<std::string>& out) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = msg.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(msg, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->is_repeated()) continue;
+    std::string name = prefix + f->name();
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        if (depth < 2) CollectTargets(r->GetMessage(msg, f), name + ".", depth + 1, out);
+        break;
+      case FieldDescriptor::CPPTYPE_INT64:
+        if (IsKeyField(f->name())) out.push_back(fmt::format("{}={}", name, r->GetInt64(msg, f)));
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+        if (IsKeyField(f->name())) out.push_back(fmt::format("{}={}", name, r->GetInt32(msg, f)));
+        break;
+      case FieldDescriptor::CPPTYPE_STRING:
+        if (IsKeyField(f->name())) {
+          std::string value = r->GetString(msg, f).substr(0, 128);
+          out.push_back(fmt::format("{}={}", name, value));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+class AuditInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  AuditInterceptor(grpc::experimental::ServerRpcInfo* info, AuthGuard* guard)
+      : info_(info), guard_(guard), rule_(auth::RuleFor(info->method())) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      ReadIdentity(methods);
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        rule_.audited && messages_++ == 0 && IsMusterMethod()) {
+      // Sync handlers of muster's services receive generated protobuf
+      // messages (single inheritance from Message, so the cast is exact).
+      const void* raw = methods->GetRecvMessage();
+      if (raw != nullptr) {
+        std::vector<std::string> targets;
+        CollectTargets(*static_cast<const google::protobuf::Message*>(raw), "", 0, targets);
+        target_ = fmt::format("{}", fmt::join(targets, " "));
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_id_);
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // In the trailers as well: a failed call may send no initial
+      // metadata, and clients can read one place.
+      methods->GetSendTrailingMetadata()->emplace(kRequestIdHeader, request_id_);
+      if (rule_.audited && IsMusterMethod()) {
+        grpc::Status status = methods->GetSendStatus();
+        guard_->Record(actor_, info_->method(), target_, CodeName(status.error_code()),
+                       request_id_);
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  bool IsMusterMethod() const { return std::string_view(info_->method()).starts_with("/muster."); }
+
+  void ReadIdentity(grpc::experimental::InterceptorBatchMethods* methods) {
+    std::shared_ptr<const grpc::AuthContext> ctx = info_->server_context()->auth_context();
+    if (ctx) {
+      for (const auto& v : ctx->FindPropertyValues(kActorProperty))
+        actor_.assign(v.data(), v.size());
+      for (const auto& v : ctx->FindPropertyValues(kRequestIdProperty)) {
+        request_id_.assign(v.data(), v.size());
+      }
+    }
+    if (request_id_.empty()) {
+      auto* md = methods->GetRecvInitialMetadata();
+      if (md != nullptr) {
+        auto it = md->find(kRequestIdHeader);
+        if (it != md->end() && AcceptableRequestId({it->second.data(), it->second.size()})) {
+          request_id_.assign(it->second.data(), it->second.size());
+        }
+      }
+      if (request_id_.empty()) request_id_ = NewRequestId();
+    }
+    if (actor_.empty()) actor_ = "unknown";
+  }
+
+  static std::string CodeName(grpc::StatusCode code) {
+    static constexpr const char* kNames[] = {"OK",
+                                             "CANCELLED",
+                                             "UNKNOWN",
+                                             "INVALID_ARGUMENT",
+                                             "DEADLINE_EXCEEDED",
+                                             "NOT_FOUND",
+                                             "ALREADY_EXISTS",
+                                             "PERMISSION_DENIED",
+                                             "RESOURCE_EXHAUSTED",
+                                             "FAILED_PRECONDITION",
+                                             "ABORTED",
+                                             "OUT_OF_RANGE",
+                                             "UNIMPLEMENTED",
+                                             "INTERNAL",
+                                             "UNAVAILABLE",
+                                             "DATA_LOSS",
+                                             "UNAUTHENTICATED"};
+    auto i = static_cast<size_t>(code);
+    return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
+  }
+
+  grpc::experimental::ServerRpcInfo* info_;
+  AuthGuard* guard_;
+  auth::MethodRule rule_;
+  int messages_ = 0;
+  std::string actor_, request_id_, target_;
+};
+
+class AuditInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit AuditInterceptorFactory(AuthGuard* guard) : guard_(guard) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new AuditInterceptor(info, guard_);
+  }
+
+ private:
+  AuthGuard* guard_;
+};
+
+}  // namespace
+
+std::string AuditActionName(std::string_view method) {
+  if (method.starts_with('/')) method.remove_prefix(1);
+  if (method.starts_with("muster.v1.")) method.remove_prefix(10);
+  return std::string(method);
+}
+
+std::string NewRequestId() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "no-random";
+  std::string out;
+  for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+std::shared_ptr<grpc::ServerCredentials> AuthGuard::MakeCredentials(
+    const TransportOptions& transport) {
+  grpc_server_credentials* creds = nullptr;
+  if (transport.cert_chain.empty()) {
+    creds = grpc_insecure_server_credentials_create();
+  } else {
+    grpc_ssl_pem_key_cert_pair pair{transport.private_key.c_str(), transport.cert_chain.c_str()};
+    bool mutual = !transport.client_ca.empty();
+    creds = grpc_ssl_server_credentials_create_ex(
+        mutual ? transport.client_ca.c_str() : nullptr, &pair, 1,
+        mutual ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+               : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE,
+        nullptr);
+  }
+  grpc_auth_metadata_processor processor{ProcessAuthMetadata, nullptr, this};
+  grpc_server_credentials_set_auth_metadata_processor(creds, processor);
+  return std::make_shared<CoreCredentials>(creds);
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+AuthGuard::MakeInterceptorFactory() {
+  return std::make_unique<AuditInterceptorFactory>(this);
+}
+
+auth::Decision AuthGuard::Decide(std::string_view method, std::string_view authorization,
+                                 std::string_view cert_cn) const {
+  auth::Decision d = tokens_.Check(method, authorization);
+  // With mutual TLS and no tokens, the certificate names the actor; with
+  // tokens, the token decides both name and role.
+  if (!tokens_.enabled() && !cert_cn.empty()) d.actor = std::string(cert_cn);
+  return d;
+}
+
+void AuthGuard::Record(std::string actor, std::string_view method, std::string target,
+                       std::string_view outcome, std::string request_id) {
+  if (audit_ == nullptr) return;
+  AuditEntry e;
+  e.actor = std::move(actor);
+  e.action = AuditActionName(method);
+  e.target = std::move(target);
+  e.outcome = std::string(outcome);
+  e.request_id = std::move(request_id);
+  auto appended = audit_->Append(std::move(e));
+  if (!appended.ok()) {
+    spdlog::error("audit log append failed for {}: {}", method, appended.status().ToString());
+  }
+}
+
+}  // namespace muster::api
