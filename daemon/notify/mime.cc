@@ -127,8 +127,13 @@ bool IsPlausibleEmail(const std::string& a) {
 std::string BuildMimeMessage(const Message& m, const std::string& from, std::time_t now) {
   std::string to = "<" + m.channel.address + ">";
   if (!m.reservist_name.empty()) {
-    std::string name = EncodeHeaderText(m.reservist_name);
-    bool plain = name == m.reservist_name && name.find('"') == std::string::npos;
+    // Quotes and backslashes would need quoted-pair escaping; a name does without them.
+    std::string raw;
+    for (char c : m.reservist_name) {
+      if (c != '"' && c != '\\') raw += c;
+    }
+    std::string name = EncodeHeaderText(raw);
+    bool plain = name == raw;
     to = (plain ? "\"" + name + "\"" : name) + " " + to;
   }
   std::string out;

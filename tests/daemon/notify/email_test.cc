@@ -265,6 +265,13 @@ TEST_CASE("MIME helpers: quoted-printable, encoded words, dot-stuffing") {
   CHECK(enc.find("\r\n ") != std::string::npos);
   CHECK(DotStuff(".a\r\nb\r\n.\r\n") == "..a\r\nb\r\n..\r\n");
   CHECK(Rfc5322Date(0) == "Thu, 01 Jan 1970 00:00:00 +0000");
+  Message m = SampleMessage(ChannelKind::kEmail, "a@b.example");
+  m.reservist_name = "Al \"the\" Ex\\";
+  CHECK_THAT(BuildMimeMessage(m, "f@x", 0),
+             Catch::Contains("\r\nTo: \"Al the Ex\" <a@b.example>\r\n"));
+  m.reservist_name = "Zoë";
+  CHECK_THAT(BuildMimeMessage(m, "f@x", 0),
+             Catch::Contains("\r\nTo: =?UTF-8?B?Wm/Dqw==?= <a@b.example>\r\n"));
   CHECK(IsPlausibleEmail("a@b.example"));
   CHECK(!IsPlausibleEmail("a@b>\r\nRCPT TO:<c@d"));
   CHECK(!IsPlausibleEmail("nobody"));
