@@ -54,7 +54,7 @@ bool WaitFor(F cond) {
 
 }  // namespace
 
-TEST_CASE("http: exact and prefix routes, 404, 405 and HEAD") {
+TEST_CASE("server: exact and prefix routes, 404, 405 and HEAD") {
   ServerFixture f;
   f.server->Handle("GET", "/healthz", Echo("exact"));
   f.server->Handle("GET", "/r/*", Echo("star"));
@@ -90,7 +90,7 @@ TEST_CASE("http: exact and prefix routes, 404, 405 and HEAD") {
   CHECK(c.Send("GET", "/late").body == "later /late");
 }
 
-TEST_CASE("http: path decoding, query and form parsing, headers and remote address") {
+TEST_CASE("server: path decoding, query and form parsing, headers and remote address") {
   ServerFixture f;
   std::mutex mu;
   http::Request seen;
@@ -126,7 +126,7 @@ TEST_CASE("http: path decoding, query and form parsing, headers and remote addre
   CHECK(c.Send("GET", "/bad%zzpath").status == 400);
 }
 
-TEST_CASE("http: keep-alive serves several requests on one connection") {
+TEST_CASE("server: keep-alive serves several requests on one connection") {
   ServerFixture f;
   std::mutex mu;
   std::set<std::string> remotes;
@@ -151,7 +151,7 @@ TEST_CASE("http: keep-alive serves several requests on one connection") {
   CHECK(WaitFor([&] { return f.server->open_connections() == 0; }));
 }
 
-TEST_CASE("http: bodies over the limit get 413, at the limit are served") {
+TEST_CASE("server: bodies over the limit get 413, at the limit are served") {
   ServerFixture f;
   f.server->Handle("POST", "/sink", [](const http::Request& r) {
     return http::Response::Text(200, std::to_string(r.body.size()));
@@ -180,7 +180,7 @@ TEST_CASE("http: bodies over the limit get 413, at the limit are served") {
   }
 }
 
-TEST_CASE("http: a client that stalls mid-headers is disconnected after the read timeout") {
+TEST_CASE("server: a client that stalls mid-headers is disconnected after the read timeout") {
   http::HttpServer::Options options;
   options.read_timeout = std::chrono::milliseconds(200);
   ServerFixture f(options);
@@ -198,7 +198,7 @@ TEST_CASE("http: a client that stalls mid-headers is disconnected after the read
   CHECK(f.Get("/healthz").status == 200);
 }
 
-TEST_CASE("http: a throwing handler gives 500 and the server keeps serving") {
+TEST_CASE("server: a throwing handler gives 500 and the server keeps serving") {
   ServerFixture f;
   f.server->Handle("GET", "/boom", [](const http::Request&) -> http::Response {
     throw std::runtime_error("handler failure");
@@ -212,7 +212,7 @@ TEST_CASE("http: a throwing handler gives 500 and the server keeps serving") {
   CHECK(f.Get("/ok").status == 200);
 }
 
-TEST_CASE("http: concurrent clients are all served") {
+TEST_CASE("server: concurrent clients are all served") {
   http::HttpServer::Options options;
   options.threads = 3;
   ServerFixture f(options);
@@ -240,7 +240,7 @@ TEST_CASE("http: concurrent clients are all served") {
   CHECK(handled == kClients * kRequests);
 }
 
-TEST_CASE("http: connections over the limit get 503") {
+TEST_CASE("server: connections over the limit get 503") {
   http::HttpServer::Options options;
   options.max_connections = 2;
   ServerFixture f(options);
@@ -257,7 +257,7 @@ TEST_CASE("http: connections over the limit get 503") {
   CHECK(f.Get("/ok").status == 200);
 }
 
-TEST_CASE("http: Stop closes open connections and is idempotent") {
+TEST_CASE("server: Stop closes open connections and is idempotent") {
   ServerFixture f;
   f.server->Handle("GET", "/ok", Echo("ok"));
   HttpTestClient c(f.server->port());
@@ -268,7 +268,7 @@ TEST_CASE("http: Stop closes open connections and is idempotent") {
   CHECK_THROWS(HttpTestClient(f.server->port()).Send("GET", "/ok"));
 }
 
-TEST_CASE("http: bad listen addresses are rejected") {
+TEST_CASE("server: bad listen addresses are rejected") {
   for (std::string bad :
        {"", "127.0.0.1", "127.0.0.1:", "127.0.0.1:99999", "nohost:80", ":80", "127.0.0.1:x"}) {
     auto r = http::HttpServer::Start(bad);
@@ -283,7 +283,7 @@ TEST_CASE("http: bad listen addresses are rejected") {
   if (v6.ok()) CHECK(v6.value()->port() > 0);  // hosts without IPv6 cannot bind it
 }
 
-TEST_CASE("http: healthz, readyz and metrics endpoints") {
+TEST_CASE("server: healthz, readyz and metrics endpoints") {
   ServerFixture f;
   std::atomic<bool> ready{false};
   http::InstallHealthEndpoints(*f.server, f.registry, [&] {

@@ -1,0 +1,224 @@
+#include "server/logging.h"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <random>
+
+namespace muster::logging {
+
+namespace {
+
+thread_local std::string current_request_id;
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t len;
+  unsigned int min;
+  unsigned int cp;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are invalid.
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+std::string_view LevelName(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
+  }
+}
+
+// One JSON object per line; see logging.h.
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    auto since_epoch = msg.time.time_since_epoch();
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - secs).count();
+    std::time_t t = static_cast<std::time_t>(secs.count());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char ts[32];
+    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string line = "{\"ts\":\"";
+    line += ts;
+    line += fmt::format(".{:03}Z\",\"level\":\"", millis);
+    line += LevelName(msg.level);
+    line += "\",\"logger\":\"";
+    line += JsonEscape(std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+    line += "\",\"msg\":\"";
+    line += JsonEscape(std::string_view(msg.payload.data(), msg.payload.size()));
+    line += '"';
+    if (!current_request_id.empty()) {
+      line += ",\"request_id\":\"";
+      line += JsonEscape(current_request_id);
+      line += '"';
+    }
+    line += "}\n";
+    dest.append(line.data(), line.data() + line.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+// %* in text patterns: " [req ID]" while a request id is set, else nothing.
+class RequestIdFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    if (current_request_id.empty()) return;
+    std::string text = " [req " + current_request_id + "]";
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<RequestIdFlag>();
+  }
+};
+
+}  // namespace
+
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      size_t len = Utf8SequenceLength(text, i);
+      if (len == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(text.substr(i, len));
+        i += len;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  return out;
+}
+
+ScopedRequestId::ScopedRequestId(std::string id)
+    : previous_(std::exchange(current_request_id, std::move(id))) {}
+
+ScopedRequestId::~ScopedRequestId() {
+  current_request_id = std::move(previous_);
+}
+
+const std::string& CurrentRequestId() {
+  return current_request_id;
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}", rng());
+}
+
+std::unique_ptr<spdlog::formatter> MakeLogFormatter(const std::string& format) {
+  if (format == "json") return std::make_unique<JsonFormatter>();
+  if (format == "text") {
+    // spdlog's default pattern plus the request id.
+    auto f = std::make_unique<spdlog::pattern_formatter>();
+    f->add_flag<RequestIdFlag>('*').set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%n] [%^%l%$]%* %v");
+    return f;
+  }
+  return nullptr;
+}
+
+Status SetupLogging(const std::string& level, const std::string& format) {
+  static const std::pair<const char*, spdlog::level::level_enum> kLevels[] = {
+      {"trace", spdlog::level::trace},       {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},         {"warn", spdlog::level::warn},
+      {"warning", spdlog::level::warn},      {"error", spdlog::level::err},
+      {"critical", spdlog::level::critical}, {"off", spdlog::level::off}};
+  const spdlog::level::level_enum* chosen = nullptr;
+  for (const auto& [name, value] : kLevels) {
+    if (level == name) chosen = &value;
+  }
+  if (chosen == nullptr) {
+    return Status::InvalidArgument("log.level", "'" + level +
+                                                    "' is not one of trace, debug, info, warn, "
+                                                    "error, critical, off");
+  }
+  auto formatter = MakeLogFormatter(format);
+  if (!formatter) {
+    return Status::InvalidArgument("log.format", "'" + format + "' is not one of text, json");
+  }
+  spdlog::sink_ptr sink;
+  if (format == "json") {
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();  // no colour codes in JSON
+  } else {
+    sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  }
+  sink->set_formatter(std::move(formatter));
+  auto logger = std::make_shared<spdlog::logger>("musterd", std::move(sink));
+  logger->set_level(*chosen);
+  spdlog::drop("musterd");
+  spdlog::set_default_logger(std::move(logger));
+  spdlog::set_level(*chosen);
+  return Status::Ok();
+}
+
+}  // namespace muster::logging
