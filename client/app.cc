@@ -14,18 +14,15 @@ namespace {
 // An explicit list rather than static self-registration, because the linker
 // drops unreferenced object files of a static library, registrars included.
 constexpr CommandGroup kCommandGroups[] = {
-    RegisterRosterCommands,
-    RegisterReservistCommands,
-    RegisterSkillCommands,
-    RegisterActivationCommands,
-    RegisterDispatchCommands,
-    RegisterAdminCommands,
+    RegisterRosterCommands,     RegisterReservistCommands, RegisterSkillCommands,
+    RegisterActivationCommands, RegisterDispatchCommands,  RegisterAdminCommands,
     RegisterAuditCommands,
 };
 
 constexpr const char* kFooter = R"(
 Environment:
   MUSTER_SERVER   default for --server
+  MUSTER_TOKEN    default for --token
 Exit codes:
   0  ok
   1  failed: the server rejected the request, an import rejected rows,
@@ -46,6 +43,14 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "long without progress")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--token", options.token,
+                 "Bearer token for musterd (prefer MUSTER_TOKEN: flags show in ps)")
+      ->envname("MUSTER_TOKEN");
+  app.add_option("--ca", options.ca_file,
+                 "Use TLS and verify the server against this PEM CA bundle");
+  app.add_option("--cert", options.cert_file,
+                 "Client certificate (PEM) for mutual TLS; needs --key");
+  app.add_option("--key", options.key_file, "Private key (PEM) of --cert");
 }
 
 // The innermost subcommand given on the command line (or the app itself).

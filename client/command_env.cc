@@ -16,6 +16,10 @@ Connection& CommandEnv::connection() {
     options.server = options_.server;
     options.timeout =
         std::chrono::milliseconds(static_cast<int64_t>(options_.timeout_seconds * 1000));
+    options.token = options_.token;
+    options.ca_file = options_.ca_file;
+    options.cert_file = options_.cert_file;
+    options.key_file = options_.key_file;
     connection_ = std::make_unique<Connection>(options, env_.channel);
   }
   return *connection_;
@@ -38,6 +42,8 @@ int CommandEnv::FailUsage(const Status& status) {
 int CommandEnv::RunAction() {
   try {
     return action_();
+  } catch (const ConnectionSetupError& e) {
+    return Fail(kExitUsage, e.what());
   } catch (const std::exception& e) {
     return Fail(kExitFailed, std::string("internal error: ") + e.what());
   }

@@ -38,6 +38,13 @@ struct GlobalOptions {
   std::string output = "table";
   // --timeout SECONDS: deadline of each call; see ConnectionOptions. Default 10.
   double timeout_seconds = 10;
+  // --token, else $MUSTER_TOKEN: bearer token ("" = none).
+  std::string token;
+  // --ca FILE: TLS, verifying the server against this CA bundle.
+  // --cert FILE / --key FILE: client certificate for mutual TLS.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
 };
 
 // Shared by all commands of one run. Not thread-safe (commands use it from

@@ -3,8 +3,67 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <fstream>
+#include <sstream>
 
 namespace muster::client {
+
+namespace {
+
+std::string ReadPem(const char* flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConnectionSetupError(fmt::format("{}: cannot read '{}'", flag, path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Adds the bearer token to every call's initial metadata. Works on
+// plaintext channels too, where gRPC refuses call credentials.
+class TokenInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit TokenInterceptor(const std::string& header) : header_(header) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace("authorization", header_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string& header_;
+};
+
+class TokenInterceptorFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit TokenInterceptorFactory(std::string token) : header_("Bearer " + std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new TokenInterceptor(header_);
+  }
+
+ private:
+  std::string header_;  // outlives the interceptors: the channel owns the factory
+};
+
+std::shared_ptr<grpc::ChannelCredentials> MakeCredentials(const ConnectionOptions& options) {
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    throw ConnectionSetupError("--cert and --key go together (the client certificate and its key)");
+  }
+  if (options.ca_file.empty() && options.cert_file.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  if (!options.ca_file.empty()) ssl.pem_root_certs = ReadPem("--ca", options.ca_file);
+  if (!options.cert_file.empty()) {
+    ssl.pem_cert_chain = ReadPem("--cert", options.cert_file);
+    ssl.pem_private_key = ReadPem("--key", options.key_file);
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
 
 Connection::Connection(ConnectionOptions options, std::shared_ptr<grpc::ChannelInterface> channel)
     : options_(std::move(options)), channel_(std::move(channel)) {}
@@ -15,7 +74,12 @@ std::shared_ptr<grpc::ChannelInterface> Connection::channel() {
     // Import chunks are bounded well below this; replies (a page of 1000
     // reservists) too. Generous so that a big page never fails.
     args.SetMaxReceiveMessageSize(64 << 20);
-    channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+    if (!options_.token.empty()) {
+      factories.push_back(std::make_unique<TokenInterceptorFactory>(options_.token));
+    }
+    channel_ = grpc::experimental::CreateCustomChannelWithInterceptors(
+        options_.server, MakeCredentials(options_), args, std::move(factories));
   }
   return channel_;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -21,9 +22,27 @@ struct ConnectionOptions {
   // Deadline of every unary call, and the longest a stream may go without
   // progress. Default 10 s.
   std::chrono::milliseconds timeout{10'000};
+  // Bearer token sent as "authorization: Bearer <token>" on every call;
+  // "" = none.
+  std::string token;
+  // TLS: ca_file set = TLS, the server's certificate verified against this
+  // PEM bundle; cert_file + key_file = the client certificate for mutual
+  // TLS (TLS with the system roots if ca_file is empty). All empty =
+  // plaintext.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
 };
 
-// Holds the channel (created on first use, plaintext) and the stubs. Calls
+// Thrown by Connection::channel() when the TLS options cannot be used (a
+// file is unreadable, --cert without --key). CommandEnv reports it as a
+// usage error.
+struct ConnectionSetupError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Holds the channel (created on first use: plaintext, or TLS when a TLS
+// option is set; the token is added to every call) and the stubs. Calls
 // never wait for the server to become ready: a server that is down fails a
 // call at once with UNAVAILABLE. Not thread-safe to create stubs from several
 // threads at once; the stubs themselves are thread-safe.
