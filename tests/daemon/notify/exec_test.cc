@@ -30,7 +30,7 @@ std::string Script(const TempDir& dir, const std::string& name, const std::strin
 
 }  // namespace
 
-TEST_CASE("exec passes the message on stdin, env and fixed args; exit 0 is delivered") {
+TEST_CASE("exec passes the message on stdin, env and fixed args and exit 0 is delivered") {
   TempDir dir;
   std::string out = dir.File("out");
   std::string prog = Script(dir, "ok.sh",

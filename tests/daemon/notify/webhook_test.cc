@@ -69,7 +69,7 @@ TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signa
   CHECK(j["decline_url"] == "http://x/d/1");
 }
 
-TEST_CASE("webhook without url posts to the channel address; a bad address is permanent") {
+TEST_CASE("webhook without url posts to the channel address and a bad address is permanent") {
   HttpSink sink;
   boost::asio::io_context ioc;
   auto n = Make(Spec("hook", "webhook"), ioc);
@@ -126,7 +126,7 @@ TEST_CASE("webhook to a hanging server times out as retry") {
   CHECK(sink.request_count() == 1);  // it did arrive; no answer came
 }
 
-TEST_CASE("a hanging webhook does not block other sends; shutdown ends it as retry") {
+TEST_CASE("a hanging webhook does not block other sends and shutdown ends it as retry") {
   HttpSink hanging, healthy;
   hanging.SetHang(true);
   boost::asio::io_context ioc;
