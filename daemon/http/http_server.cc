@@ -121,8 +121,8 @@ class HttpServer::Impl {
       : options(options),
         registry(options.registry != nullptr ? *options.registry : metrics::DefaultRegistry()),
         io(std::make_unique<asio::io_context>(1)),
-        acceptor(*io),
-        accept_retry(*io),
+        acceptor(std::in_place, *io),
+        accept_retry(std::in_place, *io),
         workers(static_cast<size_t>(std::max(1, options.threads))) {}
 
   Status Listen(const tcp::endpoint& endpoint);
@@ -156,8 +156,9 @@ class HttpServer::Impl {
   std::uint64_t next_session_id = 1;  // I/O thread only
 
   std::unique_ptr<asio::io_context> io;
-  tcp::acceptor acceptor;
-  asio::steady_timer accept_retry;
+  // Optional so that Stop() can destroy them before the io_context they use.
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> accept_retry;
   asio::thread_pool workers;
   std::thread io_thread;
   std::once_flag stop_once;
@@ -289,26 +290,26 @@ class Session : public std::enable_shared_from_this<Session> {
 
 Status HttpServer::Impl::Listen(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return Status::Unavailable("http: cannot listen on " + endpoint.address().to_string() + ":" +
                                std::to_string(endpoint.port()) + ": " + ec.message());
   }
-  port = acceptor.local_endpoint().port();
+  port = acceptor->local_endpoint().port();
   return Status::Ok();
 }
 
 void HttpServer::Impl::DoAccept() {
-  acceptor.async_accept(*io, [this](boost::system::error_code ec, tcp::socket socket) {
-    if (stopping || !acceptor.is_open()) return;
+  acceptor->async_accept(*io, [this](boost::system::error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor->is_open()) return;
     if (ec) {
       // E.g. out of file descriptors: back off instead of spinning.
       spdlog::warn("http: accept failed: {}", ec.message());
-      accept_retry.expires_after(std::chrono::milliseconds(100));
-      accept_retry.async_wait([this](boost::system::error_code e) {
+      accept_retry->expires_after(std::chrono::milliseconds(100));
+      accept_retry->async_wait([this](boost::system::error_code e) {
         if (!e) DoAccept();
       });
       return;
@@ -363,8 +364,8 @@ void HttpServer::Impl::Stop() {
     stopping = true;
     asio::post(*io, [this] {
       boost::system::error_code ec;
-      acceptor.close(ec);
-      accept_retry.cancel();
+      acceptor->close(ec);
+      accept_retry->cancel();
       std::vector<std::shared_ptr<Session>> open;
       {
         std::lock_guard lock(sessions_mu);
@@ -377,6 +378,8 @@ void HttpServer::Impl::Stop() {
     workers.join();  // handlers already running finish; queued ones are skipped
     io->stop();
     if (io_thread.joinable()) io_thread.join();
+    accept_retry.reset();
+    acceptor.reset();
     io.reset();  // destroys what is left of the sessions
   });
 }
