@@ -1,6 +1,5 @@
 // musterd: reads the config file and flags, starts the Daemon, and turns
 // SIGINT/SIGTERM into a clean shutdown. All logic lives in the libraries.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,12 +12,14 @@
 
 #include "config/config.h"
 #include "server/daemon.h"
+#include "server/logging.h"
 
 namespace {
 
 // Flags given on the command line; each overrides the config file's value.
 struct Overrides {
-  std::optional<std::string> db, listen, port_file, log_level;
+  std::optional<std::string> db, listen, port_file, log_level, log_format, http_listen,
+      http_port_file, public_url;
   bool demo = false, allow_remote_plaintext = false;
 };
 
@@ -32,6 +33,14 @@ void AddFlags(CLI::App& app, std::string& config_path, bool& check_only, Overrid
   app.add_flag("--allow-remote-plaintext", o.allow_remote_plaintext,
                "Allow plaintext gRPC on a non-loopback address");
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error [info]");
+  app.add_option("--log-format", o.log_format, "text|json (one JSON object per line) [text]");
+  app.add_option("--http-listen", o.http_listen,
+                 "HTTP endpoint HOST:PORT for answer links, gateway callbacks, /metrics, /healthz; "
+                 "port 0 = any free port; \"\" = none [127.0.0.1:7071]");
+  app.add_option("--http-port-file", o.http_port_file,
+                 "Write the bound HTTP port here once serving");
+  app.add_option("--public-url", o.public_url,
+                 "Base URL of answer links as reservists reach it [http://<http-listen>]");
 }
 
 void Apply(const Overrides& o, muster::DaemonConfig& c) {
@@ -39,6 +48,10 @@ void Apply(const Overrides& o, muster::DaemonConfig& c) {
   if (o.listen) c.listen = *o.listen;
   if (o.port_file) c.port_file = *o.port_file;
   if (o.log_level) c.log_level = *o.log_level;
+  if (o.log_format) c.log_format = *o.log_format;
+  if (o.http_listen) c.http_listen = *o.http_listen;
+  if (o.http_port_file) c.http_port_file = *o.http_port_file;
+  if (o.public_url) c.public_url = *o.public_url;
   if (o.demo) c.demo = true;
   if (o.allow_remote_plaintext) c.allow_remote_plaintext = true;
 }
@@ -96,7 +109,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   // Logs go to stderr (stdout stays free for --check-config and the like).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("musterd"));
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (auto st = muster::logging::SetupLogging(config.log_level, config.log_format); !st.ok()) {
+    std::fprintf(stderr, "musterd: invalid config: %s\n", st.ToString().c_str());
+    return 2;
+  }
   return Serve(config);
 }

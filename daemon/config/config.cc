@@ -204,6 +204,7 @@ const std::map<std::string, Setter>& Setters() {
       {"auth.tokens", ParseTokens},
       {"http.listen", String(&DaemonConfig::http_listen)},
       {"http.public_url", String(&DaemonConfig::public_url)},
+      {"http.port_file", String(&DaemonConfig::http_port_file)},
       {"dispatch.per_person_hourly_cap", Int(&DaemonConfig::per_person_hourly_cap, 1, 1000)},
       {"dispatch.sweep_interval_ms", Int(&DaemonConfig::sweep_interval_ms, 10, 60000)},
       {"channels.sms", Strings(&DaemonConfig::sms_backends)},

@@ -48,7 +48,8 @@ struct DaemonConfig {
   std::vector<TokenConfig> tokens;  // auth.tokens; none = no token checks (loopback only)
   // [http]: answers, gateway callbacks, /metrics, /healthz, /readyz.
   std::string http_listen = "127.0.0.1:7071";  // http.listen: HOST:PORT; "" = no HTTP endpoint
-  std::string public_url;  // http.public_url: base of answer links; "" = http://<http.listen>
+  std::string public_url;      // http.public_url: base of answer links; "" = http://<http.listen>
+  std::string http_port_file;  // http.port_file: write the bound HTTP port here ("" = no)
   // [dispatch]
   int per_person_hourly_cap =
       6;  // dispatch.per_person_hourly_cap: call-out messages per person per hour

@@ -15,26 +15,10 @@ int HexValue(char c) {
   return -1;
 }
 
-std::string UrlDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-               HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-PageResponse Page(int status, const std::string& title, const std::string& body_html) {
-  PageResponse r;
+http::Response Page(int status, const std::string& title, const std::string& body_html) {
+  http::Response r;
   r.status = status;
+  r.content_type = "text/html; charset=utf-8";
   r.body = fmt::format(
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -46,8 +30,8 @@ PageResponse Page(int status, const std::string& title, const std::string& body_
   return r;
 }
 
-PageResponse Text(int status, std::string text) {
-  PageResponse r;
+http::Response Text(int status, std::string text) {
+  http::Response r;
   r.status = status;
   r.content_type = "text/plain; charset=utf-8";
   r.body = std::move(text);
@@ -92,24 +76,9 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
-std::map<std::string, std::string> ParseForm(std::string_view text) {
-  std::map<std::string, std::string> out;
-  while (!text.empty()) {
-    size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string key = UrlDecode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : UrlDecode(pair.substr(eq + 1));
-    out[key] = value;
-  }
-  return out;
-}
-
 std::map<std::string, std::string> ParseFields(const std::string& content_type,
                                                const std::string& body) {
-  if (content_type.find("json") == std::string::npos) return ParseForm(body);
+  if (content_type.find("json") == std::string::npos) return http::ParseFormUrlEncoded(body);
   std::map<std::string, std::string> out;
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return out;
@@ -123,14 +92,22 @@ std::map<std::string, std::string> ParseFields(const std::string& content_type,
   return out;
 }
 
-PageResponse AnswerPages::Handle(const PageRequest& req) {
+void AnswerPages::Install(http::HttpServer& server) {
+  auto handler = [this](const http::Request& req) { return Handle(req); };
+  server.Handle("GET", "/r/*", handler);
+  server.Handle("POST", "/r/*", handler);
+  server.Handle("POST", "/sms/inbound", handler);
+  server.Handle("POST", "/sms/receipt", handler);
+}
+
+http::Response AnswerPages::Handle(const http::Request& req) {
   if (req.path.starts_with("/r/")) return Link(req);
   if (req.path == "/sms/inbound") return SmsInbound(req);
   if (req.path == "/sms/receipt") return SmsReceipt(req);
   return Text(404, "not found");
 }
 
-PageResponse AnswerPages::Link(const PageRequest& req) {
+http::Response AnswerPages::Link(const http::Request& req) {
   // /r/<token>/<accept|decline>
   std::string_view rest = std::string_view(req.path).substr(3);
   size_t slash = rest.find('/');
@@ -170,9 +147,9 @@ PageResponse AnswerPages::Link(const PageRequest& req) {
   return Page(200, title, "<p>" + HtmlEscape(r->message) + "</p>");
 }
 
-PageResponse AnswerPages::SmsInbound(const PageRequest& req) {
+http::Response AnswerPages::SmsInbound(const http::Request& req) {
   if (req.method != "POST") return Text(405, "method not allowed");
-  auto f = ParseFields(req.content_type, req.body);
+  auto f = ParseFields(req.Header("content-type"), req.body);
   if (f["from"].empty()) return Text(400, "from is required");
   auto r = dispatcher_.AnswerFromPhone(f["from"], f["text"]);
   if (!r.ok()) {
@@ -188,9 +165,9 @@ PageResponse AnswerPages::SmsInbound(const PageRequest& req) {
   return Text(200, r->message);
 }
 
-PageResponse AnswerPages::SmsReceipt(const PageRequest& req) {
+http::Response AnswerPages::SmsReceipt(const http::Request& req) {
   if (req.method != "POST") return Text(405, "method not allowed");
-  auto f = ParseFields(req.content_type, req.body);
+  auto f = ParseFields(req.Header("content-type"), req.body);
   const std::string& ref = f["reference"];
   if (ref.empty()) return Text(400, "reference is required");
   std::string status = f["status"];

@@ -18,40 +18,27 @@
 #include <string>
 
 #include "dispatch/dispatcher.h"
+#include "http/http_server.h"
 
 namespace muster::dispatch {
-
-struct PageRequest {
-  std::string method;  // "GET", "POST"
-  std::string path;    // without the query string
-  std::string content_type;
-  std::string body;
-  std::map<std::string, std::string> query;  // decoded query parameters
-};
-
-struct PageResponse {
-  int status = 200;
-  std::string content_type = "text/html; charset=utf-8";
-  std::string body;
-};
 
 class AnswerPages {
  public:
   explicit AnswerPages(Dispatcher& dispatcher) : dispatcher_(dispatcher) {}
 
   // Handles /r/..., /sms/inbound and /sms/receipt; 404 for anything else.
-  PageResponse Handle(const PageRequest& request);
+  http::Response Handle(const http::Request& request);
+  // Routes the three on an HTTP server. `this` must outlive the routes.
+  void Install(http::HttpServer& server);
 
  private:
-  PageResponse Link(const PageRequest& request);
-  PageResponse SmsInbound(const PageRequest& request);
-  PageResponse SmsReceipt(const PageRequest& request);
+  http::Response Link(const http::Request& request);
+  http::Response SmsInbound(const http::Request& request);
+  http::Response SmsReceipt(const http::Request& request);
 
   Dispatcher& dispatcher_;
 };
 
-// Decodes application/x-www-form-urlencoded text (also query strings).
-std::map<std::string, std::string> ParseForm(std::string_view text);
 // A form or a flat JSON object, by content type, as string fields.
 std::map<std::string, std::string> ParseFields(const std::string& content_type,
                                                const std::string& body);

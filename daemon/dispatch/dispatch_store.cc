@@ -7,10 +7,15 @@
 namespace muster::dispatch {
 namespace {
 
+// Open and filled activations; any with messages still to send; and
+// cancelled or stood-down ones with call-outs never stood down (a crash
+// between the state change and the stand-downs).
 constexpr const char* kSelectLiveIds =
     "SELECT id FROM activations WHERE state IN (1, 2) UNION "
     "SELECT DISTINCT c.activation_id FROM outbox o JOIN callouts c ON c.id = o.callout_id "
-    "WHERE o.state = 1";
+    "WHERE o.state = 1 UNION "
+    "SELECT DISTINCT c.activation_id FROM callouts c JOIN activations a ON a.id = c.activation_id "
+    "WHERE a.state IN (3, 4) AND c.state IN (1, 2, 3, 5)";
 
 constexpr const char* kSelectHeader =
     "SELECT id, title, message, lat, lon, radius_km, start_at_ms, end_at_ms, "

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "dispatch/message_text.h"
+#include "metrics/metrics.h"
 
 namespace muster::dispatch {
 namespace {
@@ -78,10 +79,14 @@ struct Dispatcher::Impl {
     bool exhausted = false;  // the last top-up found nobody more to ask
     std::string end_reason;
     size_t jobs = 0;  // pending jobs of this activation
+    bool drain_logged = false;
   };
 
   struct BackendRt {
     Backend b;
+    // muster_notifier_sends_total{backend, outcome}: delivered, sent, retry, permanent.
+    metrics::Counter* outcomes[4] = {};
+    metrics::Gauge* resting = nullptr;  // muster_notifier_resting{backend}: breaker open
     int in_flight = 0;
     int consecutive_failures = 0;
     int64_t open_until_ms = 0;
@@ -114,6 +119,35 @@ struct Dispatcher::Impl {
   bool flush_scheduled = false;
   int64_t wake_at_ms = 0;
   std::mt19937_64 rng{std::random_device{}()};
+  metrics::Counter* transitions[9] = {};  // muster_callout_transitions_total{state}
+  metrics::CallbackRegistration depth_gauge, live_gauge;
+  int64_t db_ms_total = 0;  // time spent storing batches (benchmarks report its share)
+
+  void InitMetrics() {
+    metrics::Registry& reg = metrics::DefaultRegistry();
+    for (int s = 1; s <= 8; ++s) {
+      transitions[s] = &reg.GetCounter("muster_callout_transitions_total",
+                                       "Call-out state changes, by the state entered",
+                                       {{"state", CalloutStateName(static_cast<CalloutState>(s))}});
+    }
+    static const char* kOutcomes[] = {"delivered", "sent", "retry", "permanent"};
+    for (auto& [name, rt] : backends) {
+      for (int i = 0; i < 4; ++i) {
+        rt.outcomes[i] = &reg.GetCounter("muster_notifier_sends_total",
+                                         "Delivery attempts by backend and outcome",
+                                         {{"backend", name}, {"outcome", kOutcomes[i]}});
+      }
+      rt.resting =
+          &reg.GetGauge("muster_notifier_resting", "1 while a backend's circuit breaker is open",
+                        {{"backend", name}});
+    }
+    depth_gauge =
+        reg.AddCallbackGauge("muster_dispatch_queue_depth", "Messages queued or in flight", {},
+                             [this] { return static_cast<double>(owner.queue_depth_.load()); });
+    live_gauge = reg.AddCallbackGauge(
+        "muster_dispatch_live_activations", "Activations the dispatcher is working on", {},
+        [this] { return static_cast<double>(owner.live_count_.load()); });
+  }
 
   Impl(Dispatcher& o, ActivationManager& m, ActivationStore& as, const Clock& c,
        DispatcherOptions opts, std::unique_ptr<DispatchStore> s, boost::asio::io_context& i)
@@ -132,6 +166,7 @@ struct Dispatcher::Impl {
   void AddLive(LiveActivationRow row) {
     Live& l = live[row.activation.id];
     l = Live();
+    owner.live_count_ = live.size();
     l.a = std::move(row.activation);
     l.waves = std::move(row.waves);
     for (auto& r : l.a.requirements) r.asked = 0;
@@ -237,12 +272,14 @@ struct Dispatcher::Impl {
 
   // Changes a call-out's state in memory (counts included), queues the
   // stored change and publishes it.
-  void SetState(Live& l, CalloutRow& c, CalloutState to, CalloutUpdate u, bool durable_now) {
+  void SetState(Live& l, CalloutRow& c, CalloutState to, CalloutUpdate u) {
     if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
       RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
       Adjust(r, c.state, -1);
       Adjust(r, to, 1);
     }
+    if (to != c.state && transitions[static_cast<int>(to)])
+      transitions[static_cast<int>(to)]->Inc();
     c.state = to;
     if (u.channel_kind > 0) c.channel_kind = u.channel_kind;
     if (!u.backend.empty()) c.backend = u.backend;
@@ -254,11 +291,7 @@ struct Dispatcher::Impl {
     u.state = to;
     std::string detail = u.detail;
     batch_callouts.push_back(std::move(u));
-    if (durable_now) {
-      Flush();
-    } else {
-      ScheduleFlush();
-    }
+    ScheduleFlush();
     Publish(l, DispatchEvent::Kind::kCallout, &c, 0, std::move(detail));
   }
 
@@ -278,7 +311,11 @@ struct Dispatcher::Impl {
   Status Flush(const std::vector<std::pair<int64_t, std::string>>& standdowns = {},
                std::vector<int64_t>* standdown_ids = nullptr) {
     if (batch_callouts.empty() && batch_outbox.empty() && standdowns.empty()) return {};
+    auto started = std::chrono::steady_clock::now();
     auto ids = store->Apply(batch_callouts, batch_outbox, standdowns, clock.NowMs());
+    db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
     if (!ids.ok()) {
       spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
                     batch_callouts.size() + batch_outbox.size(), ids.status().ToString());
@@ -332,9 +369,15 @@ struct Dispatcher::Impl {
         l->second.callout_job.erase(cj);
       }
     }
+    int64_t activation_id = j.activation_id;
     job_by_key.erase(j.key);
-    jobs.erase(j.outbox_id);
+    jobs.erase(j.outbox_id);  // j is gone from here on
     owner.queue_depth_ = jobs.size();
+    if (l != live.end() && l->second.jobs == 0 && !l->second.drain_logged) {
+      l->second.drain_logged = true;
+      spdlog::info("dispatch: activation {}: every message handled; {} ms storing state so far",
+                   activation_id, db_ms_total);
+    }
   }
 
   // Picks the backend for a job's next try and starts it, or parks it.
@@ -489,7 +532,12 @@ struct Dispatcher::Impl {
     int64_t now = clock.NowMs();
     auto b = backends.find(backend);
     BackendRt* rt = b == backends.end() ? nullptr : &b->second;
-    if (rt) --rt->in_flight;
+    if (rt) {
+      --rt->in_flight;
+      if (rt->outcomes[static_cast<int>(r.outcome)])
+        rt->outcomes[static_cast<int>(r.outcome)]->Inc();
+      if (rt->resting) rt->resting->Set(rt->open_until_ms > now ? 1 : 0);
+    }
     auto it = jobs.find(job_id);
     if (it != jobs.end()) {
       Job& j = it->second;
@@ -507,6 +555,7 @@ struct Dispatcher::Impl {
           if (rt && ++rt->consecutive_failures >= rt->b.limits.breaker_failures &&
               rt->open_until_ms <= now) {
             rt->open_until_ms = now + rt->b.limits.breaker_cooldown_ms;
+            if (rt->resting) rt->resting->Set(1);
             spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
                          backend, rt->consecutive_failures, rt->b.limits.breaker_cooldown_ms);
           }
@@ -531,7 +580,7 @@ struct Dispatcher::Impl {
           u.last_error = j.last_error;
           u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
           u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-          SetState(*l, *c, c->state, std::move(u), false);
+          SetState(*l, *c, c->state, std::move(u));
         }
       }
     }
@@ -561,14 +610,14 @@ struct Dispatcher::Impl {
       CalloutState to = delivered ? CalloutState::kDelivered : CalloutState::kSent;
       if (c.state == CalloutState::kDelivered) to = CalloutState::kDelivered;
       if (!r.provider_id.empty()) job_by_key.erase(j.key);
-      SetState(l, c, to, std::move(u), false);
+      SetState(l, c, to, std::move(u));
     } else {
       CalloutUpdate u;
       u.channel_kind = channel_kind;
       u.backend = backend;
       u.detail = fmt::format("stand-down {} via {} ({})", delivered ? "delivered" : "sent",
                              ChannelName(channel_kind), backend);
-      SetState(l, c, c.state, std::move(u), false);
+      SetState(l, c, c.state, std::move(u));
     }
   }
 
@@ -578,7 +627,7 @@ struct Dispatcher::Impl {
       CalloutUpdate u;
       u.last_error = why;
       u.detail = fmt::format("failed: {}", why);
-      SetState(l, c, CalloutState::kFailed, std::move(u), false);
+      SetState(l, c, CalloutState::kFailed, std::move(u));
       ScheduleTopUp(l, "replacing unreachable reservists");
     }
     FinishJob(j, OutboxState::kGaveUp);
@@ -688,7 +737,7 @@ struct Dispatcher::Impl {
       u.last_error = c.last_error;
       u.detail = fmt::format("no answer by the wave {} deadline", w.wave);
       u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-      SetState(l, c, CalloutState::kNoAnswer, std::move(u), false);
+      SetState(l, c, CalloutState::kNoAnswer, std::move(u));
       ++unanswered;
     }
     Flush();
@@ -744,7 +793,7 @@ struct Dispatcher::Impl {
       u.detail = unsent ? fmt::format("stood down before being sent: {}", why)
                         : fmt::format("stood down: {}", why);
       if (!unsent) messages.emplace_back(cid, c.idempotency_key);
-      SetState(l, c, CalloutState::kStoodDown, std::move(u), false);
+      SetState(l, c, CalloutState::kStoodDown, std::move(u));
     }
     std::vector<int64_t> ids;
     MUSTER_RETURN_IF_ERROR(Flush(messages, &ids));
@@ -806,6 +855,7 @@ struct Dispatcher::Impl {
         by_key.erase(c.idempotency_key);
       }
       live.erase(id);
+      owner.live_count_ = live.size();
       owner.events_.End(id);
     }
   }
@@ -841,10 +891,7 @@ struct Dispatcher::Impl {
       std::tie(l, c) = FindCallout(t->second.first, t->second.second);
     } else {
       auto it = live.find(req.activation_id);
-      if (it == live.end()) {
-        return Status::NotFound(fmt::format("activation {} is not taking answers (unknown or over)",
-                                            req.activation_id));
-      }
+      if (it == live.end()) return AnswerOnEnded(req);
       l = &it->second;
       auto r = l->by_reservist.find(req.reservist_id);
       if (r == l->by_reservist.end()) {
@@ -881,14 +928,16 @@ struct Dispatcher::Impl {
           CalloutUpdate u;
           u.answered = true;
           u.detail = "accepted after the places were filled" + via;
-          SetState(*l, *c, CalloutState::kStoodDown, std::move(u), true);
+          SetState(*l, *c, CalloutState::kStoodDown, std::move(u));
+          MUSTER_RETURN_IF_ERROR(Flush());
         }
         return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
       }
       CalloutUpdate u;
       u.answered = true;
       u.detail = "accepted" + via;
-      SetState(*l, *c, CalloutState::kAccepted, std::move(u), true);
+      SetState(*l, *c, CalloutState::kAccepted, std::move(u));
+      MUSTER_RETURN_IF_ERROR(Flush());  // stored before the reply says so
       MUSTER_RETURN_IF_ERROR(CheckFilled(*l, c->requirement));
       return finish(AnswerOutcome::kRecorded, "accepted");
     }
@@ -896,7 +945,8 @@ struct Dispatcher::Impl {
     CalloutUpdate u;
     u.answered = true;
     u.detail = (withdrew ? "withdrew (declined after accepting)" : "declined") + via;
-    SetState(*l, *c, CalloutState::kDeclined, std::move(u), true);
+    SetState(*l, *c, CalloutState::kDeclined, std::move(u));
+    MUSTER_RETURN_IF_ERROR(Flush());  // stored before the reply says so
     if (withdrew && l->a.state == ActivationState::kFilled) {
       auto moved =
           activations.Transition(l->a.id, {ActivationState::kFilled}, ActivationState::kOpen,
@@ -909,6 +959,26 @@ struct Dispatcher::Impl {
     }
     ScheduleTopUp(*l, "replacing declines");
     return finish(AnswerOutcome::kRecorded, "declined");
+  }
+
+  // An answer naming an activation that is over (and out of memory): not
+  // needed, nothing changes. NotFound if it or the reservist's call-out on
+  // it does not exist.
+  Result<AnswerResult> AnswerOnEnded(const AnswerRequest& req) {
+    auto a = activations.Get(req.activation_id);
+    if (!a.ok()) return a.status();
+    for (const auto& c : a->callouts) {
+      if (c.candidate.reservist_id != req.reservist_id) continue;
+      AnswerResult out;
+      out.outcome = AnswerOutcome::kNoLongerNeeded;
+      out.callout = c;
+      out.activation_id = a->id;
+      out.activation_title = a->spec.title;
+      out.message = AnswerReply("no_longer_needed", c.reservist_name, a->spec);
+      return out;
+    }
+    return Status::NotFound(fmt::format("reservist {} was not asked on activation {}",
+                                        req.reservist_id, req.activation_id));
   }
 
   Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text) {
@@ -962,13 +1032,13 @@ struct Dispatcher::Impl {
           CalloutUpdate u;
           u.detail = "delivery receipt: delivered";
           u.only_from = {CalloutState::kQueued, CalloutState::kSent};
-          SetState(l, c, CalloutState::kDelivered, std::move(u), false);
+          SetState(l, c, CalloutState::kDelivered, std::move(u));
         } else if (!delivered && IsAwaitingAnswer(c.state)) {
           CalloutUpdate u;
           u.last_error = "delivery receipt: " + detail;
           u.detail = u.last_error;
           u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-          SetState(l, c, c.state, std::move(u), false);
+          SetState(l, c, c.state, std::move(u));
           // Try the next channel with a fresh job under the same key.
           EnqueueRetryAfterReceipt(l, c);
         }
@@ -1066,6 +1136,15 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
                                                             : "the activation was stood down";
     MUSTER_RETURN_IF_ERROR(impl.StandDown(l, true, -1, l.end_reason));
   }
+  // Likewise requirements that filled just before a crash: stand down the
+  // rest of their call-outs (CheckFilled also completes a FILLED change).
+  for (auto& [id, l] : impl.live) {
+    if (IsEnded(l.a.state)) continue;
+    for (size_t i = 0; i < l.a.requirements.size(); ++i) {
+      MUSTER_RETURN_IF_ERROR(impl.CheckFilled(l, static_cast<int>(i)));
+    }
+  }
+  impl.InitMetrics();
   spdlog::info("dispatcher: {} live activations, {} messages to send", loaded, impl.jobs.size());
   impl.ArmSweep();
   d->running_ = true;

@@ -22,6 +22,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -137,6 +139,7 @@ class Dispatcher {
   std::thread thread_;
   EventHub events_;
   std::atomic<size_t> queue_depth_{0};
+  std::atomic<size_t> live_count_{0};
   std::atomic<bool> running_{false};
 };
 

@@ -15,9 +15,15 @@
 #include "activation/sqlite_activation_store.h"
 #include "api/activation_service.h"
 #include "api/admin_service.h"
+#include "api/metrics_interceptor.h"
 #include "api/roster_service.h"
 #include "core/clock.h"
 #include "demo/demo_seed.h"
+#include "dispatch/answer_pages.h"
+#include "dispatch/dispatcher.h"
+#include "http/health_endpoints.h"
+#include "http/http_server.h"
+#include "metrics/metrics.h"
 #include "ranking/roster_index.h"
 #include "roster/roster.h"
 #include "server/security_layer.h"
@@ -60,7 +66,14 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
   d->security_ = std::move(security).value();
   MUSTER_RETURN_IF_ERROR(d->OpenRoster(options));
   MUSTER_RETURN_IF_ERROR(d->OpenActivations(options));
+  MUSTER_RETURN_IF_ERROR(d->OpenHttp(options));  // first: answer links need its port
+  MUSTER_RETURN_IF_ERROR(d->OpenDispatch(options));
+  MUSTER_RETURN_IF_ERROR(d->ServeHttp());
   MUSTER_RETURN_IF_ERROR(d->Serve(options));
+  // The HTTP port file first: tests take the gRPC one as "serving".
+  if (d->http_ && !options.http_port_file.empty()) {
+    MUSTER_RETURN_IF_ERROR(WritePortFile(options.http_port_file, d->http_->port()));
+  }
   if (!options.port_file.empty()) {
     MUSTER_RETURN_IF_ERROR(WritePortFile(options.port_file, d->grpc_port_));
   }
@@ -112,15 +125,73 @@ Status Daemon::OpenActivations(const DaemonConfig& config) {
   return {};
 }
 
+Status Daemon::OpenDispatch(const DaemonConfig& config) {
+  dispatch::DispatcherOptions options;
+  options.per_person_hourly_cap = config.per_person_hourly_cap;
+  options.sweep_interval_ms = config.sweep_interval_ms;
+  options.routes = dispatch::RoutesFromConfig(config);
+  options.public_url = config.public_url;
+  if (options.public_url.empty() && http_) {
+    std::string host = config.http_listen.substr(0, config.http_listen.rfind(':'));
+    options.public_url = fmt::format("http://{}:{}", host, http_->port());
+  }
+  while (!options.public_url.empty() && options.public_url.back() == '/') {
+    options.public_url.pop_back();
+  }
+  auto d = dispatch::Dispatcher::Start(
+      config.db_path, *activations_, *activation_store_, SystemClock::Instance(), options,
+      [&config](boost::asio::any_io_executor ex) { return dispatch::BuildBackends(config, ex); });
+  if (!d.ok()) return d.status();
+  dispatcher_ = std::move(d).value();
+  return {};
+}
+
+int Daemon::http_port() const {
+  return http_ ? http_->port() : 0;
+}
+
+Status Daemon::OpenHttp(const DaemonConfig& config) {
+  if (config.http_listen.empty()) return {};
+  auto server = http::HttpServer::Start(config.http_listen);
+  if (!server.ok()) return server.status();
+  http_ = std::move(server).value();
+  return {};
+}
+
+// Routes go on once everything behind them exists.
+Status Daemon::ServeHttp() {
+  if (!http_) return {};
+  answer_pages_ = std::make_unique<dispatch::AnswerPages>(*dispatcher_);
+  answer_pages_->Install(*http_);
+  http::InstallHealthEndpoints(*http_, metrics::DefaultRegistry(), [this] {
+    http::Readiness r;
+    r.ready = true;
+    if (!dispatcher_ || !dispatcher_->running()) {
+      r.ready = false;
+      r.reasons.push_back("dispatcher: not running");
+    }
+    if (!serving_) {
+      r.ready = false;
+      r.reasons.push_back("grpc: not serving yet");
+    }
+    return r;
+  });
+  spdlog::info("musterd serving HTTP on port {} (answer links, /metrics, /healthz, /readyz)",
+               http_->port());
+  return {};
+}
+
 Status Daemon::Serve(const DaemonConfig& options) {
   roster_service_ = std::make_unique<api::RosterServiceImpl>(*roster_);
-  activation_service_ = std::make_unique<api::ActivationServiceImpl>(*activations_);
+  activation_service_ =
+      std::make_unique<api::ActivationServiceImpl>(*activations_, dispatcher_.get());
   admin_service_ = std::make_unique<api::AdminServiceImpl>(options.db_path);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, security_->credentials(), &grpc_port_);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(api::MakeMetricsInterceptorFactory(metrics::DefaultRegistry()));
   security_->Configure(builder, interceptors);
   if (!interceptors.empty()) builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(roster_service_.get());
@@ -132,6 +203,7 @@ Status Daemon::Serve(const DaemonConfig& options) {
     return Status::Unavailable(
         fmt::format("cannot listen on {} (address in use or not local?)", options.listen));
   }
+  serving_ = true;
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
   for (const char* name : kServiceNames) health->SetServingStatus(name, true);
@@ -144,6 +216,7 @@ void Daemon::Shutdown(std::chrono::milliseconds grace) {
   std::call_once(shutdown_once_, [&] {
     if (!server_) return;
     spdlog::info("shutting down: finishing in-flight requests (up to {} ms)", grace.count());
+    serving_ = false;
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() + grace);
   });
@@ -160,12 +233,17 @@ Daemon::~Daemon() {
   admin_service_.reset();
   activation_service_.reset();
   roster_service_.reset();
+  if (http_) http_->Stop();
+  if (dispatcher_) dispatcher_->Stop();  // what is unsent stays in the outbox
+  answer_pages_.reset();
+  dispatcher_.reset();
   activations_.reset();
   activation_store_.reset();
   if (store_) store_->SetChangeListener(nullptr);
   roster_.reset();
   store_.reset();  // closes the database cleanly
   index_.reset();
+  http_.reset();
   security_.reset();
 }
 

@@ -3,6 +3,7 @@
 // into Shutdown(). Thread-safe: Shutdown may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,13 @@ class RosterIndex;
 class ActivationStore;
 class ActivationManager;
 class SecurityLayer;
+namespace dispatch {
+class Dispatcher;
+class AnswerPages;
+}  // namespace dispatch
+namespace http {
+class HttpServer;
+}
 namespace api {
 class RosterServiceImpl;
 class ActivationServiceImpl;
@@ -37,6 +45,8 @@ class Daemon {
   ~Daemon();
 
   int grpc_port() const { return grpc_port_; }
+  // 0 when the HTTP endpoint is off.
+  int http_port() const;
 
   // Stops accepting RPCs, lets in-flight ones finish for up to grace, then
   // cancels the rest. Idempotent.
@@ -48,6 +58,9 @@ class Daemon {
   Daemon() = default;
   Status OpenRoster(const DaemonConfig& config);
   Status OpenActivations(const DaemonConfig& config);
+  Status OpenDispatch(const DaemonConfig& config);
+  Status OpenHttp(const DaemonConfig& config);
+  Status ServeHttp();
   Status Serve(const DaemonConfig& config);
 
   std::unique_ptr<SecurityLayer> security_;
@@ -56,11 +69,15 @@ class Daemon {
   std::unique_ptr<RosterIndex> index_;
   std::unique_ptr<ActivationStore> activation_store_;
   std::unique_ptr<ActivationManager> activations_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<dispatch::Dispatcher> dispatcher_;
+  std::unique_ptr<dispatch::AnswerPages> answer_pages_;
   std::unique_ptr<api::RosterServiceImpl> roster_service_;
   std::unique_ptr<api::ActivationServiceImpl> activation_service_;
   std::unique_ptr<api::AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
+  std::atomic<bool> serving_{false};  // gRPC is up (read by /readyz)
   std::once_flag shutdown_once_;
 };
 

@@ -41,7 +41,8 @@ inline pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdo
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -98,8 +99,13 @@ class MusterdProcess {
       : work_dir_(std::move(work_dir)) {
     std::string port_file = work_dir_ + "/musterd.port";
     unlink(port_file.c_str());
-    std::vector<std::string> argv = {std::move(binary), "--db", std::move(db_path), "--listen",
-                                     "127.0.0.1:0", "--port-file", port_file};
+    std::string http_port_file = work_dir_ + "/musterd.http-port";
+    unlink(http_port_file.c_str());
+    // Both endpoints on kernel-chosen ports, so tests can run in parallel.
+    std::vector<std::string> argv = {std::move(binary),  "--db",          std::move(db_path),
+                                     "--listen",         "127.0.0.1:0",   "--port-file",
+                                     port_file,          "--http-listen", "127.0.0.1:0",
+                                     "--http-port-file", http_port_file};
     argv.insert(argv.end(), extra.begin(), extra.end());
     pid_ = Spawn(argv, work_dir_ + "/musterd.out", log_path());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -117,6 +123,9 @@ class MusterdProcess {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    // The HTTP port file is written before the gRPC one (when HTTP is on).
+    std::string http = ReadFile(http_port_file);
+    if (!http.empty()) http_port_ = std::stoi(http);
   }
   ~MusterdProcess() {
     if (pid_ != 0) Kill();
@@ -125,6 +134,8 @@ class MusterdProcess {
   MusterdProcess& operator=(const MusterdProcess&) = delete;
 
   int port() const { return port_; }
+  // The HTTP endpoint's port; 0 if it is off.
+  int http_port() const { return http_port_; }
   pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string log_path() const { return work_dir_ + "/musterd.log"; }
@@ -150,6 +161,7 @@ class MusterdProcess {
   std::string work_dir_;
   pid_t pid_ = 0;
   int port_ = 0;
+  int http_port_ = 0;
 };
 
 }  // namespace muster::testing

@@ -81,6 +81,20 @@ TEST_CASE("the shipped example config is valid and equals the defaults", "[confi
   CHECK(c->ranking.safety_margin == d.ranking.safety_margin);
   CHECK(c->ranking.max_ask_factor == d.ranking.max_ask_factor);
   CHECK(c->ranking.min_roster_asked == d.ranking.min_roster_asked);
+  CHECK(c->tls_cert == d.tls_cert);
+  CHECK(c->tls_key == d.tls_key);
+  CHECK(c->tls_client_ca == d.tls_client_ca);
+  CHECK(c->tokens.empty());
+  CHECK(c->http_listen == d.http_listen);
+  CHECK(c->public_url == d.public_url);
+  CHECK(c->http_port_file == d.http_port_file);
+  CHECK(c->per_person_hourly_cap == d.per_person_hourly_cap);
+  CHECK(c->sweep_interval_ms == d.sweep_interval_ms);
+  CHECK(c->sms_backends == d.sms_backends);
+  CHECK(c->email_backends == d.email_backends);
+  CHECK(c->webhook_backends == d.webhook_backends);
+  CHECK(c->notifiers.empty());
+  CHECK(c->log_format == d.log_format);
 }
 
 TEST_CASE("ranking keys are type- and range-checked", "[config]") {
