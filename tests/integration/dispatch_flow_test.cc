@@ -1,0 +1,221 @@
+// End to end through the real musterd and musterctl with the embedded
+// default (the log notifier): activate, watch the call-outs go out, answer,
+// fill, stand down — and the same through the HTTP answer links.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "support/musterctl.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace muster::testing;
+using nlohmann::json;
+
+namespace {
+
+// Six first aiders east of Tewkesbury, 1..6 km.
+const char* kRoster =
+    "external_id,name,home_area,lat,lon,max_travel_km,channels,skills\n"
+    "fa1,Fa One,gloucestershire,51.9925,-2.14333,50,sms:+447700900001,first_aid:2\n"
+    "fa2,Fa Two,gloucestershire,51.9925,-2.12866,50,sms:+447700900002,first_aid:2\n"
+    "fa3,Fa Three,gloucestershire,51.9925,-2.11399,50,sms:+447700900003,first_aid:2\n"
+    "fa4,Fa Four,gloucestershire,51.9925,-2.09932,50,sms:+447700900004,first_aid:2\n"
+    "fa5,Fa Five,gloucestershire,51.9925,-2.08465,50,sms:+447700900005,first_aid:2\n"
+    "fa6,Fa Six,gloucestershire,51.9925,-2.06998,50,sms:+447700900006,first_aid:2\n";
+
+const std::vector<std::string> kActivate = {"activate",
+                                            "--title",
+                                            "Tewkesbury flooding",
+                                            "--at",
+                                            "51.9925,-2.158",
+                                            "--radius",
+                                            "30",
+                                            "--start",
+                                            "2026-12-01T18:00Z",
+                                            "--hours",
+                                            "12",
+                                            "--need",
+                                            "first_aid:2"};
+
+// Polls until pred(activation json) holds (up to 20 s).
+json WaitFor(const Ctl& ctl, const std::string& id, const std::function<bool(const json&)>& pred) {
+  json a;
+  for (int i = 0; i < 400; ++i) {
+    a = ctl.Json({"activation", "show", id});
+    if (pred(a)) return a;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO(a.dump(2));
+  FAIL("condition not reached in 20 s");
+  return a;
+}
+
+int CountState(const json& a, const std::string& state) {
+  int n = 0;
+  for (const auto& c : a["candidates"]) n += c.value("state", "") == state;
+  return n;
+}
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+};
+
+HttpReply Http(int port, const std::string& method, const std::string& target,
+               const std::string& body = "", const std::string& type = "") {
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::asio::ip::tcp::resolver resolver(io);
+  boost::asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(port)));
+  http::request<http::string_body> req(method == "POST" ? http::verb::post : http::verb::get,
+                                       target, 11);
+  req.set(http::field::host, "127.0.0.1");
+  if (!type.empty()) req.set(http::field::content_type, type);
+  req.body() = body;
+  req.prepare_payload();
+  http::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+
+}  // namespace
+
+TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
+          "[integration][dispatch]") {
+  TempDir dir;
+  MusterdProcess daemon(MUSTERD_PATH, dir.File("m.db"), dir.path());
+  Ctl ctl{daemon.address(), dir.path()};
+  WriteFile(dir.File("roster.csv"), kRoster);
+  REQUIRE(ctl({"skill", "add", "first_aid", "--name", "First aid", "--max-level", "3"}).exit_code ==
+          0);
+  REQUIRE(ctl({"roster", "import", dir.File("roster.csv")}).exit_code == 0);
+
+  json made = ctl.Json(kActivate);
+  std::string id = made["activation"]["id"];
+  REQUIRE(made["activation"]["candidates"].size() == 3);
+
+  // A watcher from the start; it ends by itself when the activation is over.
+  pid_t watcher =
+      Spawn({MUSTERCTL_PATH, "--server", daemon.address(), "--output", "json", "watch", id},
+            dir.File("watch.out"), dir.File("watch.err"));
+
+  json a = WaitFor(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  for (const auto& c : a["candidates"]) {
+    CHECK(c["channel"] == "sms");
+    CHECK(c["backend"] == "log");
+  }
+  std::vector<std::string> ids;
+  for (const auto& c : a["candidates"]) ids.push_back(c["reservist_id"]);
+
+  auto answer = [&](const std::string& rid, const std::string& what) {
+    return ctl({"answer", "--activation", id, "--reservist", rid, what});
+  };
+  CommandResult r = answer(ids[0], "accept");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("recorded") != std::string::npos);
+  r = answer(ids[0], "accept");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("already") != std::string::npos);
+  CHECK(answer(ids[1], "accept").exit_code == 0);
+  a = WaitFor(ctl, id, [](const json& a) { return a["state"] == "FILLED"; });
+  CHECK(CountState(a, "CALLOUT_ACCEPTED") == 2);
+  CHECK(CountState(a, "CALLOUT_STOOD_DOWN") == 1);
+  r = answer(ids[2], "accept");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no longer needed") != std::string::npos);
+  CHECK(answer("999999", "accept").exit_code == 1);
+
+  r = ctl({"stand-down", id, "--reason", "river fell", "--yes"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  a = WaitFor(ctl, id, [](const json& a) { return a["state"] == "STOOD_DOWN"; });
+  CHECK(CountState(a, "CALLOUT_STOOD_DOWN") == 3);
+
+  // The watcher saw it all and ended on its own.
+  REQUIRE(WaitExit(watcher, std::chrono::seconds(20)) == 0);
+  std::ifstream in(dir.File("watch.out"));
+  std::string line;
+  std::multiset<std::string> kinds;
+  std::set<std::string> callout_states;
+  while (std::getline(in, line)) {
+    json e = json::parse(line);
+    kinds.insert(e["kind"].get<std::string>());
+    if (e["kind"] == "CALLOUT") callout_states.insert(e["callout"]["state"].get<std::string>());
+  }
+  CHECK(kinds.count("SNAPSHOT") == 1);
+  CHECK(kinds.count("STATE") >= 2);  // filled, stood down
+  CHECK(callout_states.count("CALLOUT_ACCEPTED") == 1);
+  CHECK(callout_states.count("CALLOUT_STOOD_DOWN") == 1);
+
+  // The log notifier wrote each message without the phone number.
+  std::string log = ReadFile(daemon.log_path());
+  CHECK(log.find("muster-a" + id + "-r" + ids[0]) != std::string::npos);
+  CHECK(log.find("+447700900001") == std::string::npos);
+  CHECK(daemon.Stop() == 0);
+}
+
+TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next wave, 404s",
+          "[integration][dispatch]") {
+  TempDir dir;
+  MusterdProcess daemon(MUSTERD_PATH, dir.File("m.db"), dir.path(), {"--log-level", "info"});
+  REQUIRE(daemon.http_port() > 0);
+  Ctl ctl{daemon.address(), dir.path()};
+  WriteFile(dir.File("roster.csv"), kRoster);
+  REQUIRE(ctl({"skill", "add", "first_aid", "--name", "First aid", "--max-level", "3"}).exit_code ==
+          0);
+  REQUIRE(ctl({"roster", "import", dir.File("roster.csv")}).exit_code == 0);
+  json made = ctl.Json(kActivate);
+  std::string id = made["activation"]["id"];
+  WaitFor(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+
+  // The links are in the messages, which the log notifier writes out.
+  std::map<std::string, std::string> links;  // key -> accept path
+  std::regex link_re("(muster-a[0-9]+-r[0-9]+)[^\\n]*?(/r/[0-9a-f]{32})/accept");
+  std::string log = ReadFile(daemon.log_path());
+  for (std::sregex_iterator it(log.begin(), log.end(), link_re), end; it != end; ++it) {
+    links[(*it)[1]] = (*it)[2];
+  }
+  REQUIRE(links.size() == 3);
+  auto first = links.begin();
+  HttpReply page = Http(daemon.http_port(), "GET", first->second + "/accept");
+  CHECK(page.status == 200);
+  CHECK(page.body.find("method=\"post\"") != std::string::npos);
+  json a = ctl.Json({"activation", "show", id});
+  CHECK(CountState(a, "CALLOUT_ACCEPTED") == 0);  // a GET changes nothing
+  HttpReply done = Http(daemon.http_port(), "POST", first->second + "/accept");
+  CHECK(done.status == 200);
+  CHECK(done.body.find("confirmed") != std::string::npos);
+  CHECK(Http(daemon.http_port(), "POST", "/r/0123456789abcdef0123456789abcdef/accept").status ==
+        404);
+
+  // Two declines leave one accepted and none pending for two places: the
+  // next best are asked in wave 2.
+  int declined = 0;
+  for (auto it = std::next(links.begin()); it != links.end(); ++it) {
+    CHECK(Http(daemon.http_port(), "POST", it->second + "/decline").status == 200);
+    ++declined;
+  }
+  REQUIRE(declined == 2);
+  a = WaitFor(ctl, id, [](const json& a) {
+    int wave2 = 0;
+    for (const auto& c : a["candidates"]) wave2 += c["wave"] == 2;
+    return wave2 >= 1;
+  });
+  std::set<std::string> people;
+  for (const auto& c : a["candidates"]) CHECK(people.insert(c["reservist_id"]).second);
+  CHECK(daemon.Stop() == 0);
+}
