@@ -257,6 +257,9 @@ struct Dispatcher::Impl {
 
   void Publish(Live& l, DispatchEvent::Kind kind, const CalloutRow* c, int wave,
                std::string detail) {
+    if (kind == DispatchEvent::Kind::kState && options.on_state_change) {
+      options.on_state_change(l.a.id, l.a.state, detail);
+    }
     if (!owner.events_.HasSubscribers(l.a.id)) return;
     DispatchEvent e;
     e.kind = kind;

@@ -59,6 +59,11 @@ struct DispatcherOptions {
   int topup_delay_ms = 500;
   // Delivery state changes are stored in batches at least this often.
   int flush_interval_ms = 20;
+  // Told of every activation state change the dispatcher makes or carries
+  // out (filled, reopened, cancelled, stood down, expired), on its thread;
+  // the daemon records them in the audit log. May be empty.
+  std::function<void(int64_t activation_id, ActivationState state, const std::string& reason)>
+      on_state_change;
 };
 
 enum class AnswerKind { kAccept, kDecline };

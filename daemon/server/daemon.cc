@@ -33,7 +33,7 @@ namespace muster {
 namespace {
 
 constexpr const char* kServiceNames[] = {"muster.v1.RosterService", "muster.v1.ActivationService",
-                                         "muster.v1.AdminService"};
+                                         "muster.v1.AdminService", "muster.v1.AuditService"};
 
 Status WritePortFile(const std::string& path, int port) {
   // Write then rename, so a reader never sees a half-written file.
@@ -138,6 +138,15 @@ Status Daemon::OpenDispatch(const DaemonConfig& config) {
   while (!options.public_url.empty() && options.public_url.back() == '/') {
     options.public_url.pop_back();
   }
+  options.on_state_change = [this](int64_t id, ActivationState state, const std::string&) {
+    AuditEntry e;
+    e.actor = "dispatcher";
+    e.action = std::string("activation/") + ActivationStateName(state);
+    e.target = fmt::format("activation_id={}", id);
+    e.outcome = "OK";
+    auto appended = security_->audit_log().Append(std::move(e));
+    if (!appended.ok()) spdlog::error("audit: {}", appended.status().ToString());
+  };
   auto d = dispatch::Dispatcher::Start(
       config.db_path, *activations_, *activation_store_, SystemClock::Instance(), options,
       [&config](boost::asio::any_io_executor ex) { return dispatch::BuildBackends(config, ex); });

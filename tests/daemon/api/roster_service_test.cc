@@ -22,6 +22,7 @@ struct Fixture {
     DaemonConfig opts;
     opts.db_path = dir.File("muster.db");
     opts.listen = "127.0.0.1:0";
+    opts.http_listen = "127.0.0.1:0";  // tests run in parallel: no fixed ports
     auto d = Daemon::Start(opts);
     REQUIRE(d.ok());
     daemon = std::move(d).value();
@@ -130,7 +131,8 @@ TEST_CASE("bad input is INVALID_ARGUMENT naming the field, and changes nothing",
     std::string message;
   };
   std::vector<Case> cases = {
-      {[](v1::Reservist& r) { r.set_lat(123.4); }, "reservist.lat: 123.4 is out of range [-90, 90]"},
+      {[](v1::Reservist& r) { r.set_lat(123.4); },
+       "reservist.lat: 123.4 is out of range [-90, 90]"},
       {[](v1::Reservist& r) { r.mutable_skills(0)->set_skill("juggling"); },
        "reservist.skills[0].skill: unknown skill code 'juggling'"},
       {[](v1::Reservist& r) { r.mutable_skills(0)->set_level(9); },
@@ -138,7 +140,8 @@ TEST_CASE("bad input is INVALID_ARGUMENT naming the field, and changes nothing",
       {[](v1::Reservist& r) { r.mutable_skills(0)->set_cert_expires("2027-02-30"); },
        "reservist.skills[0].cert_expires: '2027-02-30' is not a date (YYYY-MM-DD)"},
       {[](v1::Reservist& r) { r.mutable_channels(0)->set_address("0770090"); },
-       "reservist.channels[0].address: '0770090' is not an E.164 phone number (e.g. +447700900123)"},
+       "reservist.channels[0].address: '0770090' is not an E.164 phone number (e.g. "
+       "+447700900123)"},
       {[](v1::Reservist& r) { r.mutable_channels(0)->set_kind(v1::ContactChannel::EMAIL); },
        "reservist.channels[0].address: '+447700900123' is not an e-mail address"},
       {[](v1::Reservist& r) { r.mutable_availability(0)->set_end("25:00"); },
