@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include "core/grpc_code_names.h"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -94,25 +96,8 @@ void Connection::SetDeadline(grpc::ClientContext* context) const {
 }
 
 std::string_view StatusCodeName(grpc::StatusCode code) {
-  static constexpr std::array<std::string_view, 17> kNames = {"OK",
-                                                              "CANCELLED",
-                                                              "UNKNOWN",
-                                                              "INVALID_ARGUMENT",
-                                                              "DEADLINE_EXCEEDED",
-                                                              "NOT_FOUND",
-                                                              "ALREADY_EXISTS",
-                                                              "PERMISSION_DENIED",
-                                                              "RESOURCE_EXHAUSTED",
-                                                              "FAILED_PRECONDITION",
-                                                              "ABORTED",
-                                                              "OUT_OF_RANGE",
-                                                              "UNIMPLEMENTED",
-                                                              "INTERNAL",
-                                                              "UNAVAILABLE",
-                                                              "DATA_LOSS",
-                                                              "UNAUTHENTICATED"};
-  auto index = static_cast<size_t>(code);
-  return index < kNames.size() ? kNames[index] : "UNKNOWN";
+  std::string_view name = GrpcCodeNameOrEmpty(static_cast<int>(code));
+  return name.empty() ? "UNKNOWN" : name;
 }
 
 ExitCode ExitCodeFor(grpc::StatusCode code) {

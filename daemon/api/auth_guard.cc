@@ -1,5 +1,7 @@
 #include "api/auth_guard.h"
 
+#include "api/metrics_interceptor.h"
+
 #include <fmt/format.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
@@ -192,25 +194,7 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
   }
 
   static std::string CodeName(grpc::StatusCode code) {
-    static constexpr const char* kNames[] = {"OK",
-                                             "CANCELLED",
-                                             "UNKNOWN",
-                                             "INVALID_ARGUMENT",
-                                             "DEADLINE_EXCEEDED",
-                                             "NOT_FOUND",
-                                             "ALREADY_EXISTS",
-                                             "PERMISSION_DENIED",
-                                             "RESOURCE_EXHAUSTED",
-                                             "FAILED_PRECONDITION",
-                                             "ABORTED",
-                                             "OUT_OF_RANGE",
-                                             "UNIMPLEMENTED",
-                                             "INTERNAL",
-                                             "UNAVAILABLE",
-                                             "DATA_LOSS",
-                                             "UNAUTHENTICATED"};
-    auto i = static_cast<size_t>(code);
-    return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
+    return GrpcCodeName(static_cast<int>(code));
   }
 
   grpc::experimental::ServerRpcInfo* info_;

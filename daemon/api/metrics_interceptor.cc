@@ -1,5 +1,7 @@
 #include "api/metrics_interceptor.h"
 
+#include "core/grpc_code_names.h"
+
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -92,25 +94,8 @@ std::string ShortMethodName(std::string_view full_method) {
 }
 
 std::string GrpcCodeName(int code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  if (code >= 0 && code < static_cast<int>(std::size(kNames))) return kNames[code];
-  return "UNKNOWN_CODE_" + std::to_string(code);
+  std::string_view name = GrpcCodeNameOrEmpty(code);
+  return name.empty() ? "UNKNOWN_CODE_" + std::to_string(code) : std::string(name);
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
