@@ -4,16 +4,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include <fstream>
 #include <regex>
 #include <set>
 #include <thread>
 
+#include "support/dispatch_helpers.h"
 #include "support/musterctl.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -47,50 +43,6 @@ const std::vector<std::string> kActivate = {"activate",
                                             "--need",
                                             "first_aid:2"};
 
-// Polls until pred(activation json) holds (up to 20 s).
-json WaitFor(const Ctl& ctl, const std::string& id, const std::function<bool(const json&)>& pred) {
-  json a;
-  for (int i = 0; i < 400; ++i) {
-    a = ctl.Json({"activation", "show", id});
-    if (pred(a)) return a;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  INFO(a.dump(2));
-  FAIL("condition not reached in 20 s");
-  return a;
-}
-
-int CountState(const json& a, const std::string& state) {
-  int n = 0;
-  for (const auto& c : a["candidates"]) n += c.value("state", "") == state;
-  return n;
-}
-
-struct HttpReply {
-  int status = 0;
-  std::string body;
-};
-
-HttpReply Http(int port, const std::string& method, const std::string& target,
-               const std::string& body = "", const std::string& type = "") {
-  namespace http = boost::beast::http;
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::socket socket(io);
-  boost::asio::ip::tcp::resolver resolver(io);
-  boost::asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(port)));
-  http::request<http::string_body> req(method == "POST" ? http::verb::post : http::verb::get,
-                                       target, 11);
-  req.set(http::field::host, "127.0.0.1");
-  if (!type.empty()) req.set(http::field::content_type, type);
-  req.body() = body;
-  req.prepare_payload();
-  http::write(socket, req);
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return {static_cast<int>(res.result_int()), res.body()};
-}
-
 }  // namespace
 
 TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
@@ -112,7 +64,8 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
       Spawn({MUSTERCTL_PATH, "--server", daemon.address(), "--output", "json", "watch", id},
             dir.File("watch.out"), dir.File("watch.err"));
 
-  json a = WaitFor(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  json a = WaitForActivation(ctl, id,
+                             [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
   for (const auto& c : a["candidates"]) {
     CHECK(c["channel"] == "sms");
     CHECK(c["backend"] == "log");
@@ -131,7 +84,7 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("already") != std::string::npos);
   CHECK(answer(ids[1], "accept").exit_code == 0);
-  a = WaitFor(ctl, id, [](const json& a) { return a["state"] == "FILLED"; });
+  a = WaitForActivation(ctl, id, [](const json& a) { return a["state"] == "FILLED"; });
   CHECK(CountState(a, "CALLOUT_ACCEPTED") == 2);
   CHECK(CountState(a, "CALLOUT_STOOD_DOWN") == 1);
   r = answer(ids[2], "accept");
@@ -142,7 +95,7 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
   r = ctl({"stand-down", id, "--reason", "river fell", "--yes"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  a = WaitFor(ctl, id, [](const json& a) { return a["state"] == "STOOD_DOWN"; });
+  a = WaitForActivation(ctl, id, [](const json& a) { return a["state"] == "STOOD_DOWN"; });
   CHECK(CountState(a, "CALLOUT_STOOD_DOWN") == 3);
 
   // The watcher saw it all and ended on its own.
@@ -180,7 +133,7 @@ TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next
   REQUIRE(ctl({"roster", "import", dir.File("roster.csv")}).exit_code == 0);
   json made = ctl.Json(kActivate);
   std::string id = made["activation"]["id"];
-  WaitFor(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  WaitForActivation(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
 
   // The links are in the messages, which the log notifier writes out.
   std::map<std::string, std::string> links;  // key -> accept path
@@ -210,7 +163,7 @@ TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next
     ++declined;
   }
   REQUIRE(declined == 2);
-  a = WaitFor(ctl, id, [](const json& a) {
+  a = WaitForActivation(ctl, id, [](const json& a) {
     int wave2 = 0;
     for (const auto& c : a["candidates"]) wave2 += c["wave"] == 2;
     return wave2 >= 1;

@@ -8,17 +8,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <thread>
 
+#include "support/dispatch_helpers.h"
 #include "support/http_sink.h"
 #include "support/musterctl.h"
 #include "support/process.h"
@@ -56,41 +52,6 @@ std::string ConfigFile(const std::string& dir, const std::string& body) {
   std::string path = dir + "/musterd.toml";
   WriteFile(path, body);
   return path;
-}
-
-json WaitFor(const Ctl& ctl, const std::string& id, const std::function<bool(const json&)>& pred,
-             int seconds = 30) {
-  json a;
-  for (int i = 0; i < seconds * 10; ++i) {
-    a = ctl.Json({"activation", "show", id});
-    if (pred(a)) return a;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  INFO(a.dump(1).substr(0, 4000));
-  FAIL("condition not reached in time");
-  return a;
-}
-
-int CountState(const json& a, const std::string& state) {
-  int n = 0;
-  for (const auto& c : a["candidates"]) n += c.value("state", "") == state;
-  return n;
-}
-
-int Post(int port, const std::string& target) {
-  namespace http = boost::beast::http;
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::socket socket(io);
-  boost::asio::ip::tcp::resolver resolver(io);
-  boost::asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(port)));
-  http::request<http::string_body> req(http::verb::post, target, 11);
-  req.set(http::field::host, "127.0.0.1");
-  req.prepare_payload();
-  http::write(socket, req);
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return static_cast<int>(res.result_int());
 }
 
 std::string HmacHex(const std::string& key, const std::string& body) {
@@ -162,7 +123,8 @@ starttls = "off"
       Spawn({MUSTERCTL_PATH, "--server", daemon.address(), "--output", "json", "watch", id},
             dir.File("watch.out"), dir.File("watch.err"));
 
-  json a = WaitFor(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 6; });
+  json a = WaitForActivation(ctl, id,
+                             [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 6; });
   REQUIRE(smtp.WaitForMessages(2, std::chrono::seconds(20)));
 
   // Webhooks: signed, keyed, and each delivered exactly once (the two 500s
@@ -200,8 +162,8 @@ starttls = "off"
   auto it = path_per_key.begin();
   accept.push_back((it++)->second);
   accept.push_back((it++)->second);
-  for (const auto& p : accept) CHECK(Post(daemon.http_port(), p + "/accept") == 200);
-  a = WaitFor(ctl, id, [](const json& a) {
+  for (const auto& p : accept) CHECK(Http(daemon.http_port(), "POST", p + "/accept").status == 200);
+  a = WaitForActivation(ctl, id, [](const json& a) {
     return a["state"] == "FILLED" && CountState(a, "CALLOUT_STOOD_DOWN") == 2;
   });
   // The two left over were stood down through their webhook.
@@ -215,9 +177,10 @@ starttls = "off"
       },
       std::chrono::seconds(20)));
   // A late answer is not needed; an unknown token is 404.
-  CHECK(Post(daemon.http_port(), it->second + "/accept") == 200);
+  CHECK(Http(daemon.http_port(), "POST", it->second + "/accept").status == 200);
   CHECK(CountState(ctl.Json({"activation", "show", id}), "CALLOUT_ACCEPTED") == 4);
-  CHECK(Post(daemon.http_port(), "/r/00000000000000000000000000000000/accept") == 404);
+  CHECK(Http(daemon.http_port(), "POST", "/r/00000000000000000000000000000000/accept").status ==
+        404);
 
   REQUIRE(ctl({"stand-down", id, "--yes", "--reason", "water receding"}).exit_code == 0);
   REQUIRE(smtp.WaitForMessages(4, std::chrono::seconds(20)));  // 2 call-outs + 2 stand-downs
@@ -301,7 +264,8 @@ starttls = "off"
   REQUIRE(made["activation"]["candidates"].size() == 3);  // p1, p2, p3 by distance
   // The good ones are not held up by the hanging one.
   REQUIRE(good.WaitForRequests(1, std::chrono::seconds(20)));
-  json a = WaitFor(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  json a = WaitForActivation(ctl, id,
+                             [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
   for (const auto& c : a["candidates"]) {
     std::string rid = c["reservist_id"];
     if (c["name"] == "Person 3") {
@@ -353,7 +317,7 @@ rate_per_second = 1500
   CHECK(before_restart < kPeople);  // it really was killed mid-way
   MusterdProcess daemon(MUSTERD_PATH, dir.File("m.db"), dir.path(), {"--config", config});
   Ctl ctl{daemon.address(), dir.path()};
-  json a = WaitFor(
+  json a = WaitForActivation(
       ctl, id, [&](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == kPeople; }, 60);
   std::set<std::string> expected;
   for (const auto& c : a["candidates"]) expected.insert(c["idempotency_key"]);
