@@ -1,5 +1,7 @@
 #include "http/http_server.h"
 
+#include <array>
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -243,6 +245,22 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // A lingering close: closing with unread request bytes (a 413's body)
+  // makes the kernel send RST, which can destroy the response before the
+  // client reads it. So read and drop what the client still sends, up to
+  // 1 MiB or 2 s of silence, then close.
+  void DrainThenClose() {
+    if (server_->stopping || drained_ > 1024 * 1024) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    auto scratch = std::make_shared<std::array<char, 8192>>();
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](
+                                                        beast::error_code ec, std::size_t n) {
+      if (ec) return self->Close();
+      self->drained_ += n;
+      self->DrainThenClose();
+    });
+  }
+
   void SendPlain(int status, std::string body) {
     version_ = 11;
     started_ = std::chrono::steady_clock::now();
@@ -271,7 +289,7 @@ class Session : public std::enable_shared_from_this<Session> {
                          if (close) {
                            beast::error_code ignored;
                            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                           return self->Close();
+                           return self->DrainThenClose();
                          }
                          self->DoRead();
                        });
@@ -285,6 +303,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  std::size_t drained_ = 0;  // bytes dropped by DrainThenClose
   std::chrono::steady_clock::time_point started_;
 };
 
