@@ -11,13 +11,16 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMUSTER_BUILD_TE
   -DMUSTER_BUILD_BENCH=OFF >/dev/null
 cmake --build build --target musterd musterctl
 
-cat <<MSG
+cat <<'MSG'
 
-musterd is starting with a demo roster (database ./muster.db, gRPC 127.0.0.1:7070).
+musterd is starting with a demo roster (database ./muster.db, gRPC 127.0.0.1:7070,
+answer links and /metrics on http://127.0.0.1:7071; call-outs go to this log).
 In another terminal try:
   ./build/musterctl skill list
   ./build/musterctl reservist list --limit 10
-  ./build/musterctl roster export > roster.csv
+  ./build/musterctl activate --title "Flood drill" --at 51.9925,-2.158 --radius 20 \
+      --start now --hours 4 --need first_aid:3
+  ./build/musterctl watch 1
 Press Ctrl-C here to stop musterd.
 
 MSG
