@@ -17,6 +17,7 @@ struct SpecArgs {
   double radius_km = 0;
   double hours = 0;
   std::vector<std::string> needs;
+  std::vector<std::string> areas;
 };
 
 std::unique_ptr<v1::ActivationService::Stub> Stub(CommandEnv& env) {
@@ -56,6 +57,7 @@ Status BuildSpec(const SpecArgs& a, v1::ActivationSpec* spec) {
   auto priority = ParsePriority(a.priority);
   if (!priority.ok()) return priority.status();
   spec->set_priority(*priority);
+  for (const auto& area : a.areas) spec->add_areas(area);
   for (const auto& need : a.needs) {
     MUSTER_RETURN_IF_ERROR(ParseNeed(need, spec->add_requirements()));
   }
@@ -120,6 +122,9 @@ void PrintActivation(CommandEnv& env, const v1::Activation& a) {
                     s.duration_minutes() / 60, s.duration_minutes() % 60)}},
       {"answer within", {fmt::format("{} min", s.answer_within_minutes())}},
       {"priority", {std::string(PriorityName(s.priority()))}},
+      {"areas",
+       {s.areas().empty() ? std::string("every area")
+                          : fmt::format("{}", fmt::join(s.areas(), ", "))}},
   };
   if (!a.idempotency_key().empty()) rows.push_back({"key", {a.idempotency_key()}});
   if (!s.message().empty()) rows.push_back({"message", {s.message()}});
@@ -186,6 +191,9 @@ void AddSpecFlags(CLI::App* cmd, SpecArgs& a) {
   cmd->add_option("--message", a.message, "Message text sent to reservists");
   cmd->add_option("--answer-within", a.answer_within, "Answer deadline per wave [15m]");
   cmd->add_option("--priority", a.priority, "routine|urgent|emergency [urgent]");
+  cmd->add_option("--area", a.areas,
+                  "Ask only reservists of this home area; repeatable. Default: every area "
+                  "your token covers. Another area than your token's is mutual aid");
 }
 
 int RunList(CommandEnv& env, const std::string& state_text, int limit) {

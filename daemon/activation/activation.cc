@@ -72,6 +72,22 @@ void CountCallout(RequirementRecord& r, CalloutState s) {
   }
 }
 
+std::string JoinAreas(const std::vector<std::string>& areas) {
+  return fmt::format("{}", fmt::join(areas, " "));
+}
+
+std::vector<std::string> SplitAreas(const std::string& text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t space = text.find(' ', at);
+    if (space == std::string::npos) space = text.size();
+    if (space > at) out.push_back(text.substr(at, space - at));
+    at = space + 1;
+  }
+  return out;
+}
+
 std::string SpecDigest(const ActivationSpec& s) {
   // Length-prefixed text so that no two specs share a canonical form; %a
   // prints doubles exactly.
@@ -82,6 +98,8 @@ std::string SpecDigest(const ActivationSpec& s) {
   for (const auto& r : s.requirements) {
     canon += fmt::format("|{}:{}:{}:{}", r.skill.size(), r.skill, r.min_level, r.count);
   }
+  // Only when set, so that digests of specs without areas stay as they were.
+  for (const auto& a : s.areas) canon += fmt::format("|area:{}:{}", a.size(), a);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(canon.data(), canon.size(), md, &len, EVP_sha256(), nullptr);

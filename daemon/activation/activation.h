@@ -48,6 +48,9 @@ struct ActivationSpec {
   std::vector<Requirement> requirements;
   int32_t answer_within_minutes = 15;  // 1..1440 (0 on input = 15)
   Priority priority = Priority::kUrgent;
+  // Home areas whose reservists may be asked, sorted and unique; empty =
+  // every area. Set from the caller's request and token (AreaScope).
+  std::vector<std::string> areas;
 
   int64_t end_unix() const { return start_unix + int64_t{duration_minutes} * 60; }
   friend bool operator==(const ActivationSpec&, const ActivationSpec&) = default;
@@ -98,6 +101,10 @@ struct Activation {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
 };
+
+// Area lists as stored: codes joined by single spaces ("" = every area).
+std::string JoinAreas(const std::vector<std::string>& areas);
+std::vector<std::string> SplitAreas(const std::string& text);
 
 // Adds one call-out in state s to r's counts (pending, delivered, accepted...).
 void CountCallout(RequirementRecord& r, CalloutState s);

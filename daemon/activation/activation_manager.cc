@@ -70,6 +70,7 @@ Result<RankRequest> ActivationManager::BuildRequest(const ActivationSpec& spec,
   req.start_unix = spec.start_unix;
   req.duration_minutes = spec.duration_minutes;
   req.requirements = spec.requirements;
+  req.areas = spec.areas;
   auto busy = store_.BusyDuring(spec.start_unix, spec.end_unix());
   if (!busy.ok()) return busy.status();
   for (const auto& b : *busy) {

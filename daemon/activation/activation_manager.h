@@ -46,6 +46,8 @@ class ActivationManager {
   Result<Activation> Preview(ActivationSpec spec);
   Result<Activation> Get(int64_t id);
   Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
+  // The home areas an activation draws from (empty = every area).
+  Result<std::vector<std::string>> AreasOf(int64_t id) { return store_.AreasOf(id); }
                                        int limit);
   // OPEN/FILLED -> CANCELLED; FailedPrecondition otherwise.
   Result<Activation> Cancel(int64_t id, const std::string& reason);

@@ -43,6 +43,9 @@ class ActivationStore {
                                                const std::string& reason) = 0;
   // Reservists' names by id (one read transaction; unknown ids are left out).
   virtual Result<std::unordered_map<int64_t, std::string>> ReservistNames(
+  // The home areas an activation draws from (empty = every area); NotFound
+  // if unknown. Cheap: for access checks before loading the whole thing.
+  virtual Result<std::vector<std::string>> AreasOf(int64_t id) = 0;
       const std::vector<int64_t>& ids) = 0;
   // Everyone ever asked on an activation (never asked twice on it).
   virtual Result<std::vector<int64_t>> AskedOn(int64_t id) = 0;

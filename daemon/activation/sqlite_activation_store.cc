@@ -21,7 +21,8 @@ constexpr const char* kCheckTables =
 constexpr const char* kInsertActivation =
     "INSERT INTO activations (idempotency_key, spec_digest, title, message, lat, lon, radius_km, "
     "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, "
-    "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
+    "updated_at_ms, areas) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, "
+    "?14)";
 
 constexpr const char* kInsertRequirement =
     "INSERT INTO activation_requirements (activation_id, position, skill, min_level, count, "
@@ -58,9 +59,10 @@ constexpr const char* kSelectName = "SELECT name FROM reservists WHERE id = ?1";
 constexpr const char* kMaxWave =
     "SELECT coalesce(max(wave), 0) FROM waves WHERE activation_id = ?1";
 
-#define MUSTER_ACTIVATION_COLUMNS                                                         \
-  "id, coalesce(idempotency_key, ''), spec_digest, title, message, lat, lon, radius_km, " \
-  "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, updated_at_ms"
+#define MUSTER_ACTIVATION_COLUMNS                                                                  \
+  "id, coalesce(idempotency_key, ''), spec_digest, title, message, lat, lon, radius_km, "          \
+  "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, updated_at_ms, " \
+  "areas"
 
 constexpr const char* kSelectById =
     "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE id = ?1";
@@ -95,6 +97,7 @@ constexpr const char* kUpdateState =
 
 // Live activations overlapping [?1, ?2) ms: everyone asked on them and still
 // in play (awaiting an answer or accepted) is busy. People who declined, did
+constexpr const char* kSelectAreas = "SELECT areas FROM activations WHERE id = ?1";
 // not answer, failed or were stood down are free for other activations (but
 // never asked twice on the same one: see kSelectAskedOn).
 constexpr const char* kSelectBusy =
@@ -220,6 +223,8 @@ Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, in
 }
 
 Status SqliteActivationStore::InsertWave(int64_t id, int wave, int asked, const std::string& reason,
+    const std::string areas = JoinAreas(s.areas);
+    st.BindText(14, areas);
                                          int answer_within_minutes, int64_t now_ms) {
   return WithStatement(*db_, kInsertWave, [&](SqliteStatement& st) {
     st.BindInt64(1, id);
@@ -502,6 +507,7 @@ Result<Activation> SqliteActivationStore::LoadLocked(int64_t id, bool with_callo
   return a;
 }
 
+  a.spec.areas = SplitAreas(st.ColumnText(15));
 Result<Activation> SqliteActivationStore::Get(int64_t id) {
   std::lock_guard lock(mutex_);
   auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
@@ -622,3 +628,17 @@ Result<std::vector<ReservistHistory>> SqliteActivationStore::History(int64_t as_
 }
 
 }  // namespace muster
+Result<std::vector<std::string>> SqliteActivationStore::AreasOf(int64_t id) {
+  std::lock_guard lock(mutex_);
+  return WithStatement(*db_, kSelectAreas,
+                       [&](SqliteStatement& st) -> Result<std::vector<std::string>> {
+                         st.BindInt64(1, id);
+                         auto row = st.Step();
+                         if (!row.ok()) return row.status();
+                         if (!*row) {
+                           return Status::NotFound(fmt::format("activation {} not found", id));
+                         }
+                         return SplitAreas(st.ColumnText(0));
+                       });
+}
+

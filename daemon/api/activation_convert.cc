@@ -47,6 +47,7 @@ Result<ActivationSpec> FromProto(const v1::ActivationSpec& in) {
   for (const auto& r : in.requirements()) {
     s.requirements.push_back({r.skill(), r.min_level(), r.count()});
   }
+  s.areas.assign(in.areas().begin(), in.areas().end());
   return s;
 }
 
@@ -66,6 +67,7 @@ void ToProto(const ActivationSpec& in, v1::ActivationSpec* out) {
     pr->set_min_level(r.min_level);
     pr->set_count(r.count);
   }
+  for (const auto& a : in.areas) out->add_areas(a);
 }
 
 void ToProto(const RankedCandidate& in, const std::string& name, int wave, v1::Candidate* out) {

@@ -32,10 +32,32 @@ grpc::Status SpecError(const Status& st) {
 
 }  // namespace
 
-grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext*,
+grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContext* ctx, int64_t id) const {
+  const AreaScope scope = ScopeOf(ctx);
+  if (scope.all()) return grpc::Status::OK;
+  auto areas = manager_.AreasOf(id);
+  if (!areas.ok()) return ToGrpcStatus(areas.status());
+  if (!scope.MayManage(*areas)) {
+    // Outside the caller's areas reads as absent.
+    return ToGrpcStatus(Status::NotFound(fmt::format("activation {} not found", id)));
+  }
+  return grpc::Status::OK;
+}
+
+Result<ActivationSpec> ActivationServiceImpl::ScopedSpec(grpc::ServerContext* ctx, bool has_spec,
+                                                         const v1::ActivationSpec& spec) const {
+  auto s = SpecFrom(has_spec, spec);
+  if (!s.ok()) return s;
+  auto areas = ScopeOf(ctx).ActivationAreas(std::move(s->areas));
+  if (!areas.ok()) return areas.status().WithFieldPrefix("spec");
+  s->areas = std::move(areas).value();
+  return s;
+}
+
+grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext* ctx,
                                                      const v1::CreateActivationRequest* req,
                                                      v1::CreateActivationResponse* resp) {
-  auto spec = SpecFrom(req->has_spec(), req->spec());
+  auto spec = ScopedSpec(ctx, req->has_spec(), req->spec());
   if (!spec.ok()) return ToGrpcStatus(spec.status());
   auto outcome = manager_.Create(std::move(spec).value(), req->idempotency_key());
   if (!outcome.ok()) return SpecError(outcome.status());
@@ -55,10 +77,10 @@ grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ActivationServiceImpl::PreviewActivation(grpc::ServerContext*,
+grpc::Status ActivationServiceImpl::PreviewActivation(grpc::ServerContext* ctx,
                                                       const v1::PreviewActivationRequest* req,
                                                       v1::PreviewActivationResponse* resp) {
-  auto spec = SpecFrom(req->has_spec(), req->spec());
+  auto spec = ScopedSpec(ctx, req->has_spec(), req->spec());
   if (!spec.ok()) return ToGrpcStatus(spec.status());
   auto a = manager_.Preview(std::move(spec).value());
   if (!a.ok()) return SpecError(a.status());
@@ -66,7 +88,7 @@ grpc::Status ActivationServiceImpl::PreviewActivation(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ActivationServiceImpl::GetActivation(grpc::ServerContext*,
+grpc::Status ActivationServiceImpl::GetActivation(grpc::ServerContext* ctx,
                                                   const v1::GetActivationRequest* req,
                                                   v1::Activation* resp) {
   auto a = manager_.Get(req->id());
@@ -75,7 +97,8 @@ grpc::Status ActivationServiceImpl::GetActivation(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext*,
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
+grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext* ctx,
                                                     const v1::ListActivationsRequest* req,
                                                     v1::ListActivationsResponse* resp) {
   auto state = StateFilterFromProto(req->state());
@@ -87,12 +110,27 @@ grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext*,
   }
   auto before = ParsePageToken(req->page_token(), 1);
   if (!before.ok()) return ToGrpcStatus(before.status());
-  auto list = manager_.List(*state, *before, size + 1);
-  if (!list.ok()) return ToGrpcStatus(list.status());
-  bool more = static_cast<int>(list->size()) > size;
-  if (more) list->pop_back();
-  for (const auto& a : *list) ToProto(a, resp->add_activations(), /*with_candidates=*/false);
-  if (more) resp->set_next_page_token(std::to_string(list->back().id));
+  // A scoped caller's page is filled from as many store pages as it takes.
+  const AreaScope scope = ScopeOf(ctx);
+  std::vector<Activation> page;
+  bool more = false;
+  for (int64_t from = *before;;) {
+    auto list = manager_.List(*state, from, size + 1);
+    if (!list.ok()) return ToGrpcStatus(list.status());
+    const bool exhausted = static_cast<int>(list->size()) <= size;
+    for (auto& a : *list) {
+      if (!scope.MayManage(a.spec.areas)) continue;
+      if (static_cast<int>(page.size()) == size) {
+        more = true;
+        break;
+      }
+      page.push_back(std::move(a));
+    }
+    if (more || exhausted || list->empty()) break;
+    from = list->back().id;
+  }
+  for (const auto& a : page) ToProto(a, resp->add_activations(), /*with_candidates=*/false);
+  if (more) resp->set_next_page_token(std::to_string(page.back().id));
   return grpc::Status::OK;
 }
 
@@ -110,7 +148,7 @@ grpc::Status ActivationServiceImpl::End(int64_t id, const std::string& reason, A
   return grpc::Status::OK;
 }
 
-grpc::Status ActivationServiceImpl::StandDownActivation(grpc::ServerContext*,
+grpc::Status ActivationServiceImpl::StandDownActivation(grpc::ServerContext* ctx,
                                                         const v1::StandDownRequest* req,
                                                         v1::Activation* resp) {
   if (!dispatcher_) {
@@ -119,9 +157,10 @@ grpc::Status ActivationServiceImpl::StandDownActivation(grpc::ServerContext*,
   return End(req->id(), req->reason(), ActivationState::kStoodDown, resp);
 }
 
-grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext*,
+grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext* ctx,
                                                  const v1::RecordAnswerRequest* req,
                                                  v1::RecordAnswerResponse* resp) {
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
   if (!dispatcher_) {
     return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
   }
@@ -142,6 +181,8 @@ grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext*,
     return ToGrpcStatus(Status::InvalidArgument(
         "token", "give the answer token, or both activation_id and reservist_id"));
   }
+    // (An answer token is itself the capability, as on the HTTP endpoint.)
+    if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
   a.via = "grpc";
   auto r = dispatcher_->Answer(a);
   if (!r.ok()) return ToGrpcStatus(r.status());
@@ -173,6 +214,7 @@ grpc::Status ActivationServiceImpl::WatchActivation(
   auto sub = hub.Subscribe(req->id());
   struct Unsubscribe {
     dispatch::EventHub& hub;
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
     int64_t id;
     std::shared_ptr<dispatch::EventHub::Subscription> sub;
     ~Unsubscribe() { hub.Unsubscribe(id, sub); }
@@ -214,7 +256,7 @@ grpc::Status ActivationServiceImpl::WatchActivation(
   }
 }
 
-grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext*,
+grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext* ctx,
                                                      const v1::CancelActivationRequest* req,
                                                      v1::Activation* resp) {
   if (dispatcher_) return End(req->id(), req->reason(), ActivationState::kCancelled, resp);
@@ -223,9 +265,10 @@ grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext*,
   spdlog::info("activation {} cancelled", a->id);
   ToProto(*a, resp);
   return grpc::Status::OK;
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
 }
 
-grpc::Status ActivationServiceImpl::Explain(grpc::ServerContext*, const v1::ExplainRequest* req,
+grpc::Status ActivationServiceImpl::Explain(grpc::ServerContext* ctx, const v1::ExplainRequest* req,
                                             v1::ExplainResponse* resp) {
   auto e = manager_.Explain(req->activation_id(), req->reservist_id());
   if (!e.ok()) return ToGrpcStatus(e.status());
@@ -233,4 +276,5 @@ grpc::Status ActivationServiceImpl::Explain(grpc::ServerContext*, const v1::Expl
   return grpc::Status::OK;
 }
 
+  if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
 }  // namespace muster::api

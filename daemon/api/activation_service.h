@@ -3,6 +3,7 @@
 #pragma once
 
 #include "activation/activation_manager.h"
+#include "api/caller_scope.h"
 #include "dispatch/dispatcher.h"
 #include "muster/v1/activation.grpc.pb.h"
 
@@ -15,6 +16,12 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
   explicit ActivationServiceImpl(ActivationManager& manager,
                                  dispatch::Dispatcher* dispatcher = nullptr)
       : manager_(manager), dispatcher_(dispatcher) {}
+
+  // How callers' area scopes are found (default: every caller sees every
+  // area). A scoped caller sees and manages only activations drawing from
+  // its areas (AreaScope::MayManage); others read as NOT_FOUND. Set before
+  // serving.
+  void SetScopeResolver(ScopeResolver resolver) { scope_ = std::move(resolver); }
 
   grpc::Status CreateActivation(grpc::ServerContext* ctx, const v1::CreateActivationRequest* req,
                                 v1::CreateActivationResponse* resp) override;
@@ -37,9 +44,16 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
 
  private:
   grpc::Status End(int64_t id, const std::string& reason, ActivationState to, v1::Activation* resp);
+  AreaScope ScopeOf(grpc::ServerContext* ctx) const { return ResolveScope(scope_, ctx); }
+  // OK when the caller may see and manage activation id; NOT_FOUND otherwise.
+  grpc::Status CheckAccess(grpc::ServerContext* ctx, int64_t id) const;
+  // The spec with its areas resolved for the caller (see AreaScope).
+  Result<ActivationSpec> ScopedSpec(grpc::ServerContext* ctx, bool has_spec,
+                                    const v1::ActivationSpec& spec) const;
 
   ActivationManager& manager_;
   dispatch::Dispatcher* dispatcher_;
+  ScopeResolver scope_;
 };
 
 }  // namespace muster::api

@@ -90,8 +90,10 @@ void ProcessAuthMetadata(void* state, grpc_auth_context* context, const grpc_met
        d.status.message().c_str());
     return;
   }
-  grpc_auth_context_add_cstring_property(context, kActorProperty, d.actor.c_str());
-  grpc_auth_context_add_cstring_property(context, kRequestIdProperty, request_id.c_str());
+  // Nothing is added to `context`: it is the connection's, shared by every
+  // call on it, so per-call identity cannot live there (it would leak into
+  // later calls and grow without bound). The interceptor and the services
+  // identify the caller again from the call's own metadata.
   cb(user_data, nullptr, 0, nullptr, 0, GRPC_STATUS_OK, nullptr);
 }
 
@@ -172,24 +174,21 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
   bool IsMusterMethod() const { return std::string_view(info_->method()).starts_with("/muster."); }
 
   void ReadIdentity(grpc::experimental::InterceptorBatchMethods* methods) {
-    std::shared_ptr<const grpc::AuthContext> ctx = info_->server_context()->auth_context();
-    if (ctx) {
-      for (const auto& v : ctx->FindPropertyValues(kActorProperty))
-        actor_.assign(v.data(), v.size());
-      for (const auto& v : ctx->FindPropertyValues(kRequestIdProperty)) {
-        request_id_.assign(v.data(), v.size());
+    std::string authorization;
+    if (auto* md = methods->GetRecvInitialMetadata(); md != nullptr) {
+      if (auto it = md->find(kRequestIdHeader); it != md->end()) {
+        std::string_view id(it->second.data(), it->second.size());
+        if (AcceptableRequestId(id)) request_id_ = std::string(id);
+      }
+      if (auto it = md->find("authorization"); it != md->end()) {
+        authorization.assign(it->second.data(), it->second.size());
       }
     }
-    if (request_id_.empty()) {
-      auto* md = methods->GetRecvInitialMetadata();
-      if (md != nullptr) {
-        auto it = md->find(kRequestIdHeader);
-        if (it != md->end() && AcceptableRequestId({it->second.data(), it->second.size()})) {
-          request_id_.assign(it->second.data(), it->second.size());
-        }
-      }
-      if (request_id_.empty()) request_id_ = NewRequestId();
-    }
+    if (request_id_.empty()) request_id_ = NewRequestId();
+    // The processor has already refused calls that fail this check; here it
+    // only names the actor.
+    actor_ = guard_->Decide(info_->method(), authorization, ClientCertCn(*info_->server_context()))
+                 .actor;
     if (actor_.empty()) actor_ = "unknown";
   }
 
@@ -232,6 +231,15 @@ std::string NewRequestId() {
   return out;
 }
 
+std::string ClientCertCn(const grpc::ServerContextBase& ctx) {
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (!auth) return "";
+  for (const auto& v : auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME)) {
+    return std::string(v.data(), v.size());
+  }
+  return "";
+}
+
 std::shared_ptr<grpc::ServerCredentials> AuthGuard::MakeCredentials(
     const TransportOptions& transport) {
   grpc_server_credentials* creds = nullptr;
@@ -263,6 +271,23 @@ auth::Decision AuthGuard::Decide(std::string_view method, std::string_view autho
   // tokens, the token decides both name and role.
   if (!tokens_.enabled() && !cert_cn.empty()) d.actor = std::string(cert_cn);
   return d;
+}
+
+AreaScope AuthGuard::ScopeOf(const grpc::ServerContext& ctx) const {
+  if (!tokens_.enabled()) return AreaScope::All();
+  std::string_view authorization;
+  auto it = ctx.client_metadata().find("authorization");
+  if (it != ctx.client_metadata().end()) authorization = {it->second.data(), it->second.size()};
+  constexpr std::string_view kBearer = "Bearer ";
+  std::optional<auth::Principal> who;
+  if (authorization.size() > kBearer.size()) {
+    who = tokens_.Authenticate(authorization.substr(kBearer.size()));
+  }
+  // The processor refuses calls without a known token before any handler
+  // runs; should one get here all the same, it sees nothing.
+  if (!who) return AreaScope::Nothing();
+  if (who->areas.empty()) return AreaScope::All();
+  return AreaScope::Only(who->areas, who->mutual_aid);
 }
 
 void AuthGuard::Record(std::string actor, std::string_view method, std::string target,

@@ -20,12 +20,15 @@
 
 #include "audit/audit_log.h"
 #include "auth/tokens.h"
+#include "roster/area_scope.h"
+
+namespace grpc {
+class ServerContext;
+class ServerContextBase;
+}  // namespace grpc
 
 namespace muster::api {
 
-// Auth context properties the processor sets on an accepted call.
-inline constexpr char kActorProperty[] = "muster.actor";
-inline constexpr char kRequestIdProperty[] = "muster.request_id";
 // Metadata key of the request id (incoming and in the trailing metadata).
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
@@ -53,6 +56,10 @@ class AuthGuard {
   auth::Decision Decide(std::string_view method, std::string_view authorization,
                         std::string_view cert_cn) const;
 
+  // The area scope of the caller of an accepted call, from its bearer token:
+  // every area with token checks off or an unscoped token.
+  AreaScope ScopeOf(const grpc::ServerContext& ctx) const;
+
   // Appends one audit record; failures are logged, never fatal to the call.
   void Record(std::string actor, std::string_view method, std::string target,
               std::string_view outcome, std::string request_id);
@@ -64,6 +71,8 @@ class AuthGuard {
 
 // "RosterService/UpsertReservist" from "/muster.v1.RosterService/UpsertReservist".
 std::string AuditActionName(std::string_view method);
+// The CN of the call's client certificate ("" without one).
+std::string ClientCertCn(const grpc::ServerContextBase& ctx);
 // A fresh random request id (32 hex digits).
 std::string NewRequestId();
 

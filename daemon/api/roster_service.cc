@@ -34,8 +34,10 @@ void ToProto(const ImportReport& report, v1::ImportSummary* out) {
   }
 }
 
-// Converts a chunk's rows; conversion failures become row errors.
-void AddChunk(RosterImport& import, v1::ImportChunk& chunk) {
+// Converts a chunk's rows; conversion failures become row errors, and so do
+// rows a scoped caller may not write.
+void AddChunk(RosterImport& import, v1::ImportChunk& chunk, Roster& roster,
+              const AreaScope& scope) {
   for (const auto& bad : chunk.unparsed()) {
     import.AddRejected(bad.line(), Status::InvalidArgument(bad.field(), bad.message()));
   }
@@ -43,8 +45,9 @@ void AddChunk(RosterImport& import, v1::ImportChunk& chunk) {
   items.reserve(static_cast<size_t>(chunk.rows_size()));
   for (auto& row : *chunk.mutable_rows()) {
     auto r = FromProto(row.reservist());
-    if (!r.ok()) {
-      import.AddRejected(row.line(), r.status());
+    Status writable = r.ok() ? roster.CheckWritable(*r, scope) : r.status();
+    if (!writable.ok()) {
+      import.AddRejected(row.line(), writable);
     } else {
       items.push_back(ImportItem{row.line(), std::move(r).value()});
     }
@@ -54,34 +57,36 @@ void AddChunk(RosterImport& import, v1::ImportChunk& chunk) {
 
 }  // namespace
 
-grpc::Status RosterServiceImpl::UpsertReservist(grpc::ServerContext*,
+grpc::Status RosterServiceImpl::UpsertReservist(grpc::ServerContext* ctx,
                                                 const v1::UpsertReservistRequest* req,
                                                 v1::UpsertReservistResponse* resp) {
   if (!req->has_reservist()) return Invalid("reservist", "is required");
   auto r = FromProto(req->reservist());
   if (!r.ok()) return ToGrpcStatus(r.status().WithFieldPrefix("reservist"));
-  auto outcome = roster_.UpsertReservist(std::move(r).value());
+  auto outcome = roster_.UpsertReservist(std::move(r).value(), ScopeOf(ctx));
   if (!outcome.ok()) return ToGrpcStatus(outcome.status().WithFieldPrefix("reservist"));
   ToProto(outcome->stored, resp->mutable_reservist());
   resp->set_created(outcome->created);
   return grpc::Status::OK;
 }
 
-grpc::Status RosterServiceImpl::GetReservist(grpc::ServerContext*,
+grpc::Status RosterServiceImpl::GetReservist(grpc::ServerContext* ctx,
                                              const v1::GetReservistRequest* req,
                                              v1::Reservist* resp) {
   auto ref = FromProto(req->ref());
   if (!ref.ok()) return ToGrpcStatus(ref.status());
-  auto r = roster_.GetReservist(*ref);
+  auto r = roster_.GetReservist(*ref, ScopeOf(ctx));
   if (!r.ok()) return ToGrpcStatus(r.status());
   ToProto(*r, resp);
   return grpc::Status::OK;
 }
 
-grpc::Status RosterServiceImpl::ListReservists(grpc::ServerContext*,
+grpc::Status RosterServiceImpl::ListReservists(grpc::ServerContext* ctx,
                                                const v1::ListReservistsRequest* req,
                                                v1::ListReservistsResponse* resp) {
   auto filter = FilterFromProto(*req);
+  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  filter = roster_.ScopedFilter(std::move(filter).value(), ScopeOf(ctx));
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   int size = req->page_size() == 0 ? kDefaultPageSize : req->page_size();
   if (size < 0 || size > kMaxPageSize) {
@@ -107,6 +112,8 @@ grpc::Status RosterServiceImpl::ExportReservists(grpc::ServerContext* ctx,
                                                  grpc::ServerWriter<v1::Reservist>* writer) {
   auto filter = FilterFromProto(*req);
   if (!filter.ok()) return ToGrpcStatus(filter.status());
+  filter = roster_.ScopedFilter(std::move(filter).value(), ScopeOf(ctx));
+  if (!filter.ok()) return ToGrpcStatus(filter.status());
   bool broken = false;
   v1::Reservist msg;
   Status st = roster_.ForEachReservist(*filter, [&](const Reservist& r) {
@@ -123,35 +130,36 @@ grpc::Status RosterServiceImpl::ExportReservists(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status RosterServiceImpl::SetStatus(const v1::SetReservistStatusRequest& req,
+grpc::Status RosterServiceImpl::SetStatus(grpc::ServerContext* ctx,
+                                          const v1::SetReservistStatusRequest& req,
                                           ReservistStatus status, v1::Reservist* resp) {
   auto ref = FromProto(req.ref());
   if (!ref.ok()) return ToGrpcStatus(ref.status());
   if (req.reason().size() > kMaxNameLength) return Invalid("reason", "is longer than 200 bytes");
-  auto r = roster_.SetStatus(*ref, status);
+  auto r = roster_.SetStatus(*ref, status, ScopeOf(ctx));
   if (!r.ok()) return ToGrpcStatus(r.status());
   ToProto(*r, resp);
   return grpc::Status::OK;
 }
 
-grpc::Status RosterServiceImpl::SuspendReservist(grpc::ServerContext*,
+grpc::Status RosterServiceImpl::SuspendReservist(grpc::ServerContext* ctx,
                                                  const v1::SetReservistStatusRequest* req,
                                                  v1::Reservist* resp) {
-  return SetStatus(*req, ReservistStatus::kSuspended, resp);
+  return SetStatus(ctx, *req, ReservistStatus::kSuspended, resp);
 }
 
-grpc::Status RosterServiceImpl::ReactivateReservist(grpc::ServerContext*,
+grpc::Status RosterServiceImpl::ReactivateReservist(grpc::ServerContext* ctx,
                                                     const v1::SetReservistStatusRequest* req,
                                                     v1::Reservist* resp) {
-  return SetStatus(*req, ReservistStatus::kActive, resp);
+  return SetStatus(ctx, *req, ReservistStatus::kActive, resp);
 }
 
-grpc::Status RosterServiceImpl::DeleteReservist(grpc::ServerContext*,
+grpc::Status RosterServiceImpl::DeleteReservist(grpc::ServerContext* ctx,
                                                 const v1::DeleteReservistRequest* req,
                                                 v1::DeleteReservistResponse*) {
   auto ref = FromProto(req->ref());
   if (!ref.ok()) return ToGrpcStatus(ref.status());
-  return ToGrpcStatus(roster_.DeleteReservist(*ref));
+  return ToGrpcStatus(roster_.DeleteReservist(*ref, ScopeOf(ctx)));
 }
 
 grpc::Status RosterServiceImpl::ListSkills(grpc::ServerContext*, const v1::ListSkillsRequest*,
@@ -165,8 +173,12 @@ grpc::Status RosterServiceImpl::ListSkills(grpc::ServerContext*, const v1::ListS
   return grpc::Status::OK;
 }
 
-grpc::Status RosterServiceImpl::UpsertSkill(grpc::ServerContext*, const v1::UpsertSkillRequest* req,
-                                            v1::Skill* resp) {
+grpc::Status RosterServiceImpl::UpsertSkill(grpc::ServerContext* ctx,
+                                            const v1::UpsertSkillRequest* req, v1::Skill* resp) {
+  if (!ScopeOf(ctx).all()) {
+    return ToGrpcStatus(Status::PermissionDenied(
+        "the skill catalogue is national: a token scoped to areas may read it, not change it"));
+  }
   if (!req->has_skill()) return Invalid("skill", "is required");
   auto s = roster_.UpsertSkill(FromProto(req->skill()));
   if (!s.ok()) return ToGrpcStatus(s.status().WithFieldPrefix("skill"));
@@ -184,6 +196,7 @@ grpc::Status RosterServiceImpl::ImportReservists(grpc::ServerContext* ctx,
     options = msg.options();
     have = reader->Read(&msg);
   }
+  const AreaScope scope = ScopeOf(ctx);
   auto import = roster_.BeginImport(options.atomic(), options.dry_run());
   if (!import.ok()) return ToGrpcStatus(import.status());
   for (; have; have = reader->Read(&msg)) {
@@ -191,7 +204,7 @@ grpc::Status RosterServiceImpl::ImportReservists(grpc::ServerContext* ctx,
       (*import)->Finish(/*abandon=*/true);
       return Invalid("options", "must be the first message of the stream");
     }
-    AddChunk(**import, *msg.mutable_chunk());
+    AddChunk(**import, *msg.mutable_chunk(), roster_, scope);
   }
   // Read() also returns false when the client cancels: never commit then.
   bool cancelled = ctx->IsCancelled();

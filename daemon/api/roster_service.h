@@ -3,6 +3,7 @@
 // api/status_map.h. Thread-safe (gRPC's sync server calls it from its pool).
 #pragma once
 
+#include "api/caller_scope.h"
 #include "muster/v1/roster.grpc.pb.h"
 #include "roster/roster.h"
 
@@ -12,6 +13,10 @@ class RosterServiceImpl final : public v1::RosterService::Service {
  public:
   // roster must outlive the service.
   explicit RosterServiceImpl(Roster& roster) : roster_(roster) {}
+
+  // How callers' area scopes are found (default: every caller sees every
+  // area). Set before serving.
+  void SetScopeResolver(ScopeResolver resolver) { scope_ = std::move(resolver); }
 
   grpc::Status UpsertReservist(grpc::ServerContext* ctx, const v1::UpsertReservistRequest* req,
                                v1::UpsertReservistResponse* resp) override;
@@ -37,10 +42,12 @@ class RosterServiceImpl final : public v1::RosterService::Service {
                                 v1::ImportSummary* resp) override;
 
  private:
-  grpc::Status SetStatus(const v1::SetReservistStatusRequest& req, ReservistStatus status,
-                         v1::Reservist* resp);
+  grpc::Status SetStatus(grpc::ServerContext* ctx, const v1::SetReservistStatusRequest& req,
+                         ReservistStatus status, v1::Reservist* resp);
+  AreaScope ScopeOf(grpc::ServerContext* ctx) const { return ResolveScope(scope_, ctx); }
 
   Roster& roster_;
+  ScopeResolver scope_;
 };
 
 }  // namespace muster::api

@@ -30,7 +30,8 @@ TokenAuthenticator::TokenAuthenticator(const std::vector<TokenConfig>& tokens) {
   for (const TokenConfig& t : tokens) {
     std::string hash = t.sha256;
     for (char& c : hash) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    tokens_.push_back(Entry{hash, Principal{t.name, ParseRole(t.role).value_or(Role::kViewer)}});
+    tokens_.push_back(Entry{
+        hash, Principal{t.name, ParseRole(t.role).value_or(Role::kViewer), t.areas, t.mutual_aid}});
   }
 }
 
@@ -75,6 +76,8 @@ Decision TokenAuthenticator::Check(std::string_view method, std::string_view aut
     return d;
   }
   d.actor = who->name;
+  d.areas = who->areas;
+  d.mutual_aid = who->mutual_aid;
   if (!RoleAllows(who->role, d.rule.required)) {
     d.status = Status::PermissionDenied(
         fmt::format("token '{}' has role {}; {} needs role {}{}", who->name, RoleName(who->role),

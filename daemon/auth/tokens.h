@@ -23,6 +23,8 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 struct Principal {
   std::string name;  // token name, or "local" when token checks are off
   Role role = Role::kAdmin;
+  std::vector<std::string> areas;  // empty = every area (see roster/area_scope.h)
+  bool mutual_aid = false;         // may ask areas outside `areas` for mutual aid
 };
 
 // The result of checking one call.
@@ -30,6 +32,9 @@ struct Decision {
   Status status;      // ok, Unauthenticated or PermissionDenied
   std::string actor;  // token name; "local" when tokens are off; "anonymous" without a token
   MethodRule rule;    // the method's rule
+  // The caller's area scope when accepted: empty = every area.
+  std::vector<std::string> areas;
+  bool mutual_aid = false;
 };
 
 // Immutable after construction; safe to use from many threads.

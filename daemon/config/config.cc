@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "roster/validate.h"
+
 namespace muster {
 namespace {
 
@@ -307,6 +309,14 @@ Status ValidateConfig(const DaemonConfig& c) {
       return Status::InvalidArgument(
           at + ".role",
           fmt::format("'{}' is not one of viewer, planner, roster-admin, admin", t.role));
+    }
+    for (size_t k = 0; k < t.areas.size(); ++k) {
+      if (!IsValidCode(t.areas[k])) {
+        return Status::InvalidArgument(
+            fmt::format("{}.areas[{}]", at, k),
+            fmt::format("'{}' is not an area code (2..40 lower-case letters, digits or '_')",
+                        t.areas[k]));
+      }
     }
   }
   auto check_backends = [&](const char* key, const std::vector<std::string>& names) -> Status {

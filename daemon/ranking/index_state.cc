@@ -82,6 +82,8 @@ struct IndexState::Query {
   const ExcludedIds* busy = nullptr;  // null when nobody is busy
   std::vector<uint64_t> busy_filter;  // its filter
   PatternVerdicts* verdicts = nullptr;
+  // With an area filter: allowed[interned area] (empty = every area).
+  std::vector<uint8_t> area_allowed;
 };
 
 template <typename T>
@@ -118,6 +120,12 @@ uint16_t IndexState::InternSkill(const std::string& code) {
   return it->second;
 }
 
+uint16_t IndexState::InternArea(const std::string& code) {
+  auto [it, added] = area_ids_.emplace(code, static_cast<uint16_t>(area_codes_.size()));
+  if (added) area_codes_.push_back(code);
+  return it->second;
+}
+
 PostingGrid& IndexState::GridFor(uint16_t skill, uint8_t level) {
   std::vector<PostingGrid>& levels = grids_[skill];
   if (levels.size() <= level) levels.resize(size_t{level} + 1);
@@ -133,6 +141,9 @@ Status IndexState::Upsert(const Reservist& reservist) {
   }
   if (skill_codes_.size() + facts.skills.size() > 0xFFFF) {
     return Status::FailedPrecondition("too many distinct skill codes");
+  }
+  if (area_codes_.size() >= 0xFFFF && !area_ids_.contains(reservist.home_area)) {
+    return Status::FailedPrecondition("too many distinct home areas");
   }
   uint32_t slot = by_id_.Find(static_cast<uint64_t>(reservist.id), RecordKey{&records_});
   if (slot == OpenHashIndex::kNone) {
@@ -153,6 +164,7 @@ void IndexState::Store(uint32_t slot, const Reservist& reservist, const Reservis
   rec.home = facts.home;
   rec.cell = GeoGrid::CellOf(reservist.lat, reservist.lon);
   rec.status = static_cast<uint8_t>(facts.status);
+  rec.area = InternArea(reservist.home_area);
   std::vector<HeldSkill> held;
   held.reserve(facts.skills.size());
   for (const ReservistFacts::Holding& h : facts.skills) {
@@ -319,6 +331,8 @@ void IndexState::CollectList(const Query& q, const std::vector<Posting>& posting
     }
     const double d = ChordSquaredToKm(chord_sq);  // the exact tests
     if (d > radius || d > max_travel) continue;
+    // Area scoping is rare and only costs a record look-up for the eligible.
+    if (!q.area_allowed.empty() && !q.area_allowed[RecordOf(p.id).area]) continue;
     out.push_back({p.id, d, level});
   }
 }
@@ -413,6 +427,14 @@ void IndexState::CollectEligible(const PreparedRequest& request,
   q.first_day = PostingDay(request.window.first_day().days);
   q.last_day = PostingDay(request.window.last_day().days);
   PrepareBusy(request, q);
+  if (!request.areas.empty()) {
+    // Areas no reservist has yet are simply absent: nobody matches them.
+    q.area_allowed.assign(area_codes_.size() + 1, 0);
+    q.area_allowed.back() = 0;  // keeps the vector non-empty when no area is known
+    for (const std::string& a : request.areas) {
+      if (auto it = area_ids_.find(a); it != area_ids_.end()) q.area_allowed[it->second] = 1;
+    }
+  }
   CollectStats local;
   out.resize(request.requirements.size());
   for (size_t r = 0; r < request.requirements.size(); ++r) {

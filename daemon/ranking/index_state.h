@@ -87,6 +87,7 @@ class IndexState {
     uint8_t skills_n = 0;
     uint8_t unavailable_n = 0;
     uint8_t status = 0;  // ReservistStatus
+    uint16_t area = 0;   // interned home area (in the padding: no extra bytes)
   };
   struct HeldSkill {
     uint16_t skill;  // interned code
@@ -107,6 +108,7 @@ class IndexState {
 
   uint32_t AllocateSlot(int64_t id);
   uint16_t InternSkill(const std::string& code);
+  uint16_t InternArea(const std::string& code);
   PostingGrid& GridFor(uint16_t skill, uint8_t level);
   void Store(uint32_t slot, const Reservist& reservist, const ReservistFacts& facts);
   void AddPostings(uint32_t slot);
@@ -136,6 +138,8 @@ class IndexState {
   Pool<DayRange> unavailable_;
   std::vector<std::string> skill_codes_;
   std::unordered_map<std::string, uint16_t> skill_ids_;
+  std::vector<std::string> area_codes_;
+  std::unordered_map<std::string, uint16_t> area_ids_;
 };
 
 }  // namespace muster

@@ -104,6 +104,9 @@ Result<PreparedRequest> PrepareRankRequest(const RankRequest& request,
                   [](const auto& a, const auto& b) { return a.reservist_id == b.reservist_id; }),
       out.busy.end());
   out.history = request.history ? request.history : std::make_shared<const HistoryTable>();
+  out.areas = request.areas;
+  std::sort(out.areas.begin(), out.areas.end());
+  out.areas.erase(std::unique(out.areas.begin(), out.areas.end()), out.areas.end());
   return out;
 }
 

@@ -53,6 +53,8 @@ struct RankRequest {
   std::vector<Requirement> requirements;        // 1..kMaxRequirements, each skill once
   std::vector<BusyReservist> busy;              // empty = nobody busy
   std::shared_ptr<const HistoryTable> history;  // null = no history
+  // Only reservists of these home areas (empty = every area).
+  std::vector<std::string> areas;
 };
 
 inline constexpr double kMaxRadiusKm = 1000;
@@ -84,6 +86,7 @@ struct PreparedRequest {
   // The busy entry of a reservist, or nullptr.
   const BusyReservist* FindBusy(int64_t reservist_id) const;
 };
+  std::vector<std::string> areas;                 // sorted, unique; empty = every area
 
 // Validates a request against the catalogue. InvalidArgument names the field:
 // "lat", "lon", "radius_km", "duration_minutes", "requirements",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "roster/area_scope.h"
 #include "roster/model.h"
 #include "roster/validate.h"
 #include "store/roster_store.h"
@@ -32,15 +33,30 @@ class Roster {
   // Loads the skill catalogue into the cache. Call once before serving.
   Status Load();
 
-  Result<UpsertOutcome> UpsertReservist(Reservist reservist);
-  Result<Reservist> GetReservist(const ReservistRef& ref);
+  // Every reservist method takes the caller's area scope (default: every
+  // area). A reservist outside it is NotFound, as if absent; writing one
+  // into an area outside it is PermissionDenied (field home_area), and so is
+  // an external id that belongs to a reservist outside it.
+  Result<UpsertOutcome> UpsertReservist(Reservist reservist,
+                                        const AreaScope& scope = AreaScope::All());
+  Result<Reservist> GetReservist(const ReservistRef& ref,
+                                 const AreaScope& scope = AreaScope::All());
+  // A filter naming a home_area outside the scope is PermissionDenied;
+  // otherwise the scope narrows the filter to its areas.
+  Result<ReservistFilter> ScopedFilter(ReservistFilter filter, const AreaScope& scope) const;
   Result<std::vector<Reservist>> ListReservists(const ReservistFilter& filter, int64_t after_id,
                                                 int limit);
   Result<int64_t> CountReservists(const ReservistFilter& filter);
   Status ForEachReservist(const ReservistFilter& filter,
                           const std::function<bool(const Reservist&)>& fn);
-  Result<Reservist> SetStatus(const ReservistRef& ref, ReservistStatus status);
-  Status DeleteReservist(const ReservistRef& ref);
+  Result<Reservist> SetStatus(const ReservistRef& ref, ReservistStatus status,
+                              const AreaScope& scope = AreaScope::All());
+  Status DeleteReservist(const ReservistRef& ref, const AreaScope& scope = AreaScope::All());
+
+  // For a bulk import by a scoped caller: Ok when `reservist` (validated)
+  // may be written within scope (its home area is covered, and its external
+  // id, if already stored, belongs to a reservist of a covered area).
+  Status CheckWritable(const Reservist& reservist, const AreaScope& scope);
 
   Result<std::vector<SkillWithHolders>> ListSkills();
   Result<Skill> UpsertSkill(Skill skill);
@@ -59,7 +75,7 @@ class Roster {
   }
 
  private:
-  Result<int64_t> ResolveId(const ReservistRef& ref);
+  Result<int64_t> ResolveId(const ReservistRef& ref, const AreaScope& scope);
 
   RosterStore& store_;
   mutable std::shared_mutex catalogue_mutex_;

@@ -195,6 +195,8 @@ Status Daemon::Serve(const DaemonConfig& options) {
   activation_service_ =
       std::make_unique<api::ActivationServiceImpl>(*activations_, dispatcher_.get());
   admin_service_ = std::make_unique<api::AdminServiceImpl>(options.db_path);
+  roster_service_->SetScopeResolver(security_->scope_resolver());
+  activation_service_->SetScopeResolver(security_->scope_resolver());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -51,6 +51,9 @@ class GuardedLayer : public SecurityLayer {
   }
 
   AuditLog& audit_log() override { return *audit_; }
+  api::ScopeResolver scope_resolver() const override {
+    return [this](const grpc::ServerContext& ctx) { return guard_.ScopeOf(ctx); };
+  }
 
  private:
   auth::TokenAuthenticator tokens_;

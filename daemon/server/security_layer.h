@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/caller_scope.h"
 #include "audit/audit_log.h"
 #include "config/config.h"
 #include "core/status.h"
@@ -43,6 +44,10 @@ class SecurityLayer {
   // The audit log, for other components' records (e.g. activation state
   // changes). Thread-safe; lives as long as the layer.
   virtual AuditLog& audit_log() = 0;
+
+  // The area scope of an accepted call's caller (from its bearer token).
+  // Thread-safe; valid as long as the layer.
+  virtual api::ScopeResolver scope_resolver() const = 0;
 };
 
 }  // namespace muster

@@ -20,6 +20,8 @@ constexpr const char* kChildColumns[kChildTableCount] = {
 // Sources: with a skill filter, drive from the (skill, reservist_id) index so
 // that the matching ids come out in order without a sort.
 constexpr const char* kFromReservists = "reservists r";
+// A JSON array of area codes (codes are [a-z0-9_], so no escaping is needed).
+constexpr const char* kTermAreas = " AND r.home_area IN (SELECT value FROM json_each(:areas))";
 constexpr const char* kFromSkillHolders =
     "reservist_skills f JOIN reservists r ON r.id = f.reservist_id";
 constexpr const char* kKeyReservists = "r.id";
@@ -34,10 +36,12 @@ constexpr const char* kTermActive = " AND r.status = 1";
 constexpr const char* kTermInactive = " AND r.status = :status AND r.status <> 1";
 
 bool IsEmpty(const ReservistFilter& filter) {
-  return filter.skill.empty() && !filter.status.has_value() && filter.home_area.empty();
+  return filter.skill.empty() && !filter.status.has_value() && filter.home_area.empty() &&
+         filter.areas.empty();
 }
 
 // The filter terms after "key > :after" (or after "1" for the count).
+  if (!filter.areas.empty()) terms += kTermAreas;
 std::string FilterTerms(const ReservistFilter& filter) {
   std::string terms;
   if (!filter.skill.empty()) terms += kTermSkill;
@@ -70,6 +74,11 @@ ReservistSql BuildReservistSql(const ReservistFilter& filter) {
                         " c ON c.reservist_id = " + key + where + " ORDER BY " + key +
                         ", c.position";
     }
+  }
+  if (int i = statement.ParamIndex(":areas")) {
+    std::string json = "[";
+    for (const std::string& a : filter.areas) json += (json.size() > 1 ? ",\"" : "\"") + a + "\"";
+    statement.BindTextCopy(i, json + "]");
   }
   sql.count = "SELECT count(*) FROM " + from + " WHERE 1" + terms;
   return sql;

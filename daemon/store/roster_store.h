@@ -24,6 +24,9 @@ struct ReservistFilter {
   std::string skill;                      // empty = any
   std::optional<ReservistStatus> status;  // nullopt = any
   std::string home_area;                  // empty = any
+  // Only reservists whose home area is one of these (empty = no such limit):
+  // how an area-scoped caller's view is applied (see roster/area_scope.h).
+  std::vector<std::string> areas;
 };
 
 struct UpsertOutcome {

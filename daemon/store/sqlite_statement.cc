@@ -29,6 +29,10 @@ void SqliteStatement::BindText(int index, std::string_view value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
 }
 
+void SqliteStatement::BindTextCopy(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+}
+
 void SqliteStatement::BindTextOrNull(int index, std::string_view value) {
   if (value.empty()) {
     BindNull(index);

@@ -40,6 +40,8 @@ class SqliteStatement {
   void BindInt64(int index, int64_t value);
   void BindDouble(int index, double value);
   void BindText(int index, std::string_view value);
+  // Binds a copy of value (for text that does not outlive the binding).
+  void BindTextCopy(int index, std::string_view value);
   // Binds NULL when value is empty (e.g. an absent external id).
   void BindTextOrNull(int index, std::string_view value);
   void BindNull(int index);

@@ -209,7 +209,7 @@ starttls = "off"
   CHECK(daemon.Stop() == 0);
 }
 
-TEST_CASE("a backend down for good falls back to the next channel; a hanging one times out",
+TEST_CASE("a backend down for good falls back to the next channel — a hanging one times out",
           "[integration][dispatch]") {
   TempDir dir;
   HttpSink good;

@@ -85,7 +85,7 @@ json Records(const CommandResult& r) {
 
 }  // namespace
 
-TEST_CASE("tokens: missing, unknown and wrong-role calls are refused; the right role works") {
+TEST_CASE("tokens: missing, unknown and wrong-role calls are refused — the right role works") {
   TempDir dir;
   WriteFile(dir.File("musterd.toml"), TokensToml());
   MusterdProcess d(MUSTERD_PATH, dir.File("muster.db"), dir.path().string(),

@@ -228,7 +228,7 @@ TEST_CASE("people asked on an overlapping activation are busy", "[activation]") 
   CHECK(Names(*after_cancel) == std::vector<std::string>{"fa1", "fa2"});
 }
 
-TEST_CASE("cancel records the change; a second cancel is refused", "[activation]") {
+TEST_CASE("cancel records the change — a second cancel is refused", "[activation]") {
   World w;
   auto out = w.manager->Create(Spec({{"first_aid", 1, 1}}), "");
   REQUIRE(out.ok());

@@ -193,7 +193,7 @@ TEST_CASE("NOT_FOUND and ALREADY_EXISTS", "[api]") {
         grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_CASE("list pages in id order with filters; suspend, reactivate, delete", "[api]") {
+TEST_CASE("list pages in id order with filters — suspend, reactivate, delete", "[api]") {
   Fixture f;
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) {

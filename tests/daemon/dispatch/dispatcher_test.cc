@@ -508,7 +508,7 @@ TEST_CASE("answer links: GET only shows a confirm page, POST records, bad tokens
   CHECK(pages.Handle(Req("GET", "/elsewhere")).status == 404);
 }
 
-TEST_CASE("SMS replies answer the number's latest call-out; receipts mark delivery",
+TEST_CASE("SMS replies answer the number's latest call-out — receipts mark delivery",
           "[dispatch][http]") {
   World w;
   w.StartDispatcher();

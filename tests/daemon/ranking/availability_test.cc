@@ -68,7 +68,7 @@ TEST_CASE("an activation in summer needs BST wall-clock minutes", "[availability
   CHECK(w.last_day() == Day("2026-07-15"));
 }
 
-TEST_CASE("partial minutes are needed whole; the end date is that of the last second",
+TEST_CASE("partial minutes are needed whole — the end date is that of the last second",
           "[availability]") {
   ActivationWindow w(Utc("2026-01-14T10:00:30Z"), Utc("2026-01-15T00:00:00Z"));
   REQUIRE(w.required().size() == 1);

@@ -65,6 +65,10 @@ using Lists = std::vector<std::vector<EligibleCandidate>>;
 Lists Reference(const Roster& roster, const PreparedRequest& request) {
   Lists out(request.requirements.size());
   for (const auto& [id, r] : roster) {
+    if (!request.areas.empty() &&
+        !std::binary_search(request.areas.begin(), request.areas.end(), r.home_area)) {
+      continue;
+    }
     const EligibilityVerdict v = EvaluateEligibility(ReservistFacts::FromReservist(r), request);
     for (size_t i = 0; i < out.size(); ++i) {
       if (v.eligible[i]) out[i].push_back({id, v.distance_km, v.level[i]});
@@ -90,6 +94,13 @@ void CheckAgainstReference(const RosterIndex& index, const Roster& roster, std::
   for (int q = 0; q < requests; ++q) {
     RankRequest request = RandomRequest(rng, skills);
     request.busy = RandomBusy(rng, roster);
+    if (q % 3 == 1) {
+      // Area-scoped: the home areas of two reservists, and one nobody has.
+      auto pick = [&] {
+        return std::next(roster.begin(), rng() % roster.size())->second.home_area;
+      };
+      request.areas = {pick(), "nowhere_at_all", pick()};
+    }
     auto prepared = index.Prepare(request);
     REQUIRE(prepared.ok());
     Lists fast;

@@ -100,7 +100,7 @@ TEST_CASE("over-ask without history, ranked by distance then id", "[selection]")
   CHECK(r.selected[0].score.total > r.selected[1].score.total);
 }
 
-TEST_CASE("scarcest requirement first; a person fills one slot", "[selection]") {
+TEST_CASE("scarcest requirement first — a person fills one slot", "[selection]") {
   const RankingConfig config;
   const HistoryTable none;
   const Scorer scorer(config, none, kStart, 50);

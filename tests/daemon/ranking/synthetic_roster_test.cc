@@ -18,7 +18,7 @@ SkillCatalogue Catalogue() {
   return c;
 }
 
-TEST_CASE("the same seed gives the same roster; another seed another", "[synthetic]") {
+TEST_CASE("the same seed gives the same roster — another seed another", "[synthetic]") {
   const SyntheticRoster a, b;
   SyntheticRosterOptions other;
   other.seed = 2;

@@ -45,6 +45,10 @@ std::vector<Reservist> Populate(StoreFixture& f) {
 bool Matches(const Reservist& r, const ReservistFilter& filter) {
   if (filter.status && r.status != *filter.status) return false;
   if (!filter.home_area.empty() && r.home_area != filter.home_area) return false;
+  if (!filter.areas.empty() &&
+      std::find(filter.areas.begin(), filter.areas.end(), r.home_area) == filter.areas.end()) {
+    return false;
+  }
   if (filter.skill.empty()) return true;
   return std::any_of(r.skills.begin(), r.skills.end(),
                      [&](const SkillHolding& h) { return h.skill == filter.skill; });
@@ -57,8 +61,12 @@ std::vector<ReservistFilter> Filters() {
          {std::optional<ReservistStatus>(), std::optional(ReservistStatus::kActive),
           std::optional(ReservistStatus::kSuspended)}) {
       for (std::string area : {"", "glos", "hereford", "nowhere"}) {
-        filters.push_back({skill, status, area});
+        filters.push_back({skill, status, area, {}});
       }
+      // An area-scoped caller's view: several areas at once.
+      filters.push_back({skill, status, "", {"glos", "hereford"}});
+      filters.push_back({skill, status, "glos", {"glos", "worcs"}});
+      filters.push_back({skill, status, "", {"nowhere"}});
     }
   }
   return filters;
@@ -67,7 +75,7 @@ std::vector<ReservistFilter> Filters() {
 std::string Describe(const ReservistFilter& f) {
   return "skill=" + f.skill +
          " status=" + (f.status ? std::to_string(static_cast<int>(*f.status)) : "any") +
-         " area=" + f.home_area;
+         " area=" + f.home_area + " areas=" + std::to_string(f.areas.size());
 }
 
 TEST_CASE("List pages, counts and streams match a brute-force filter", "[store][query]") {
