@@ -45,9 +45,9 @@ class ActivationManager {
   // What Create would store now (id 0), storing nothing.
   Result<Activation> Preview(ActivationSpec spec);
   Result<Activation> Get(int64_t id);
-  Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
   // The home areas an activation draws from (empty = every area).
   Result<std::vector<std::string>> AreasOf(int64_t id) { return store_.AreasOf(id); }
+  Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
                                        int limit);
   // OPEN/FILLED -> CANCELLED; FailedPrecondition otherwise.
   Result<Activation> Cancel(int64_t id, const std::string& reason);

@@ -26,6 +26,9 @@ class ActivationStore {
   virtual Result<Activation> Insert(const Activation& activation) = 0;
   // The whole activation, with call-outs and history. NotFound if unknown.
   virtual Result<Activation> Get(int64_t id) = 0;
+  // The home areas an activation draws from (empty = every area); NotFound
+  // if unknown. Cheap: for access checks before loading the whole thing.
+  virtual Result<std::vector<std::string>> AreasOf(int64_t id) = 0;
   // The activation holding an idempotency key, if any.
   virtual Result<std::optional<Activation>> FindByKey(const std::string& key) = 0;
   // Newest first, ids below before_id (0 = from the newest), without
@@ -43,9 +46,6 @@ class ActivationStore {
                                                const std::string& reason) = 0;
   // Reservists' names by id (one read transaction; unknown ids are left out).
   virtual Result<std::unordered_map<int64_t, std::string>> ReservistNames(
-  // The home areas an activation draws from (empty = every area); NotFound
-  // if unknown. Cheap: for access checks before loading the whole thing.
-  virtual Result<std::vector<std::string>> AreasOf(int64_t id) = 0;
       const std::vector<int64_t>& ids) = 0;
   // Everyone ever asked on an activation (never asked twice on it).
   virtual Result<std::vector<int64_t>> AskedOn(int64_t id) = 0;

@@ -95,9 +95,10 @@ constexpr const char* kSelectEvents =
 constexpr const char* kUpdateState =
     "UPDATE activations SET state = ?2, updated_at_ms = ?3 WHERE id = ?1";
 
+constexpr const char* kSelectAreas = "SELECT areas FROM activations WHERE id = ?1";
+
 // Live activations overlapping [?1, ?2) ms: everyone asked on them and still
 // in play (awaiting an answer or accepted) is busy. People who declined, did
-constexpr const char* kSelectAreas = "SELECT areas FROM activations WHERE id = ?1";
 // not answer, failed or were stood down are free for other activations (but
 // never asked twice on the same one: see kSelectAskedOn).
 constexpr const char* kSelectBusy =
@@ -186,6 +187,8 @@ Result<int64_t> SqliteActivationStore::InsertHeader(const Activation& a, int64_t
     st.BindInt64(11, static_cast<int>(s.priority));
     st.BindInt64(12, static_cast<int>(a.state));
     st.BindInt64(13, now_ms);
+    const std::string areas = JoinAreas(s.areas);
+    st.BindText(14, areas);
     auto step = st.Step();
     if (!step.ok()) return ConstraintError(st, a);
     return db_->LastInsertRowid();
@@ -223,8 +226,6 @@ Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, in
 }
 
 Status SqliteActivationStore::InsertWave(int64_t id, int wave, int asked, const std::string& reason,
-    const std::string areas = JoinAreas(s.areas);
-    st.BindText(14, areas);
                                          int answer_within_minutes, int64_t now_ms) {
   return WithStatement(*db_, kInsertWave, [&](SqliteStatement& st) {
     st.BindInt64(1, id);
@@ -387,6 +388,7 @@ Result<Activation> SqliteActivationStore::ReadHeader(SqliteStatement& st) {
   a.state = static_cast<ActivationState>(st.ColumnInt(12));
   a.created_at_ms = st.ColumnInt64(13);
   a.updated_at_ms = st.ColumnInt64(14);
+  a.spec.areas = SplitAreas(st.ColumnText(15));
   return a;
 }
 
@@ -507,7 +509,6 @@ Result<Activation> SqliteActivationStore::LoadLocked(int64_t id, bool with_callo
   return a;
 }
 
-  a.spec.areas = SplitAreas(st.ColumnText(15));
 Result<Activation> SqliteActivationStore::Get(int64_t id) {
   std::lock_guard lock(mutex_);
   auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
@@ -627,7 +628,6 @@ Result<std::vector<ReservistHistory>> SqliteActivationStore::History(int64_t as_
                        });
 }
 
-}  // namespace muster
 Result<std::vector<std::string>> SqliteActivationStore::AreasOf(int64_t id) {
   std::lock_guard lock(mutex_);
   return WithStatement(*db_, kSelectAreas,
@@ -642,3 +642,4 @@ Result<std::vector<std::string>> SqliteActivationStore::AreasOf(int64_t id) {
                        });
 }
 
+}  // namespace muster

@@ -26,8 +26,8 @@ class SqliteActivationStore final : public ActivationStore {
 
   Result<Activation> Insert(const Activation& activation) override;
   Result<Activation> Get(int64_t id) override;
-  Result<std::optional<Activation>> FindByKey(const std::string& key) override;
   Result<std::vector<std::string>> AreasOf(int64_t id) override;
+  Result<std::optional<Activation>> FindByKey(const std::string& key) override;
   Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
                                        int limit) override;
   Result<Activation> Transition(int64_t id, const std::vector<ActivationState>& from,

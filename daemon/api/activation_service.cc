@@ -91,13 +91,13 @@ grpc::Status ActivationServiceImpl::PreviewActivation(grpc::ServerContext* ctx,
 grpc::Status ActivationServiceImpl::GetActivation(grpc::ServerContext* ctx,
                                                   const v1::GetActivationRequest* req,
                                                   v1::Activation* resp) {
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
   auto a = manager_.Get(req->id());
   if (!a.ok()) return ToGrpcStatus(a.status());
   ToProto(*a, resp);
   return grpc::Status::OK;
 }
 
-  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
 grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext* ctx,
                                                     const v1::ListActivationsRequest* req,
                                                     v1::ListActivationsResponse* resp) {
@@ -154,13 +154,13 @@ grpc::Status ActivationServiceImpl::StandDownActivation(grpc::ServerContext* ctx
   if (!dispatcher_) {
     return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
   }
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
   return End(req->id(), req->reason(), ActivationState::kStoodDown, resp);
 }
 
 grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext* ctx,
                                                  const v1::RecordAnswerRequest* req,
                                                  v1::RecordAnswerResponse* resp) {
-  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
   if (!dispatcher_) {
     return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
   }
@@ -175,14 +175,14 @@ grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext* ctx,
   if (!req->token().empty()) {
     a.token = req->token();
   } else if (req->activation_id() > 0 && req->reservist_id() > 0) {
+    // (An answer token is itself the capability, as on the HTTP endpoint.)
+    if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
     a.activation_id = req->activation_id();
     a.reservist_id = req->reservist_id();
   } else {
     return ToGrpcStatus(Status::InvalidArgument(
         "token", "give the answer token, or both activation_id and reservist_id"));
   }
-    // (An answer token is itself the capability, as on the HTTP endpoint.)
-    if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
   a.via = "grpc";
   auto r = dispatcher_->Answer(a);
   if (!r.ok()) return ToGrpcStatus(r.status());
@@ -208,13 +208,13 @@ grpc::Status ActivationServiceImpl::WatchActivation(
   if (!dispatcher_) {
     return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
   }
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
   dispatch::EventHub& hub = dispatcher_->events();
   // Subscribe before the snapshot so that nothing falls between them (an
   // event may repeat what the snapshot shows; that is harmless).
   auto sub = hub.Subscribe(req->id());
   struct Unsubscribe {
     dispatch::EventHub& hub;
-  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
     int64_t id;
     std::shared_ptr<dispatch::EventHub::Subscription> sub;
     ~Unsubscribe() { hub.Unsubscribe(id, sub); }
@@ -259,22 +259,22 @@ grpc::Status ActivationServiceImpl::WatchActivation(
 grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext* ctx,
                                                      const v1::CancelActivationRequest* req,
                                                      v1::Activation* resp) {
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
   if (dispatcher_) return End(req->id(), req->reason(), ActivationState::kCancelled, resp);
   auto a = manager_.Cancel(req->id(), req->reason());
   if (!a.ok()) return ToGrpcStatus(a.status());
   spdlog::info("activation {} cancelled", a->id);
   ToProto(*a, resp);
   return grpc::Status::OK;
-  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
 }
 
 grpc::Status ActivationServiceImpl::Explain(grpc::ServerContext* ctx, const v1::ExplainRequest* req,
                                             v1::ExplainResponse* resp) {
+  if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
   auto e = manager_.Explain(req->activation_id(), req->reservist_id());
   if (!e.ok()) return ToGrpcStatus(e.status());
   ToProto(*e, resp);
   return grpc::Status::OK;
 }
 
-  if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
 }  // namespace muster::api

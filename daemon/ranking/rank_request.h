@@ -82,11 +82,11 @@ struct PreparedRequest {
   std::vector<ResolvedRequirement> requirements;  // request order
   std::vector<BusyReservist> busy;                // sorted by reservist id, unique
   std::shared_ptr<const HistoryTable> history;    // never null (empty table)
+  std::vector<std::string> areas;                 // sorted, unique; empty = every area
 
   // The busy entry of a reservist, or nullptr.
   const BusyReservist* FindBusy(int64_t reservist_id) const;
 };
-  std::vector<std::string> areas;                 // sorted, unique; empty = every area
 
 // Validates a request against the catalogue. InvalidArgument names the field:
 // "lat", "lon", "radius_km", "duration_minutes", "requirements",

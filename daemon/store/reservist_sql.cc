@@ -20,8 +20,6 @@ constexpr const char* kChildColumns[kChildTableCount] = {
 // Sources: with a skill filter, drive from the (skill, reservist_id) index so
 // that the matching ids come out in order without a sort.
 constexpr const char* kFromReservists = "reservists r";
-// A JSON array of area codes (codes are [a-z0-9_], so no escaping is needed).
-constexpr const char* kTermAreas = " AND r.home_area IN (SELECT value FROM json_each(:areas))";
 constexpr const char* kFromSkillHolders =
     "reservist_skills f JOIN reservists r ON r.id = f.reservist_id";
 constexpr const char* kKeyReservists = "r.id";
@@ -34,6 +32,8 @@ constexpr const char* kTermArea = " AND r.home_area = :area";
 // Active is most of the roster, where a scan in id order is the right plan.
 constexpr const char* kTermActive = " AND r.status = 1";
 constexpr const char* kTermInactive = " AND r.status = :status AND r.status <> 1";
+// A JSON array of area codes (codes are [a-z0-9_], so no escaping is needed).
+constexpr const char* kTermAreas = " AND r.home_area IN (SELECT value FROM json_each(:areas))";
 
 bool IsEmpty(const ReservistFilter& filter) {
   return filter.skill.empty() && !filter.status.has_value() && filter.home_area.empty() &&
@@ -41,7 +41,6 @@ bool IsEmpty(const ReservistFilter& filter) {
 }
 
 // The filter terms after "key > :after" (or after "1" for the count).
-  if (!filter.areas.empty()) terms += kTermAreas;
 std::string FilterTerms(const ReservistFilter& filter) {
   std::string terms;
   if (!filter.skill.empty()) terms += kTermSkill;
@@ -49,6 +48,7 @@ std::string FilterTerms(const ReservistFilter& filter) {
     terms += *filter.status == ReservistStatus::kActive ? kTermActive : kTermInactive;
   }
   if (!filter.home_area.empty()) terms += kTermArea;
+  if (!filter.areas.empty()) terms += kTermAreas;
   return terms;
 }
 
@@ -75,11 +75,6 @@ ReservistSql BuildReservistSql(const ReservistFilter& filter) {
                         ", c.position";
     }
   }
-  if (int i = statement.ParamIndex(":areas")) {
-    std::string json = "[";
-    for (const std::string& a : filter.areas) json += (json.size() > 1 ? ",\"" : "\"") + a + "\"";
-    statement.BindTextCopy(i, json + "]");
-  }
   sql.count = "SELECT count(*) FROM " + from + " WHERE 1" + terms;
   return sql;
 }
@@ -89,6 +84,11 @@ void BindReservistFilter(SqliteStatement& statement, const ReservistFilter& filt
   if (int i = statement.ParamIndex(":after")) statement.BindInt64(i, after_id);
   if (int i = statement.ParamIndex(":skill")) statement.BindText(i, filter.skill);
   if (int i = statement.ParamIndex(":area")) statement.BindText(i, filter.home_area);
+  if (int i = statement.ParamIndex(":areas")) {
+    std::string json = "[";
+    for (const std::string& a : filter.areas) json += (json.size() > 1 ? ",\"" : "\"") + a + "\"";
+    statement.BindTextCopy(i, json + "]");
+  }
   if (int i = statement.ParamIndex(":status")) {
     statement.BindInt64(i, static_cast<int64_t>(filter.status.value_or(ReservistStatus::kActive)));
   }
