@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/future_dates.h"
 #include "support/musterctl.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -15,7 +16,7 @@ namespace {
 
 // Everyone lives due east of Tewkesbury (51.9925, -2.158); 0.01467 degrees
 // of longitude is about 1 km there. Line numbers in comments.
-const char* kRoster =
+const std::string kRoster =
     "external_id,name,home_area,lat,lon,max_travel_km,channels,skills,availability\n"
     "fa1,Fa One,gloucestershire,51.9925,-2.14333,50,sms:+447700900001,first_aid:2,\n"    // 1 km
     "fa2,Fa Two,gloucestershire,51.9925,-2.12866,50,sms:+447700900002,first_aid:2,\n"    // 2 km
@@ -25,16 +26,18 @@ const char* kRoster =
     "dr1,Dr One,gloucestershire,51.9925,-2.08465,50,sms:+447700900005,driver_4x4:1,\n"    // 5 km
     "far,Far Away,gloucestershire,51.9925,-0.98440,100,sms:+447700900006,first_aid:3,\n"  // 80 km
     "expired,Ex Pired,gloucestershire,51.9925,-2.13600,50,sms:+447700900007,"
-    "first_aid:3:2026-12-01,\n"  // 1.5 km
+    "first_aid:3:" +
+    FutureTuesdayDate() +
+    ",\n"  // 1.5 km
     "homebody,Home Body,gloucestershire,51.9925,-2.10000,3,sms:+447700900008,first_aid:3,\n"  // 4
                                                                                               // km
     "sat,Sat Urday,gloucestershire,51.9925,-2.15000,50,sms:+447700900009,first_aid:3,sat\n";
 
-// Tuesday 2026-12-01, 18:00 UTC, for 12 hours (ends Wednesday 06:00).
+// A Tuesday ahead, 18:00 UTC, for 12 hours (ends Wednesday 06:00).
 const std::vector<std::string> kSpec = {"--title",  "Tewkesbury flooding",
                                         "--at",     "51.9925,-2.158",
                                         "--radius", "30",
-                                        "--start",  "2026-12-01T18:00Z",
+                                        "--start",  FutureTuesdayEvening(),
                                         "--hours",  "12",
                                         "--need",   "first_aid:2",
                                         "--need",   "driver_4x4:1"};
@@ -115,7 +118,7 @@ TEST_CASE("activate selects by the documented rules, idempotently, and persists"
     sat_id = IdOf(ctl, "sat");
     std::string id = first["id"].get<std::string>();
     CHECK(ctl.Json({"explain", id, expired_id})["reason"].get<std::string>().find(
-              "expired 2026-12-01") != std::string::npos);
+              "expired " + FutureTuesdayDate()) != std::string::npos);
     CHECK(ctl.Json({"explain", id, IdOf(ctl, "far")})["reason"].get<std::string>().find("radius") !=
           std::string::npos);
     CHECK(ctl.Json({"explain", id, IdOf(ctl, "homebody")})["reason"].get<std::string>().find(
@@ -143,7 +146,7 @@ TEST_CASE("activate selects by the documented rules, idempotently, and persists"
     // The index was rebuilt: a non-overlapping preview a week later selects
     // the same people again; an overlapping one finds them busy.
     std::vector<std::string> next_week = kSpec;
-    next_week[7] = "2026-12-08T18:00Z";
+    next_week[7] = FutureTuesdayEvening(1);
     CHECK(Names(ctl.Json(With({"preview"}, next_week))["activation"]) == Names(first));
     json busy = ctl.Json(With({"preview"}, kSpec))["activation"];
     CHECK(busy["requirements"][0]["eligible"] == 0);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "support/dispatch_helpers.h"
+#include "support/future_dates.h"
 #include "support/musterctl.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -37,7 +38,7 @@ const std::vector<std::string> kActivate = {"activate",
                                             "--radius",
                                             "30",
                                             "--start",
-                                            "2026-12-01T18:00Z",
+                                            FutureTuesdayEvening(),
                                             "--hours",
                                             "12",
                                             "--need",

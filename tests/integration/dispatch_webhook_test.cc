@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "support/dispatch_helpers.h"
+#include "support/future_dates.h"
 #include "support/http_sink.h"
 #include "support/musterctl.h"
 #include "support/process.h"
@@ -34,7 +35,7 @@ const std::vector<std::string> kActivateBase = {"activate",
                                                 "--radius",
                                                 "30",
                                                 "--start",
-                                                "2026-12-01T18:00Z",
+                                                FutureTuesdayEvening(),
                                                 "--hours",
                                                 "12"};
 
