@@ -16,6 +16,7 @@
 
 #include "api/status_map.h"
 #include "auth/roles.h"
+#include "server/logging.h"
 
 namespace muster::api {
 namespace {
@@ -143,6 +144,13 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       ReadIdentity(methods);
     }
+    // The sync server runs a call's handler on the thread that runs these
+    // hooks, and reads a stream's messages there too: log lines written
+    // while the call is served carry its request id.
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA) ||
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      logging::SetCurrentRequestId(request_id_);
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         rule_.audited && messages_++ == 0 && IsMusterMethod()) {
       // Sync handlers of muster's services receive generated protobuf
@@ -163,9 +171,13 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
       methods->GetSendTrailingMetadata()->emplace(kRequestIdHeader, request_id_);
       if (rule_.audited && IsMusterMethod()) {
         grpc::Status status = methods->GetSendStatus();
+        // Ids and keys only (target_), never personal data.
+        spdlog::info("{} by {}: {}{}{}", AuditActionName(info_->method()), actor_,
+                     CodeName(status.error_code()), target_.empty() ? "" : " ", target_);
         guard_->Record(actor_, info_->method(), target_, CodeName(status.error_code()),
                        request_id_);
       }
+      logging::SetCurrentRequestId("");
     }
     methods->Proceed();
   }

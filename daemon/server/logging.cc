@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
-#include <random>
 
 namespace muster::logging {
 
@@ -167,13 +166,12 @@ ScopedRequestId::~ScopedRequestId() {
   current_request_id = std::move(previous_);
 }
 
-const std::string& CurrentRequestId() {
-  return current_request_id;
+void SetCurrentRequestId(std::string id) {
+  current_request_id = std::move(id);
 }
 
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016x}", rng());
+const std::string& CurrentRequestId() {
+  return current_request_id;
 }
 
 std::unique_ptr<spdlog::formatter> MakeLogFormatter(const std::string& format) {

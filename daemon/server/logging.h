@@ -45,11 +45,12 @@ class ScopedRequestId {
   std::string previous_;
 };
 
+// Sets (or with "" clears) the calling thread's request id until changed:
+// for code whose start and end are not one scope (RPC interceptors).
+void SetCurrentRequestId(std::string id);
+
 // The calling thread's request id, "" when none is set.
 const std::string& CurrentRequestId();
-
-// A fresh random request id: 16 lower-case hex digits.
-std::string NewRequestId();
 
 // `text` as the inside of a JSON string: quotes, backslashes and control
 // characters escaped; invalid UTF-8 bytes become U+FFFD.

@@ -221,6 +221,7 @@ TEST_CASE("one connection, several tokens: each call has its own caller",
   auto suspend = [&](const char* token, const char* external_id) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", std::string("Bearer ") + token);
+    ctx.AddMetadata("x-request-id", fmt::format("suspend-{}", external_id));
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     muster::v1::SetReservistStatusRequest req;
     req.mutable_ref()->set_external_id(external_id);
@@ -236,6 +237,13 @@ TEST_CASE("one connection, several tokens: each call has its own caller",
   CHECK(suspend("glos-roster-secret", "g1") == grpc::StatusCode::OK);
   CHECK(suspend("glos-roster-secret", "w1") == grpc::StatusCode::NOT_FOUND);
   CHECK(suspend("national-secret", "w1") == grpc::StatusCode::OK);
+  // The daemon's log names each call with its request id, never personal data.
+  const std::string log = ReadFile(d.log_path());
+  CHECK_THAT(log, Catch::Contains("[req suspend-g1] RosterService/SuspendReservist by "
+                                  "glos-roster: OK ref.external_id=g1"));
+  CHECK_THAT(log, Catch::Contains("[req suspend-w1] RosterService/SuspendReservist by "
+                                  "national: OK ref.external_id=w1"));
+  CHECK_THAT(log, !Catch::Contains("+447700900"));
   CommandResult audit =
       f.Ctl("national-secret", {"audit", "--action", "RosterService/SuspendReservist"});
   INFO(audit.out << audit.err);

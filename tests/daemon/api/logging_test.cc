@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/auth_guard.h"
 #include "support/temp_dir.h"
 
 using namespace muster;
@@ -100,8 +101,8 @@ TEST_CASE("request ids are per thread") {
   std::thread([&] { seen = logging::CurrentRequestId(); }).join();
   CHECK(seen.empty());
   CHECK(logging::CurrentRequestId() == "main-thread");
-  std::string a = logging::NewRequestId(), b = logging::NewRequestId();
-  CHECK(std::regex_match(a, std::regex("[0-9a-f]{16}")));
+  std::string a = api::NewRequestId(), b = api::NewRequestId();
+  CHECK(std::regex_match(a, std::regex("[0-9a-f]{32}")));
   CHECK(a != b);
 }
 
