@@ -3,11 +3,14 @@
 // schema with one prepared INSERT per row, in one transaction (the baseline).
 //
 //   store_import_bench [reservists=1000000] [chunk=1000] [dir=/tmp]
-//                      [which=all|raw|store|atomic|store0|atomic0]
+//                      [which=all|raw|raw0004|store|atomic|store0|atomic0]
 //
-// which: raw = the baseline only; store = non-atomic import with a change
-// listener (the daemon's default path); atomic = atomic import with a
-// listener; store0 / atomic0 = the same without a listener; all = everything.
+// which: raw = the baseline only (the current schema: a reservists row with
+// its packed lists, a row per skill holding); raw0004 = the same rows in the
+// schema before 0005 (a row per channel, window and unavailability too);
+// store = non-atomic import with a change listener (the daemon's default
+// path); atomic = atomic import with a listener; store0 / atomic0 = the same
+// without a listener; all = everything.
 //
 // Rows average ~1.6 skills, ~1.5 channels, 2 weekly windows; 1 in 20 has an
 // unavailability. Generation is not timed; each run starts from a fresh
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "store/migrator.h"
+#include "store/packed_children.h"
 #include "store/schema_sql.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_roster_store.h"
@@ -41,24 +45,29 @@ constexpr const char* kAreas[] = {"gloucestershire", "worcestershire", "hereford
 
 using Clock = std::chrono::steady_clock;
 
-// Wall, CPU (user + system) and system seconds since construction.
+// Wall, CPU (user + system, all threads), system and this thread's CPU
+// seconds since construction. The store checkpoints the WAL on a thread of
+// its own: the difference between cpu() and thread_cpu().
 class Stopwatch {
  public:
-  Stopwatch() : start_(Clock::now()), cpu_(Cpu(false)), sys_(Cpu(true)) {}
+  Stopwatch()
+      : start_(Clock::now()), cpu_(Cpu(false)), sys_(Cpu(true)), thread_(Cpu(false, true)) {}
   double wall() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   double cpu() const { return Cpu(false) - cpu_; }
   double sys() const { return Cpu(true) - sys_; }
+  double thread_cpu() const { return Cpu(false, true) - thread_; }
 
  private:
-  static double Cpu(bool system_only) {
+  static double Cpu(bool system_only, bool this_thread = false) {
     rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
+    getrusage(this_thread ? RUSAGE_THREAD : RUSAGE_SELF, &usage);
     auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
     return (system_only ? 0 : seconds(usage.ru_utime)) + seconds(usage.ru_stime);
   }
   Clock::time_point start_;
   double cpu_;
   double sys_;
+  double thread_;
 };
 
 Reservist GenerateOne(int i, std::mt19937_64& rng) {
@@ -106,9 +115,10 @@ void Check(int rc, sqlite3* db, const char* what) {
 
 // Plain sqlite3 API: one prepared INSERT per table, a statement per row, no
 // upsert logic, no error mapping, no listener; same schema and pragmas.
+// packed: the current schema; else the schema as of 0004 (child tables).
 class RawInserter {
  public:
-  explicit RawInserter(const std::string& path);
+  RawInserter(const std::string& path, bool packed);
   ~RawInserter();
   void Exec(const char* sql) { Check(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), db_, sql); }
   void Insert(const Reservist& r);
@@ -124,14 +134,18 @@ class RawInserter {
   }
   void InsertChildren(int64_t id, const Reservist& r);
 
+  const bool packed_;
+  PackedChildren lists_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* st_[kCount] = {};
 };
 
-RawInserter::RawInserter(const std::string& path) {
-  {  // schema and skills through the store's own migration
+RawInserter::RawInserter(const std::string& path, bool packed) : packed_(packed) {
+  {  // schema through the store's own migrations
     auto db = SqliteDb::Open(path, SqliteDbOptions());
-    if (!db.ok() || !Migrator(SchemaMigrations()).Apply(**db).ok()) std::exit(1);
+    auto migrations = SchemaMigrations();
+    if (!packed) migrations = migrations.first(4);
+    if (!db.ok() || !Migrator(migrations).Apply(**db).ok()) std::exit(1);
   }
   Check(sqlite3_open(path.c_str(), &db_), db_, "open");
   Exec(
@@ -141,13 +155,18 @@ RawInserter::RawInserter(const std::string& path) {
     Exec(fmt::format("INSERT INTO skills VALUES ('{}', '{}', 1, 5, 0, 0)", code, code).c_str());
   }
   const char* sql[kCount] = {
-      "INSERT INTO reservists (external_id, name, lat, lon, postcode, home_area, max_travel_km,"
-      " status, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+      packed ? "INSERT INTO reservists (external_id, name, lat, lon, postcode, home_area, "
+               "max_travel_km, status, created_at_ms, updated_at_ms, channels, windows, "
+               "unavailability) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)"
+             : "INSERT INTO reservists (external_id, name, lat, lon, postcode, home_area, "
+               "max_travel_km, status, created_at_ms, updated_at_ms) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
       "INSERT INTO reservist_channels VALUES (?1, ?2, ?3, ?4)",
       "INSERT INTO reservist_skills VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       "INSERT INTO reservist_windows VALUES (?1, ?2, ?3, ?4, ?5)",
       "INSERT INTO reservist_unavailability VALUES (?1, ?2, ?3, ?4, ?5)"};
   for (int i = 0; i < kCount; ++i) {
+    if (packed && i != kParent && i != kSkill) continue;  // views since 0005
     Check(sqlite3_prepare_v2(db_, sql[i], -1, &st_[i], nullptr), db_, sql[i]);
   }
 }
@@ -167,6 +186,12 @@ void RawInserter::Insert(const Reservist& r) {
   sqlite3_bind_double(st_[kParent], 7, r.max_travel_km);
   sqlite3_bind_int(st_[kParent], 8, static_cast<int>(r.status));
   sqlite3_bind_int64(st_[kParent], 9, 1700000000000);
+  if (packed_) {
+    PackChildren(r, lists_);
+    Text(kParent, 10, lists_.channels);
+    Text(kParent, 11, lists_.windows);
+    Text(kParent, 12, lists_.unavailability);
+  }
   Run(kParent);
   InsertChildren(sqlite3_last_insert_rowid(db_), r);
 }
@@ -176,12 +201,6 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
     sqlite3_bind_int64(st_[s], 1, id);
     sqlite3_bind_int64(st_[s], 2, static_cast<int64_t>(position));
   };
-  for (size_t i = 0; i < r.channels.size(); ++i) {
-    head(kChannel, i);
-    sqlite3_bind_int(st_[kChannel], 3, static_cast<int>(r.channels[i].kind));
-    Text(kChannel, 4, r.channels[i].address);
-    Run(kChannel);
-  }
   for (size_t i = 0; i < r.skills.size(); ++i) {
     head(kSkill, i);
     Text(kSkill, 3, r.skills[i].skill);
@@ -190,6 +209,13 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
     if (r.skills[i].cert_expires) sqlite3_bind_int(st_[kSkill], 6, r.skills[i].cert_expires->days);
     Run(kSkill);
     sqlite3_clear_bindings(st_[kSkill]);  // cert_expires NULL unless set
+  }
+  if (packed_) return;
+  for (size_t i = 0; i < r.channels.size(); ++i) {
+    head(kChannel, i);
+    sqlite3_bind_int(st_[kChannel], 3, static_cast<int>(r.channels[i].kind));
+    Text(kChannel, 4, r.channels[i].address);
+    Run(kChannel);
   }
   for (size_t i = 0; i < r.availability.size(); ++i) {
     head(kWindow, i);
@@ -209,16 +235,20 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
 
 // noinline: a profiler can attribute cost to each run.
 [[gnu::noinline]] void RunRaw(const std::string& path,
-                              const std::vector<std::vector<ImportItem>>& chunks, size_t n) {
-  RawInserter raw(path);
+                              const std::vector<std::vector<ImportItem>>& chunks, size_t n,
+                              bool packed) {
+  RawInserter raw(path, packed);
   Stopwatch watch;
   raw.Exec("BEGIN");
   for (const auto& chunk : chunks) {
     for (const ImportItem& item : chunk) raw.Insert(item.reservist);
   }
   raw.Exec("COMMIT");
-  fmt::print("raw sqlite, one transaction:  {:6.2f} s (cpu {:6.2f}, sys {:5.2f})  {:7.0f} rows/s\n",
-             watch.wall(), watch.cpu(), watch.sys(), n / watch.wall());
+  fmt::print(
+      "raw sqlite{}, one transaction: {:6.2f} s (cpu {:6.2f}, sys {:5.2f})  {:7.0f} rows/s; "
+      "database and WAL {} MB\n",
+      packed ? "" : " (0004 schema)", watch.wall(), watch.cpu(), watch.sys(), n / watch.wall(),
+      (std::filesystem::file_size(path) + std::filesystem::file_size(path + "-wal")) / 1000000);
 }
 
 // ---------------------------------------------------------------- store
@@ -243,10 +273,10 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
   Stopwatch finish;
   if (!(*session)->Finish(true).ok()) std::exit(1);
   fmt::print(
-      "store {:10} listener {:3}: {:6.2f} s (cpu {:6.2f}, sys {:5.2f})  {:7.0f} rows/s  "
-      "(of which Finish {:.2f} s; rejected {}, notified {})\n",
+      "store {:10} listener {:3}: {:6.2f} s (cpu {:6.2f}, sys {:5.2f}, writing thread {:6.2f})  "
+      "{:7.0f} rows/s  (of which Finish {:.2f} s; rejected {}, notified {})\n",
       atomic ? "atomic" : "non-atomic", listener ? "on" : "off", watch.wall(), watch.cpu(),
-      watch.sys(), n / watch.wall(), finish.wall(), rejected, notified);
+      watch.sys(), watch.thread_cpu(), n / watch.wall(), finish.wall(), rejected, notified);
 
   Stopwatch scan;
   size_t seen = 0;
@@ -256,8 +286,9 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
   store->reset();
   Stopwatch reopen;
   auto reopened = SqliteRosterStore::Open(path);  // includes PRAGMA quick_check
-  fmt::print("  reopen with quick_check: {:.2f} s; database {} MB\n", reopen.wall(),
-             std::filesystem::file_size(path) / 1000000);
+  fmt::print(
+      "  reopen with quick_check: {:.2f} s; database {} MB\n", reopen.wall(),
+      (std::filesystem::file_size(path) + std::filesystem::file_size(path + "-wal")) / 1000000);
 }
 
 }  // namespace
@@ -279,7 +310,11 @@ int main(int argc, char** argv) {
 
   if (which == "raw" || which == "all") {
     fresh();
-    RunRaw(path, chunks, n);
+    RunRaw(path, chunks, n, true);
+  }
+  if (which == "raw0004" || which == "all") {
+    fresh();
+    RunRaw(path, chunks, n, false);
   }
   for (bool atomic : {false, true}) {
     const std::string mode = atomic ? "atomic" : "store";

@@ -6,7 +6,7 @@
 #include <memory>
 #include <thread>
 
-#include "bounded_queue.h"
+#include "core/bounded_queue.h"
 #include "stall_watchdog.h"
 
 namespace muster::client {

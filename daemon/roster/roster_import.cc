@@ -1,6 +1,9 @@
 #include "roster/roster_import.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <iterator>
 
 #include "roster/roster.h"
 
@@ -8,7 +11,15 @@ namespace muster {
 
 RosterImport::RosterImport(const Roster& roster, std::unique_ptr<ImportSession> session,
                            bool atomic, bool dry_run)
-    : roster_(roster), session_(std::move(session)), atomic_(atomic), dry_run_(dry_run) {}
+    : roster_(roster),
+      session_(std::move(session)),
+      atomic_(atomic),
+      dry_run_(dry_run),
+      writer_([this] { WriteChunks(); }) {}
+
+RosterImport::~RosterImport() {
+  StopWriter();
+}
 
 void RosterImport::Reject(int64_t line, Status status) {
   ++report_.rejected;
@@ -18,35 +29,61 @@ void RosterImport::Reject(int64_t line, Status status) {
 }
 
 void RosterImport::AddRejected(int64_t line, Status status) {
+  std::lock_guard lock(report_mutex_);
   ++report_.received;
   Reject(line, std::move(status));
 }
 
 void RosterImport::AddRows(std::vector<ImportItem> rows) {
-  report_.received += static_cast<int64_t>(rows.size());
   std::vector<ImportItem> valid;
   valid.reserve(rows.size());
+  std::vector<ImportRowError> invalid;
   for (auto& row : rows) {
     Status st = roster_.Validate(row.reservist);
     if (!st.ok()) {
-      Reject(row.line, std::move(st));
+      invalid.push_back({row.line, std::move(st)});
     } else {
       valid.push_back(std::move(row));
     }
   }
-  if (valid.empty()) return;
-  for (auto& result : session_->Write(valid)) {
-    if (!result.status.ok()) {
-      Reject(result.line, std::move(result.status));
-    } else if (result.created) {
-      ++report_.created;
-    } else {
-      ++report_.updated;
+  {
+    std::lock_guard lock(report_mutex_);
+    report_.received += static_cast<int64_t>(rows.size());
+    for (auto& e : invalid) Reject(e.line, std::move(e.status));
+  }
+  if (!valid.empty()) queue_.Push(std::move(valid));
+}
+
+void RosterImport::WriteChunks() {
+  pthread_setname_np(pthread_self(), "import-writer");  // for top and perf
+  while (std::optional<std::vector<ImportItem>> chunk = queue_.Pop()) {
+    while (chunk->size() < kMaxWriteRows) {
+      std::optional<std::vector<ImportItem>> next = queue_.TryPop();
+      if (!next) break;
+      std::move(next->begin(), next->end(), std::back_inserter(*chunk));
     }
+    std::vector<ImportItemResult> results = session_->Write(*chunk);
+    int64_t created = 0, updated = 0;
+    std::lock_guard lock(report_mutex_);
+    for (auto& result : results) {
+      if (!result.status.ok()) {
+        Reject(result.line, std::move(result.status));
+      } else {
+        ++(result.created ? created : updated);
+      }
+    }
+    report_.created += created;
+    report_.updated += updated;
   }
 }
 
+void RosterImport::StopWriter() {
+  queue_.Close();  // the writer still writes what is queued, then stops
+  if (writer_.joinable()) writer_.join();
+}
+
 Result<ImportReport> RosterImport::Finish(bool abandon) {
+  StopWriter();
   bool commit = !abandon && !dry_run_ && !(atomic_ && report_.rejected > 0);
   MUSTER_RETURN_IF_ERROR(session_->Finish(commit));
   // Non-atomic imports commit chunk by chunk, so their rows are stored even

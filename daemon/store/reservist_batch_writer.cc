@@ -19,17 +19,12 @@ constexpr InsertSql kInserts[] = {
     // A reservist whose external id exists is left alone here (and replaced
     // afterwards), so a fresh import needs no lookup before it inserts.
     {"INSERT INTO reservists (id, external_id, name, lat, lon, postcode, home_area, "
-     "max_travel_km, status, created_at_ms, updated_at_ms) VALUES ",
-     11, " ON CONFLICT (external_id) DO NOTHING"},
-    {"INSERT INTO reservist_channels (reservist_id, position, kind, address) VALUES ", 4, ""},
+     "max_travel_km, status, created_at_ms, updated_at_ms, channels, windows, unavailability) "
+     "VALUES ",
+     14, " ON CONFLICT (external_id) DO NOTHING"},
     {"INSERT INTO reservist_skills (reservist_id, position, skill, level, cert_issuer, "
      "cert_expires_day) VALUES ",
      6, ""},
-    {"INSERT INTO reservist_windows (reservist_id, position, day, start_min, end_min) VALUES ", 5,
-     ""},
-    {"INSERT INTO reservist_unavailability (reservist_id, position, from_day, until_day, reason) "
-     "VALUES ",
-     5, ""},
 };
 
 // Lookups and deletes take exactly kInListSize parameters; unused ones are
@@ -37,19 +32,16 @@ constexpr InsertSql kInserts[] = {
 constexpr int kInListSize = 64;
 constexpr const char* kFindByExternalIdsHead =
     "SELECT external_id, id, created_at_ms FROM reservists WHERE external_id IN ";
-constexpr const char* kDeleteChildrenHeads[] = {
-    "DELETE FROM reservist_channels WHERE reservist_id IN ",
-    "DELETE FROM reservist_skills WHERE reservist_id IN ",
-    "DELETE FROM reservist_windows WHERE reservist_id IN ",
-    "DELETE FROM reservist_unavailability WHERE reservist_id IN ",
-};
+// Skill holdings are the only child rows (the other lists are packed).
+constexpr const char* kDeleteSkillsHead = "DELETE FROM reservist_skills WHERE reservist_id IN ";
 // The next id: above both the AUTOINCREMENT sequence and the current max.
 constexpr const char* kNextId =
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reservists'), 0), "
     "coalesce((SELECT max(id) FROM reservists), 0)) + 1";
 constexpr const char* kUpdateReservist =
     "UPDATE reservists SET name = ?1, lat = ?2, lon = ?3, postcode = ?4, home_area = ?5, "
-    "max_travel_km = ?6, status = ?7, updated_at_ms = ?8 WHERE id = ?9";
+    "max_travel_km = ?6, status = ?7, updated_at_ms = ?8, channels = ?10, windows = ?11, "
+    "unavailability = ?12 WHERE id = ?9";
 
 std::string Placeholders(int n) {
   std::string list = "(";
@@ -107,8 +99,11 @@ Status ReservistBatchWriter::UpsertByExternalId(const std::vector<const Reservis
   auto next_id = NextId();
   if (!next_id.ok()) return next_id.status();
   written.clear();
+  if (packed_.size() < reservists.size()) packed_.resize(reservists.size());
   for (size_t i = 0; i < reservists.size(); ++i) {
     written.push_back(ReservistWriter::Written{(*next_id)++, now_ms, true});
+    MUSTER_RETURN_IF_ERROR(CheckPackedChildren(*reservists[i]));
+    PackChildren(*reservists[i], packed_[i]);
   }
   size_t inserted = 0;
   MUSTER_RETURN_IF_ERROR(InsertNew(reservists, now_ms, written, inserted));
@@ -116,7 +111,7 @@ Status ReservistBatchWriter::UpsertByExternalId(const std::vector<const Reservis
     MUSTER_RETURN_IF_ERROR(FindExisting(reservists, written));
     MUSTER_RETURN_IF_ERROR(ReplaceExisting(reservists, now_ms, written));
   }
-  return InsertChildren(reservists, written);
+  return InsertSkills(reservists, written);
 }
 
 Status ReservistBatchWriter::FindExisting(const std::vector<const Reservist*>& reservists,
@@ -177,18 +172,19 @@ Status ReservistBatchWriter::ReplaceExisting(const std::vector<const Reservist*>
     st.BindInt64(7, static_cast<int64_t>(r.status));
     st.BindInt64(8, now_ms);
     st.BindInt64(9, written[i].id);
+    st.BindText(10, packed_[i].channels);
+    st.BindText(11, packed_[i].windows);
+    st.BindText(12, packed_[i].unavailability);
     MUSTER_RETURN_IF_ERROR(st.Run());
     replaced.push_back(written[i].id);
   }
-  for (const char* head : kDeleteChildrenHeads) {
-    auto del = db_.Prepare(head + Placeholders(kInListSize));
-    if (!del.ok()) return del.status();
-    for (size_t done = 0; done < replaced.size(); done += kInListSize) {
-      for (int p = 0; p < kInListSize && done + p < replaced.size(); ++p) {
-        (*del)->BindInt64(p + 1, replaced[done + p]);
-      }
-      MUSTER_RETURN_IF_ERROR((*del)->Run());
+  auto del = db_.Prepare(kDeleteSkillsHead + Placeholders(kInListSize));
+  if (!del.ok()) return del.status();
+  for (size_t done = 0; done < replaced.size(); done += kInListSize) {
+    for (int p = 0; p < kInListSize && done + p < replaced.size(); ++p) {
+      (*del)->BindInt64(p + 1, replaced[done + p]);
     }
+    MUSTER_RETURN_IF_ERROR((*del)->Run());
   }
   return {};
 }
@@ -212,56 +208,29 @@ Status ReservistBatchWriter::InsertNew(const std::vector<const Reservist*>& rese
         st.BindInt64(p + 8, static_cast<int64_t>(r.status));
         st.BindInt64(p + 9, now_ms);
         st.BindInt64(p + 10, now_ms);
+        st.BindText(p + 11, packed_[i].channels);
+        st.BindText(p + 12, packed_[i].windows);
+        st.BindText(p + 13, packed_[i].unavailability);
       },
       &inserted);
 }
 
-Status ReservistBatchWriter::InsertChildren(const std::vector<const Reservist*>& reservists,
-                                            const std::vector<ReservistWriter::Written>& written) {
-  ChildRefs* refs = child_refs_;
-  for (ChildRefs* r = refs; r != refs + kTableCount; ++r) r->clear();
+Status ReservistBatchWriter::InsertSkills(const std::vector<const Reservist*>& reservists,
+                                          const std::vector<ReservistWriter::Written>& written) {
+  std::vector<std::pair<uint32_t, uint32_t>>& refs = skill_refs_;  // (reservist, holding)
+  refs.clear();
   for (uint32_t i = 0; i < reservists.size(); ++i) {
-    const Reservist& r = *reservists[i];
-    for (uint32_t j = 0; j < r.channels.size(); ++j) refs[kChannels].emplace_back(i, j);
-    for (uint32_t j = 0; j < r.skills.size(); ++j) refs[kSkills].emplace_back(i, j);
-    for (uint32_t j = 0; j < r.availability.size(); ++j) refs[kWindows].emplace_back(i, j);
-    for (uint32_t j = 0; j < r.unavailable.size(); ++j) refs[kUnavailability].emplace_back(i, j);
+    for (uint32_t j = 0; j < reservists[i]->skills.size(); ++j) refs.emplace_back(i, j);
   }
-  auto owner = [&](const ChildRefs& table, size_t row, SqliteStatement& st, int p) {
-    st.BindInt64(p, written[table[row].first].id);
-    st.BindInt64(p + 1, table[row].second);
-    return reservists[table[row].first];
-  };
-  const ChildRefs& ch = refs[kChannels];
-  MUSTER_RETURN_IF_ERROR(
-      InsertRows(kChannels, ch.size(), [&](SqliteStatement& st, int p, size_t row) {
-        const ContactChannel& c = owner(ch, row, st, p)->channels[ch[row].second];
-        st.BindInt64(p + 2, static_cast<int64_t>(c.kind));
-        st.BindText(p + 3, c.address);
-      }));
-  const ChildRefs& sk = refs[kSkills];
-  MUSTER_RETURN_IF_ERROR(
-      InsertRows(kSkills, sk.size(), [&](SqliteStatement& st, int p, size_t row) {
-        const SkillHolding& h = owner(sk, row, st, p)->skills[sk[row].second];
-        st.BindText(p + 2, h.skill);
-        st.BindInt64(p + 3, h.level);
-        st.BindText(p + 4, h.cert_issuer);
-        if (h.cert_expires) st.BindInt64(p + 5, h.cert_expires->days);  // else NULL (cleared)
-      }));
-  const ChildRefs& wi = refs[kWindows];
-  MUSTER_RETURN_IF_ERROR(
-      InsertRows(kWindows, wi.size(), [&](SqliteStatement& st, int p, size_t row) {
-        const WeeklyWindow& w = owner(wi, row, st, p)->availability[wi[row].second];
-        st.BindInt64(p + 2, w.day);
-        st.BindInt64(p + 3, w.start_min);
-        st.BindInt64(p + 4, w.end_min);
-      }));
-  const ChildRefs& un = refs[kUnavailability];
-  return InsertRows(kUnavailability, un.size(), [&](SqliteStatement& st, int p, size_t row) {
-    const Unavailability& u = owner(un, row, st, p)->unavailable[un[row].second];
-    st.BindInt64(p + 2, u.from.days);
-    st.BindInt64(p + 3, u.until.days);
-    st.BindText(p + 4, u.reason);
+  return InsertRows(kSkills, refs.size(), [&](SqliteStatement& st, int p, size_t row) {
+    const auto [i, j] = refs[row];
+    const SkillHolding& h = reservists[i]->skills[j];
+    st.BindInt64(p, written[i].id);
+    st.BindInt64(p + 1, j);
+    st.BindText(p + 2, h.skill);
+    st.BindInt64(p + 3, h.level);
+    st.BindText(p + 4, h.cert_issuer);
+    if (h.cert_expires) st.BindInt64(p + 5, h.cert_expires->days);  // else NULL (cleared)
   });
 }
 

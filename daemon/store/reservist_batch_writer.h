@@ -1,9 +1,9 @@
 // ReservistBatchWriter: the bulk import's fast path. Upserts many reservists
-// by external id with multi-row statements: one INSERT per table per up to 64
-// rows, and a lookup per 64 external ids only when some of them already
-// exist. Each statement execution has a fixed cost in SQLite comparable to
-// that of a small row; batching removes most of it (about 20% of the whole
-// import's instructions, see bench/store_import_bench.cc).
+// by external id with multi-row statements: one INSERT per table (reservists
+// with their packed lists, skill holdings) per up to 64 rows, and a lookup per 64 external ids only
+// when some of them already exist. Each statement execution has a fixed cost in SQLite comparable
+// to that of a small row; batching removes most of it (about 20% of the whole import's
+// instructions, see bench/store_import_bench.cc).
 //
 // New reservists get ids assigned here, in input order, above the highest id
 // ever used (the AUTOINCREMENT sequence), as SQLite would; a reservist that
@@ -21,6 +21,7 @@
 
 #include "core/status.h"
 #include "roster/model.h"
+#include "store/packed_children.h"
 #include "store/reservist_writer.h"
 #include "store/sqlite_db.h"
 
@@ -37,9 +38,7 @@ class ReservistBatchWriter {
                             std::vector<ReservistWriter::Written>& written);
 
  private:
-  enum Table { kReservists, kChannels, kSkills, kWindows, kUnavailability, kTableCount };
-  // (reservist index, child index) of each child row of one table.
-  using ChildRefs = std::vector<std::pair<uint32_t, uint32_t>>;
+  enum Table { kReservists, kSkills, kTableCount };
 
   // Marks the reservists whose external id belongs to an earlier reservist
   // as replacing it (id, created_at of the existing one; created = false).
@@ -52,8 +51,8 @@ class ReservistBatchWriter {
   // id exists; counts the rows inserted.
   Status InsertNew(const std::vector<const Reservist*>& reservists, int64_t now_ms,
                    const std::vector<ReservistWriter::Written>& written, size_t& inserted);
-  Status InsertChildren(const std::vector<const Reservist*>& reservists,
-                        const std::vector<ReservistWriter::Written>& written);
+  Status InsertSkills(const std::vector<const Reservist*>& reservists,
+                      const std::vector<ReservistWriter::Written>& written);
   // Runs the table's multi-row INSERT over count rows, bind_row(statement,
   // first parameter index, row) binding each; adds the rows inserted to
   // *inserted if given.
@@ -67,7 +66,10 @@ class ReservistBatchWriter {
 
   SqliteDb& db_;
   SqliteStatement* inserts_[kTableCount][kMaxRowsLog2 + 1] = {};
-  ChildRefs child_refs_[kTableCount];  // reused between calls (capacity)
+  // Reused between calls (capacity): (reservist, holding) of each skill
+  // row, and each reservist's packed lists (bound until the next call).
+  std::vector<std::pair<uint32_t, uint32_t>> skill_refs_;
+  std::vector<PackedChildren> packed_;
 };
 
 }  // namespace muster

@@ -1,5 +1,7 @@
 #include "store/reservist_cursor.h"
 
+#include "store/packed_children.h"
+
 namespace muster {
 namespace {
 
@@ -15,10 +17,13 @@ enum ReservistColumn {
   kMaxTravelKm,
   kStatus,
   kCreatedAt,
-  kUpdatedAt
+  kUpdatedAt,
+  kChannels,
+  kWindows,
+  kUnavailability
 };
 
-void ReadReservist(const SqliteStatement& st, Reservist& r) {
+Status ReadReservist(const SqliteStatement& st, Reservist& r) {
   r.id = st.ColumnInt64(kId);
   r.external_id.assign(st.ColumnView(kExternalId));  // NULL reads as empty
   r.name.assign(st.ColumnView(kName));
@@ -30,33 +35,19 @@ void ReadReservist(const SqliteStatement& st, Reservist& r) {
   r.status = static_cast<ReservistStatus>(st.ColumnInt(kStatus));
   r.created_at_ms = st.ColumnInt64(kCreatedAt);
   r.updated_at_ms = st.ColumnInt64(kUpdatedAt);
-  r.channels.clear();
   r.skills.clear();
-  r.availability.clear();
-  r.unavailable.clear();
+  MUSTER_RETURN_IF_ERROR(UnpackChannels(st.ColumnView(kChannels), r.channels));
+  MUSTER_RETURN_IF_ERROR(UnpackWindows(st.ColumnView(kWindows), r.availability));
+  return UnpackUnavailability(st.ColumnView(kUnavailability), r.unavailable);
 }
 
-// Child rows: column 0 is reservist_id, the table's columns follow.
-void ReadChild(ChildTable table, const SqliteStatement& st, Reservist& r) {
-  switch (table) {
-    case ChildTable::kChannels:
-      r.channels.push_back({static_cast<ChannelKind>(st.ColumnInt(1)), st.ColumnText(2)});
-      break;
-    case ChildTable::kSkills: {
-      SkillHolding& h = r.skills.emplace_back();
-      h.skill.assign(st.ColumnView(1));
-      h.level = st.ColumnInt(2);
-      h.cert_issuer.assign(st.ColumnView(3));
-      if (!st.ColumnIsNull(4)) h.cert_expires = Date{st.ColumnInt(4)};
-      break;
-    }
-    case ChildTable::kWindows:
-      r.availability.push_back({st.ColumnInt(1), st.ColumnInt(2), st.ColumnInt(3)});
-      break;
-    case ChildTable::kUnavailability:
-      r.unavailable.push_back({Date{st.ColumnInt(1)}, Date{st.ColumnInt(2)}, st.ColumnText(3)});
-      break;
-  }
+// Holding rows: column 0 is reservist_id, the holding's columns follow.
+void ReadSkill(const SqliteStatement& st, Reservist& r) {
+  SkillHolding& h = r.skills.emplace_back();
+  h.skill.assign(st.ColumnView(1));
+  h.level = st.ColumnInt(2);
+  h.cert_issuer.assign(st.ColumnView(3));
+  if (!st.ColumnIsNull(4)) h.cert_expires = Date{st.ColumnInt(4)};
 }
 
 }  // namespace
@@ -69,21 +60,17 @@ Result<std::unique_ptr<ReservistCursor>> ReservistCursor::Open(SqliteDb& db, Res
   if (!reservists.ok()) return reservists.status();
   cursor->reservists_ = *reservists;
   BindReservistFilter(**reservists, cursor->filter_, after_id);
-  for (int t = 0; t < kChildTableCount; ++t) {
-    auto child = db.Prepare(sql.children[t]);
-    if (!child.ok()) return child.status();
-    cursor->children_[t].statement = *child;
-    BindReservistFilter(**child, cursor->filter_, after_id);
-    MUSTER_RETURN_IF_ERROR(cursor->Advance(cursor->children_[t]));
-  }
+  auto skills = db.Prepare(sql.skills);
+  if (!skills.ok()) return skills.status();
+  cursor->skills_.statement = *skills;
+  BindReservistFilter(**skills, cursor->filter_, after_id);
+  MUSTER_RETURN_IF_ERROR(cursor->Advance(cursor->skills_));
   return cursor;
 }
 
 ReservistCursor::~ReservistCursor() {
   if (reservists_ != nullptr) reservists_->Reset();
-  for (Child& child : children_) {
-    if (child.statement != nullptr) child.statement->Reset();
-  }
+  if (skills_.statement != nullptr) skills_.statement->Reset();
 }
 
 Status ReservistCursor::Advance(Child& child) {
@@ -94,13 +81,13 @@ Status ReservistCursor::Advance(Child& child) {
   return {};
 }
 
-Status ReservistCursor::CollectChildren(ChildTable table, Reservist& out) {
-  Child& child = children_[static_cast<int>(table)];
+Status ReservistCursor::CollectSkills(Reservist& out) {
+  Child& child = skills_;
   // Rows of lower ids cannot occur (the child queries select the same
   // reservists), but skipping them keeps the merge correct regardless.
   while (child.has_row && child.reservist_id < out.id) MUSTER_RETURN_IF_ERROR(Advance(child));
   while (child.has_row && child.reservist_id == out.id) {
-    ReadChild(table, *child.statement, out);
+    ReadSkill(*child.statement, out);
     MUSTER_RETURN_IF_ERROR(Advance(child));
   }
   return {};
@@ -110,10 +97,8 @@ Result<bool> ReservistCursor::Next(Reservist& out) {
   auto row = reservists_->Step();
   if (!row.ok()) return row.status();
   if (!*row) return false;
-  ReadReservist(*reservists_, out);
-  for (int t = 0; t < kChildTableCount; ++t) {
-    MUSTER_RETURN_IF_ERROR(CollectChildren(static_cast<ChildTable>(t), out));
-  }
+  MUSTER_RETURN_IF_ERROR(ReadReservist(*reservists_, out));
+  MUSTER_RETURN_IF_ERROR(CollectSkills(out));
   return true;
 }
 

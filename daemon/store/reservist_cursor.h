@@ -1,7 +1,8 @@
 // ReservistCursor: reads whole reservists matching a filter, in id order,
-// without a query per reservist. It steps the reservists query and one query
-// per child table side by side (all ordered by reservist id, see
-// reservist_sql.h) and merges them, like a merge join.
+// without a query per reservist. It steps the reservists query (whose rows
+// carry the packed lists) and the skill holdings query side by side (both
+// ordered by reservist id, see reservist_sql.h) and merges them, like a
+// merge join.
 //
 // Not thread-safe. Uses the connection's cached statements for the filter's
 // shape, so at most one cursor per connection and shape may be open at a
@@ -42,11 +43,11 @@ class ReservistCursor {
 
   explicit ReservistCursor(ReservistFilter filter) : filter_(std::move(filter)) {}
   Status Advance(Child& child);
-  Status CollectChildren(ChildTable table, Reservist& out);
+  Status CollectSkills(Reservist& out);
 
   ReservistFilter filter_;  // owns the text bound to the statements
   SqliteStatement* reservists_ = nullptr;
-  Child children_[kChildTableCount];
+  Child skills_;
 };
 
 }  // namespace muster

@@ -5,17 +5,10 @@ namespace {
 
 constexpr const char* kReservistColumns =
     "r.id, r.external_id, r.name, r.lat, r.lon, r.postcode, r.home_area, r.max_travel_km, "
-    "r.status, r.created_at_ms, r.updated_at_ms";
+    "r.status, r.created_at_ms, r.updated_at_ms, r.channels, r.windows, r.unavailability";
 
-// Child tables and their columns after reservist_id, in ChildTable order.
-constexpr const char* kChildTables[kChildTableCount] = {
-    "reservist_channels", "reservist_skills", "reservist_windows", "reservist_unavailability"};
-constexpr const char* kChildColumns[kChildTableCount] = {
-    "c.kind, c.address",
-    "c.skill, c.level, c.cert_issuer, c.cert_expires_day",
-    "c.day, c.start_min, c.end_min",
-    "c.from_day, c.until_day, c.reason",
-};
+constexpr const char* kSkillColumns =
+    "SELECT c.reservist_id, c.skill, c.level, c.cert_issuer, c.cert_expires_day";
 
 // Sources: with a skill filter, drive from the (skill, reservist_id) index so
 // that the matching ids come out in order without a sort.
@@ -27,13 +20,13 @@ constexpr const char* kKeySkillHolders = "f.reservist_id";
 
 constexpr const char* kTermSkill = " AND f.skill = :skill";
 constexpr const char* kTermArea = " AND r.home_area = :area";
+// A JSON array of area codes (codes are [a-z0-9_], so no escaping is needed).
+constexpr const char* kTermAreas = " AND r.home_area IN (SELECT value FROM json_each(:areas))";
 // Status: the index reservists_inactive is partial (status <> 1), and SQLite
 // only uses a partial index when the query repeats its condition literally.
 // Active is most of the roster, where a scan in id order is the right plan.
 constexpr const char* kTermActive = " AND r.status = 1";
 constexpr const char* kTermInactive = " AND r.status = :status AND r.status <> 1";
-// A JSON array of area codes (codes are [a-z0-9_], so no escaping is needed).
-constexpr const char* kTermAreas = " AND r.home_area IN (SELECT value FROM json_each(:areas))";
 
 bool IsEmpty(const ReservistFilter& filter) {
   return filter.skill.empty() && !filter.status.has_value() && filter.home_area.empty() &&
@@ -63,17 +56,15 @@ ReservistSql BuildReservistSql(const ReservistFilter& filter) {
   ReservistSql sql;
   sql.reservists =
       std::string("SELECT ") + kReservistColumns + " FROM " + from + where + " ORDER BY " + key;
-  for (int t = 0; t < kChildTableCount; ++t) {
-    std::string select = std::string("SELECT c.reservist_id, ") + kChildColumns[t];
-    if (IsEmpty(filter)) {
-      // The whole roster: scan the child table's own B-tree in key order.
-      sql.children[t] = select + " FROM " + kChildTables[t] +
-                        " c WHERE c.reservist_id > :after ORDER BY c.reservist_id, c.position";
-    } else {
-      sql.children[t] = select + " FROM " + from + " JOIN " + kChildTables[t] +
-                        " c ON c.reservist_id = " + key + where + " ORDER BY " + key +
-                        ", c.position";
-    }
+  if (IsEmpty(filter)) {
+    // The whole roster: scan the holdings' own B-tree in key order.
+    sql.skills = std::string(kSkillColumns) +
+                 " FROM reservist_skills c WHERE c.reservist_id > :after"
+                 " ORDER BY c.reservist_id, c.position";
+  } else {
+    sql.skills = std::string(kSkillColumns) + " FROM " + from +
+                 " JOIN reservist_skills c ON c.reservist_id = " + key + where + " ORDER BY " +
+                 key + ", c.position";
   }
   sql.count = "SELECT count(*) FROM " + from + " WHERE 1" + terms;
   return sql;

@@ -1,7 +1,8 @@
 // The SQL that reads reservists matching a ReservistFilter: one query for the
-// reservists table and one per child table, all yielding rows in reservist id
-// order (children also in position order), so that a reader can merge them
-// in one pass (see ReservistCursor); plus a count.
+// reservists table (with the packed lists, schema/0008) and one for their
+// skill holdings, both yielding rows in reservist id order (holdings also in
+// position order), so that a reader can merge them in one pass (see
+// ReservistCursor); plus a count.
 //
 // Statements differ only in which filter terms they contain, so each filter
 // shape has its own text (and plan); parameters are :after, :skill, :status
@@ -16,16 +17,14 @@
 
 namespace muster {
 
-enum class ChildTable { kChannels, kSkills, kWindows, kUnavailability };
-inline constexpr int kChildTableCount = 4;
-
 struct ReservistSql {
   // Columns: id, external_id, name, lat, lon, postcode, home_area,
-  // max_travel_km, status, created_at_ms, updated_at_ms. Rows with id > :after.
+  // max_travel_km, status, created_at_ms, updated_at_ms, channels, windows,
+  // unavailability. Rows with id > :after.
   std::string reservists;
-  // Per ChildTable: reservist_id, then the table's columns (see
-  // ReservistCursor), for the same reservists as `reservists`.
-  std::string children[kChildTableCount];
+  // reservist_id, skill, level, cert_issuer, cert_expires_day, for the same
+  // reservists as `reservists`.
+  std::string skills;
   // count(*) of the matching reservists (no :after).
   std::string count;
 };

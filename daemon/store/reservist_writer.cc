@@ -3,19 +3,24 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "store/packed_children.h"
+
 namespace muster {
 namespace {
 
-// ?1..?9 are shared by insert and update (see BindReservist). The insert
-// leaves an existing external id alone (changes() == 0), which tells the
-// caller to replace instead, without a lookup before every create.
+// ?1..?9 and ?11..?13 (the packed lists, schema/0008) are shared by insert
+// and update (see BindReservist). The insert leaves an existing external id
+// alone (changes() == 0), which tells the caller to replace instead, without
+// a lookup before every create.
 constexpr const char* kInsertReservist =
     "INSERT INTO reservists (external_id, name, lat, lon, postcode, home_area, max_travel_km, "
-    "status, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) "
+    "status, created_at_ms, updated_at_ms, channels, windows, unavailability) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?11, ?12, ?13) "
     "ON CONFLICT (external_id) DO NOTHING";
 constexpr const char* kUpdateReservist =
     "UPDATE reservists SET external_id = ?1, name = ?2, lat = ?3, lon = ?4, postcode = ?5, "
-    "home_area = ?6, max_travel_km = ?7, status = ?8, updated_at_ms = ?9 WHERE id = ?10";
+    "home_area = ?6, max_travel_km = ?7, status = ?8, updated_at_ms = ?9, channels = ?11, "
+    "windows = ?12, unavailability = ?13 WHERE id = ?10";
 constexpr const char* kFindByExternalId =
     "SELECT id, created_at_ms FROM reservists WHERE external_id = ?1";
 constexpr const char* kFindById = "SELECT created_at_ms FROM reservists WHERE id = ?1";
@@ -23,24 +28,11 @@ constexpr const char* kSetStatus =
     "UPDATE reservists SET status = ?1, updated_at_ms = ?2 WHERE id = ?3";
 constexpr const char* kDeleteReservist = "DELETE FROM reservists WHERE id = ?1";
 
-constexpr const char* kDeleteChildren[] = {
-    "DELETE FROM reservist_channels WHERE reservist_id = ?1",
-    "DELETE FROM reservist_skills WHERE reservist_id = ?1",
-    "DELETE FROM reservist_windows WHERE reservist_id = ?1",
-    "DELETE FROM reservist_unavailability WHERE reservist_id = ?1",
-};
-constexpr const char* kInsertChannel =
-    "INSERT INTO reservist_channels (reservist_id, position, kind, address) "
-    "VALUES (?1, ?2, ?3, ?4)";
+// Skill holdings are the only child rows left (the other lists are packed).
+constexpr const char* kDeleteSkills = "DELETE FROM reservist_skills WHERE reservist_id = ?1";
 constexpr const char* kInsertSkill =
     "INSERT INTO reservist_skills (reservist_id, position, skill, level, cert_issuer, "
     "cert_expires_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-constexpr const char* kInsertWindow =
-    "INSERT INTO reservist_windows (reservist_id, position, day, start_min, end_min) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
-constexpr const char* kInsertUnavailability =
-    "INSERT INTO reservist_unavailability (reservist_id, position, from_day, until_day, reason) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
 
 std::string NotFoundMessage(int64_t id) {
   return fmt::format("reservist {} not found", id);
@@ -78,14 +70,8 @@ Result<std::unique_ptr<ReservistWriter>> ReservistWriter::Create(SqliteDb& db) {
       {&w->find_by_id_, kFindById},
       {&w->set_status_, kSetStatus},
       {&w->delete_, kDeleteReservist},
-      {&w->delete_children_[0], kDeleteChildren[0]},
-      {&w->delete_children_[1], kDeleteChildren[1]},
-      {&w->delete_children_[2], kDeleteChildren[2]},
-      {&w->delete_children_[3], kDeleteChildren[3]},
-      {&w->insert_channel_, kInsertChannel},
+      {&w->delete_skills_, kDeleteSkills},
       {&w->insert_skill_, kInsertSkill},
-      {&w->insert_window_, kInsertWindow},
-      {&w->insert_unavailability_, kInsertUnavailability},
   };
   for (const Slot& s : slots) {
     auto statement = db.Prepare(s.sql);
@@ -95,7 +81,12 @@ Result<std::unique_ptr<ReservistWriter>> ReservistWriter::Create(SqliteDb& db) {
   return w;
 }
 
-void ReservistWriter::BindReservist(SqliteStatement& st, const Reservist& r, int64_t now_ms) {
+Status ReservistWriter::BindReservist(SqliteStatement& st, const Reservist& r, int64_t now_ms) {
+  MUSTER_RETURN_IF_ERROR(CheckPackedChildren(r));
+  PackChildren(r, packed_);  // bound below: lives until the next call
+  st.BindText(11, packed_.channels);
+  st.BindText(12, packed_.windows);
+  st.BindText(13, packed_.unavailability);
   st.BindTextOrNull(1, r.external_id);
   st.BindText(2, r.name);
   st.BindDouble(3, r.lat);
@@ -105,6 +96,7 @@ void ReservistWriter::BindReservist(SqliteStatement& st, const Reservist& r, int
   st.BindDouble(7, r.max_travel_km);
   st.BindInt64(8, static_cast<int64_t>(r.status));
   st.BindInt64(9, now_ms);
+  return {};
 }
 
 Status ReservistWriter::MapReservistError(const SqliteStatement& st, Status status,
@@ -123,12 +115,12 @@ Status ReservistWriter::MapReservistError(const SqliteStatement& st, Status stat
 
 Result<ReservistWriter::Written> ReservistWriter::UpsertByExternalId(const Reservist& r,
                                                                      int64_t now_ms) {
-  BindReservist(*insert_, r, now_ms);
+  MUSTER_RETURN_IF_ERROR(BindReservist(*insert_, r, now_ms));
   Status st = insert_->Run();
   if (!st.ok()) return MapReservistError(*insert_, st, r);
   if (db_.Changes() == 1) {
     Written w{db_.LastInsertRowid(), now_ms, true};
-    MUSTER_RETURN_IF_ERROR(InsertChildren(w.id, r));
+    MUSTER_RETURN_IF_ERROR(InsertSkills(w.id, r));
     return w;
   }
   // The external id exists: replace that reservist, keeping its created_at.
@@ -162,17 +154,15 @@ Result<ReservistWriter::Written> ReservistWriter::ReplaceById(const Reservist& r
 }
 
 Status ReservistWriter::Replace(int64_t id, const Reservist& r, int64_t now_ms) {
-  BindReservist(*update_, r, now_ms);
+  MUSTER_RETURN_IF_ERROR(BindReservist(*update_, r, now_ms));
   update_->BindInt64(10, id);
   Status st = update_->Run();
   if (!st.ok()) return MapReservistError(*update_, st, r);
-  // Children are replaced wholesale: simpler and, for the few rows a
+  // Skill holdings are replaced wholesale: simpler and, for the few rows a
   // reservist has, no slower than diffing.
-  for (SqliteStatement* del : delete_children_) {
-    del->BindInt64(1, id);
-    MUSTER_RETURN_IF_ERROR(del->Run());
-  }
-  return InsertChildren(id, r);
+  delete_skills_->BindInt64(1, id);
+  MUSTER_RETURN_IF_ERROR(delete_skills_->Run());
+  return InsertSkills(id, r);
 }
 
 Status ReservistWriter::SetStatus(int64_t id, ReservistStatus status, int64_t now_ms) {
@@ -189,26 +179,6 @@ Status ReservistWriter::Delete(int64_t id) {
   delete_->BindInt64(1, id);
   MUSTER_RETURN_IF_ERROR(delete_->Run());
   if (db_.Changes() == 0) return Status::NotFound(NotFoundMessage(id));
-  return {};
-}
-
-Status ReservistWriter::InsertChildren(int64_t id, const Reservist& r) {
-  MUSTER_RETURN_IF_ERROR(InsertChannels(id, r));
-  MUSTER_RETURN_IF_ERROR(InsertSkills(id, r));
-  MUSTER_RETURN_IF_ERROR(InsertWindows(id, r));
-  return InsertUnavailability(id, r);
-}
-
-Status ReservistWriter::InsertChannels(int64_t id, const Reservist& r) {
-  SqliteStatement& st = *insert_channel_;
-  for (size_t i = 0; i < r.channels.size(); ++i) {
-    st.BindInt64(1, id);
-    st.BindInt64(2, static_cast<int64_t>(i));
-    st.BindInt64(3, static_cast<int64_t>(r.channels[i].kind));
-    st.BindText(4, r.channels[i].address);
-    Status s = st.Run();
-    if (!s.ok()) return MapCheckViolation(st, s, fmt::format("channels[{}]", i));
-  }
   return {};
 }
 
@@ -238,36 +208,6 @@ Status ReservistWriter::InsertSkills(int64_t id, const Reservist& r) {
                                      fmt::format("skill '{}' is listed twice", h.skill));
     }
     return MapCheckViolation(st, s, prefix);
-  }
-  return {};
-}
-
-Status ReservistWriter::InsertWindows(int64_t id, const Reservist& r) {
-  SqliteStatement& st = *insert_window_;
-  for (size_t i = 0; i < r.availability.size(); ++i) {
-    const WeeklyWindow& w = r.availability[i];
-    st.BindInt64(1, id);
-    st.BindInt64(2, static_cast<int64_t>(i));
-    st.BindInt64(3, w.day);
-    st.BindInt64(4, w.start_min);
-    st.BindInt64(5, w.end_min);
-    Status s = st.Run();
-    if (!s.ok()) return MapCheckViolation(st, s, fmt::format("availability[{}]", i));
-  }
-  return {};
-}
-
-Status ReservistWriter::InsertUnavailability(int64_t id, const Reservist& r) {
-  SqliteStatement& st = *insert_unavailability_;
-  for (size_t i = 0; i < r.unavailable.size(); ++i) {
-    const Unavailability& u = r.unavailable[i];
-    st.BindInt64(1, id);
-    st.BindInt64(2, static_cast<int64_t>(i));
-    st.BindInt64(3, u.from.days);
-    st.BindInt64(4, u.until.days);
-    st.BindText(5, u.reason);
-    Status s = st.Run();
-    if (!s.ok()) return MapCheckViolation(st, s, fmt::format("unavailable[{}]", i));
   }
   return {};
 }

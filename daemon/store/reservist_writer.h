@@ -1,6 +1,7 @@
-// ReservistWriter: writes reservists (the reservists row and its child rows)
-// with prepared statements on the writer connection, and maps constraint
-// violations to Status errors naming the field at fault.
+// ReservistWriter: writes reservists (the reservists row with its packed
+// lists, and its skill holdings) with prepared statements on the writer
+// connection, and maps constraint violations to Status errors naming the
+// field at fault.
 //
 // Not thread-safe: the caller holds the store's writer lock and has a
 // transaction (or savepoint) open. A failed call may leave the reservist half
@@ -13,6 +14,7 @@
 
 #include "core/status.h"
 #include "roster/model.h"
+#include "store/packed_children.h"
 #include "store/sqlite_db.h"
 
 namespace muster {
@@ -36,20 +38,19 @@ class ReservistWriter {
   Result<Written> ReplaceById(const Reservist& r, int64_t now_ms);
   // NotFound if absent.
   Status SetStatus(int64_t id, ReservistStatus status, int64_t now_ms);
-  // Deletes the reservist and (by cascade) its child rows. NotFound if absent.
+  // Deletes the reservist and (by cascade) its skill holdings. NotFound if
+  // absent.
   Status Delete(int64_t id);
 
  private:
   explicit ReservistWriter(SqliteDb& db) : db_(db) {}
-  void BindReservist(SqliteStatement& st, const Reservist& r, int64_t now_ms);
+  // Binds the row (packed lists included); InvalidArgument if a list item
+  // is out of range (see CheckPackedChildren).
+  Status BindReservist(SqliteStatement& st, const Reservist& r, int64_t now_ms);
   Status MapReservistError(const SqliteStatement& st, Status status, const Reservist& r);
-  // Updates reservist id's row from r and replaces its child rows.
+  // Updates reservist id's row from r and replaces its skill holdings.
   Status Replace(int64_t id, const Reservist& r, int64_t now_ms);
-  Status InsertChildren(int64_t id, const Reservist& r);
-  Status InsertChannels(int64_t id, const Reservist& r);
   Status InsertSkills(int64_t id, const Reservist& r);
-  Status InsertWindows(int64_t id, const Reservist& r);
-  Status InsertUnavailability(int64_t id, const Reservist& r);
 
   SqliteDb& db_;
   SqliteStatement* insert_ = nullptr;
@@ -58,11 +59,9 @@ class ReservistWriter {
   SqliteStatement* find_by_id_ = nullptr;
   SqliteStatement* set_status_ = nullptr;
   SqliteStatement* delete_ = nullptr;
-  SqliteStatement* delete_children_[4] = {};
-  SqliteStatement* insert_channel_ = nullptr;
+  SqliteStatement* delete_skills_ = nullptr;
   SqliteStatement* insert_skill_ = nullptr;
-  SqliteStatement* insert_window_ = nullptr;
-  SqliteStatement* insert_unavailability_ = nullptr;
+  PackedChildren packed_;  // the lists bound to insert_ or update_
 };
 
 // Maps a CHECK or NOT NULL violation reported by statement to InvalidArgument

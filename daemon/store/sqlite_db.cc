@@ -129,6 +129,27 @@ int SqliteDb::Changes() const {
   return sqlite3_changes(db_);
 }
 
+void SqliteDb::SetWalHook(std::function<void(int pages)> hook) {
+  wal_hook_ = std::move(hook);
+  if (!wal_hook_) {
+    sqlite3_wal_autocheckpoint(db_, 1000);  // SQLite's default
+    return;
+  }
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int pages) {
+        static_cast<SqliteDb*>(self)->wal_hook_(pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+Status SqliteDb::CheckpointPassive() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_OK) return {};
+  return SqliteError(rc, sqlite3_errmsg(db_), "wal_checkpoint(PASSIVE)");
+}
+
 bool SqliteDb::InTransaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,16 @@ class SqliteDb {
   // PRAGMA cache_size = -kib; takes effect at once (shrinking frees pages).
   Status SetCacheSizeKib(int kib);
 
+  // Calls hook(pages in the WAL) after each commit on this connection
+  // (sqlite3_wal_hook), on the committing thread. Setting one turns off
+  // SQLite's automatic checkpoint on this connection: the hook's owner
+  // checkpoints instead (see WalCheckpointer). nullptr removes it and turns
+  // automatic checkpoints back on.
+  void SetWalHook(std::function<void(int pages)> hook);
+  // Copies what it can from the WAL into the database without waiting for
+  // readers or writers (SQLITE_CHECKPOINT_PASSIVE).
+  Status CheckpointPassive();
+
   int64_t LastInsertRowid() const;
   // Rows changed by the last INSERT/UPDATE/DELETE (not counting cascades).
   int Changes() const;
@@ -72,6 +83,7 @@ class SqliteDb {
 
   sqlite3* db_;
   std::string path_;
+  std::function<void(int)> wal_hook_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 

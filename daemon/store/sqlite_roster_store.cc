@@ -12,6 +12,7 @@
 #include "store/schema_sql.h"
 #include "store/sqlite_import_session.h"
 #include "store/sqlite_transaction.h"
+#include "store/wal_checkpointer.h"
 
 namespace muster {
 namespace {
@@ -77,6 +78,10 @@ Status SqliteRosterStore::Init() {
   auto reader_db = SqliteDb::Open(path_, reader_options);
   if (!reader_db.ok()) return reader_db.status();
   reader_db_ = std::move(reader_db).value();
+  auto checkpointer = WalCheckpointer::Start(path_);
+  if (!checkpointer.ok()) return checkpointer.status();
+  checkpointer_ = std::move(checkpointer).value();
+  writer_db_->SetWalHook([c = checkpointer_.get()](int pages) { c->OnCommit(pages); });
   return {};
 }
 
@@ -90,7 +95,10 @@ Status SqliteRosterStore::QuickCheck() {
 }
 
 SqliteRosterStore::~SqliteRosterStore() {
-  // Reader first, so the writer's close is the last one and checkpoints.
+  // Checkpointer and reader first, so the writer's close is the last one and
+  // checkpoints.
+  if (writer_db_) writer_db_->SetWalHook(nullptr);
+  checkpointer_.reset();
   reader_db_.reset();
   batch_writer_.reset();
   writer_.reset();

@@ -8,7 +8,9 @@
 // - one reader connection behind its own mutex, for point reads, pages and
 //   counts, which WAL lets run while a write transaction is open;
 // - ForEachReservist opens a short-lived read-only connection per call, so a
-//   long export or index load holds no lock that other readers need.
+//   long export or index load holds no lock that other readers need;
+// - a WalCheckpointer with a connection and thread of its own copies the
+//   WAL into the database, instead of the writer's commits doing it.
 // The change listener runs after the commit, outside both locks, on the
 // writing thread; calls are serialised in commit order (see
 // SetChangeListener).
@@ -27,6 +29,7 @@
 #include "store/roster_store.h"
 #include "store/skill_cache.h"
 #include "store/sqlite_db.h"
+#include "store/wal_checkpointer.h"
 #include "store/writer_lock.h"
 
 namespace muster {
@@ -126,6 +129,8 @@ class SqliteRosterStore final : public RosterStore {
 
   std::mutex reader_mutex_;  // guards reader_db_
   std::unique_ptr<SqliteDb> reader_db_;
+
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // fed by writer_db_'s WAL hook
 
   std::mutex listener_mutex_;  // guards listener_ and orders its calls
   RosterChangeListener listener_;

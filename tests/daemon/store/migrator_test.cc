@@ -25,12 +25,18 @@ TEST_CASE("Open migrates an empty database to the newest schema", "[store][migra
   store_test::StoreFixture f;
   const int latest = SchemaMigrations().back().version;
   CHECK(f.QueryInt("PRAGMA user_version") == latest);
-  for (const char* table : {"skills", "reservists", "reservist_channels", "reservist_skills",
-                            "reservist_windows", "reservist_unavailability"}) {
+  for (const char* table : {"skills", "reservists", "reservist_skills"}) {
     INFO(table);
     CHECK(f.QueryInt(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
                                  "name = '") +
                      table + "'") == 1);
+  }
+  // Packed into reservists since 0008; read-only views keep the old names.
+  for (const char* view : {"reservist_channels", "reservist_windows", "reservist_unavailability"}) {
+    INFO(view);
+    CHECK(f.QueryInt(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND "
+                                 "name = '") +
+                     view + "'") == 1);
   }
   CHECK(f.QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
                    "('reservists_by_area', 'reservists_inactive', "
@@ -74,6 +80,62 @@ TEST_CASE("A failing migration leaves the previous version intact", "[store][mig
   CHECK_THAT(st.message(), Catch::Contains("0002_bad.sql"));
   CHECK(*(*db)->QueryInt64("PRAGMA user_version") == 1);
   CHECK(*(*db)->QueryInt64("SELECT count(*) FROM sqlite_schema WHERE name = 'b'") == 0);
+}
+
+TEST_CASE("0008 packs channels, windows and unavailability of existing reservists",
+          "[store][migrator]") {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    auto db = SqliteDb::Open(path, SqliteDbOptions());
+    REQUIRE(db.ok());
+    REQUIRE(Migrator(SchemaMigrations().first(4)).Apply(**db).ok());
+    // Positions out of insertion order, text that JSON must escape, a
+    // reservist with no lists at all.
+    REQUIRE((*db)
+                ->Exec("INSERT INTO skills VALUES ('first_aid', 'First aid', 1, 3, 0, 0);"
+                       "INSERT INTO reservists (id, external_id, name, lat, lon, home_area, "
+                       "max_travel_km, created_at_ms, updated_at_ms) VALUES "
+                       "(7, 'A-7', 'Jo', 51.9, -2.1, 'glos', 40, 5, 6), "
+                       "(9, NULL, 'Bo', 52.0, -2.0, 'glos', 30, 5, 6), "
+                       "(12, 'C-12', 'Cy', 52.1, -2.2, 'worcs', 20, 5, 6);"
+                       "INSERT INTO reservist_channels VALUES (7, 1, 2, 'jo@example.org'), "
+                       "(7, 0, 1, '+447700900123'), (9, 0, 3, 'https://h.example/\"q\"\\x');"
+                       "INSERT INTO reservist_skills VALUES (7, 0, 'first_aid', 2, 'SJA', 20500);"
+                       "INSERT INTO reservist_windows VALUES (7, 1, 5, 1320, 360), "
+                       "(7, 0, 1, 480, 1080);"
+                       "INSERT INTO reservist_unavailability VALUES "
+                       "(9, 0, 20000, 20003, 'Xmas; \"away\"' || char(10) || 'back 28th');")
+                .ok());
+  }
+  auto store = SqliteRosterStore::Open(path);
+  REQUIRE(store.ok());
+  auto jo = (*store)->GetReservist(7);
+  REQUIRE(jo.ok());
+  CHECK(jo->channels == std::vector<ContactChannel>{{ChannelKind::kSms, "+447700900123"},
+                                                    {ChannelKind::kEmail, "jo@example.org"}});
+  CHECK(jo->availability == std::vector<WeeklyWindow>{{1, 480, 1080}, {5, 1320, 360}});
+  CHECK(jo->unavailable.empty());
+  REQUIRE(jo->skills.size() == 1);
+  CHECK(jo->skills[0].cert_expires == Date{20500});
+  auto bo = (*store)->GetReservist(9);
+  REQUIRE(bo.ok());
+  CHECK(bo->channels ==
+        std::vector<ContactChannel>{{ChannelKind::kWebhook, "https://h.example/\"q\"\\x"}});
+  CHECK(bo->unavailable ==
+        std::vector<Unavailability>{{Date{20000}, Date{20003}, "Xmas; \"away\"\nback 28th"}});
+  auto cy = (*store)->GetReservist(12);
+  REQUIRE(cy.ok());
+  CHECK(cy->channels.empty());
+  CHECK(cy->availability.empty());
+  // The views read the packed lists back in the old tables' shape.
+  auto views = SqliteDb::Open(path, SqliteDbOptions());
+  REQUIRE(views.ok());
+  CHECK(*(*views)->QueryTexts("SELECT kind || ':' || address FROM reservist_channels "
+                              "WHERE reservist_id = 7 ORDER BY position") ==
+        std::vector<std::string>{"1:+447700900123", "2:jo@example.org"});
+  CHECK(*(*views)->QueryInt64("SELECT count(*) FROM reservist_windows") == 2);
+  CHECK(*(*views)->QueryInt64("SELECT until_day - from_day FROM reservist_unavailability") == 3);
 }
 
 TEST_CASE("Open refuses a database from a newer musterd", "[store][migrator]") {

@@ -1,5 +1,6 @@
 // A small blocking queue with a capacity, for handing work between two
-// threads (the import's parser and stream writer).
+// threads (musterctl's import parser and stream writer; musterd's import
+// reader and SQLite writer).
 #pragma once
 
 #include <condition_variable>
@@ -8,7 +9,7 @@
 #include <mutex>
 #include <optional>
 
-namespace muster::client {
+namespace muster {
 
 // Thread-safe. Push blocks while the queue is full, Pop while it is empty;
 // Close() wakes both and makes Push fail and Pop drain then fail.
@@ -38,6 +39,16 @@ class BoundedQueue {
     return item;
   }
 
+  // The oldest item if there is one, without waiting.
+  std::optional<T> TryPop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+
   void Close() {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
@@ -54,4 +65,4 @@ class BoundedQueue {
   bool closed_ = false;
 };
 
-}  // namespace muster::client
+}  // namespace muster
