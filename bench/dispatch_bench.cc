@@ -1,11 +1,13 @@
 // Dispatch throughput through the webhook backend to a local HTTP sink, with
 // a real musterd (separate process) and a fresh database:
 //
-//   dispatch_bench [asked=100000] [dir=/tmp] [sink_threads=2]
+//   dispatch_bench [asked=100000] [dir=/tmp] [sink_threads=1]
 //
-// 1. Baseline: the sink alone, driven by the webhook notifier in this process
-//    at the same concurrency (what HTTP costs without Muster's bookkeeping).
-//    See also notify_webhook_bench for a raw-client baseline.
+// 1. Baseline, in the same run: the benchmark sink (tests/support/
+//    bench_sink.h) alone, driven by the minimal keep-alive client at the
+//    daemon's concurrency with `asked` requests (what HTTP on loopback costs
+//    here without Muster). notify_webhook_bench adds the webhook notifier
+//    alone.
 // 2. A small activation (10 asked): time from `activate` (the musterctl
 //    command) to the first message at the sink.
 // 3. One activation asking `asked` people (10 requirements): time from
@@ -25,7 +27,8 @@
 #include <string>
 #include <thread>
 
-#include "support/http_sink.h"
+#include "support/bench_sink.h"
+#include "support/future_dates.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -71,7 +74,8 @@ int64_t Delivered(const std::string& db_path, int64_t activation) {
 int main(int argc, char** argv) {
   int64_t asked = argc > 1 ? std::stoll(argv[1]) : 100000;
   std::string base = argc > 2 ? argv[2] : "/tmp";  // unused: TempDir picks the place
-  int sink_threads = argc > 3 ? std::stoi(argv[3]) : 2;
+  int sink_threads = argc > 3 ? std::stoi(argv[3]) : 1;
+  const int kConcurrency = 128;
   const int kSkills = 10;
   // Over-ask 1.5: count per requirement so that 10 requirements ask `asked`.
   int64_t per_skill_count = std::max<int64_t>(1, asked / kSkills * 2 / 3);
@@ -79,14 +83,19 @@ int main(int argc, char** argv) {
 
   muster::testing::TempDir dir;
   (void)base;
-  muster::testing::HttpSink sink(sink_threads, /*record=*/false);
-  std::atomic<int64_t> first_ns{0};
-  sink.SetHandler([&](const muster::testing::RecordedRequest&) {
-    int64_t expected = 0;
-    int64_t now = SteadyClock::now().time_since_epoch().count();
-    first_ns.compare_exchange_strong(expected, now);
-    return std::optional<muster::testing::SinkResponse>();
-  });
+  {
+    std::string load = ReadFile("/proc/loadavg");
+    muster::testing::BenchSink alone(sink_threads);
+    auto t = SteadyClock::now();
+    int64_t ok = muster::testing::BenchClient::Run(alone.port(), kConcurrency, asked);
+    double secs = Since(t);
+    std::printf(
+        "baseline: sink alone (%d thread(s)) + minimal client, %lld requests over %d "
+        "connections: %.2f s = %.0f requests/s (%lld answered 200); load average %s",
+        sink_threads, static_cast<long long>(asked), kConcurrency, secs, asked / secs,
+        static_cast<long long>(ok), load.c_str());
+  }
+  muster::testing::BenchSink sink(sink_threads);
 
   std::string csv = "external_id,name,home_area,lat,lon,max_travel_km,channels,skills\n";
   for (int64_t i = 0; i < roster; ++i) {
@@ -95,13 +104,14 @@ int main(int argc, char** argv) {
                        sink.url("/hook"), i % kSkills);
   }
   WriteFile(dir.File("roster.csv"), csv);
-  WriteFile(dir.File("musterd.toml"), R"(
+  WriteFile(dir.File("musterd.toml"), fmt::format(R"(
 [channels]
 webhook = ["hook"]
 [notifiers.hook]
 type = "webhook"
-concurrency = 128
-)");
+concurrency = {}
+)",
+                                                  kConcurrency));
   std::string db = dir.File("m.db");
   MusterdProcess daemon(MUSTERD_PATH, db, dir.path(), {"--config", dir.File("musterd.toml")});
   auto ctl = [&](std::vector<std::string> args) {
@@ -123,7 +133,7 @@ concurrency = 128
               Since(t_import));
 
   auto activate = [&](const std::string& title, const std::vector<std::string>& needs,
-                      int day) -> int64_t {
+                      int weeks_ahead) -> int64_t {
     std::vector<std::string> args = {"--output",
                                      "json",
                                      "activate",
@@ -134,7 +144,7 @@ concurrency = 128
                                      "--radius",
                                      "100",
                                      "--start",
-                                     fmt::format("2026-12-{:02}T18:00Z", day),
+                                     muster::testing::FutureTuesdayEvening(weeks_ahead),
                                      "--hours",
                                      "2"};
     for (const auto& n : needs) args.insert(args.end(), {"--need", n});
@@ -149,11 +159,11 @@ concurrency = 128
   };
 
   // A small activation: latency to the first message.
-  first_ns = 0;
+  sink.ResetFirst();
   auto t_small = SteadyClock::now();
-  int64_t small = activate("small", {"s0:1:7"}, 10);
-  while (first_ns == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
-  double small_first_ms = (first_ns.load() - t_small.time_since_epoch().count()) / 1e6;
+  int64_t small = activate("small", {"s0:1:7"}, 1);
+  while (sink.first_request_ns() == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  double small_first_ms = (sink.first_request_ns() - t_small.time_since_epoch().count()) / 1e6;
   while (Delivered(db, small) < 10) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   std::printf(
       "small activation (10 asked): activate -> first message at the sink %.1f ms "
@@ -164,12 +174,14 @@ concurrency = 128
   std::vector<std::string> needs;
   for (int s = 0; s < kSkills; ++s) needs.push_back(fmt::format("s{}:1:{}", s, per_skill_count));
   int64_t requests_before = sink.request_count();
-  first_ns = 0;
+  int64_t keys_before = sink.distinct_keys();
+  sink.ResetFirst();
+  std::string load_before = ReadFile("/proc/loadavg");
   auto t0 = SteadyClock::now();
-  int64_t big = activate("big", needs, 20);
+  int64_t big = activate("big", needs, 2);
   double t_stored = Since(t0);
-  while (first_ns == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
-  double first_ms = (first_ns.load() - t0.time_since_epoch().count()) / 1e6;
+  while (sink.first_request_ns() == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  double first_ms = (sink.first_request_ns() - t0.time_since_epoch().count()) / 1e6;
   int64_t n_asked = -1;
   {
     // How many were asked: every call-out of the activation.
@@ -183,15 +195,22 @@ concurrency = 128
     sqlite3_finalize(st);
     sqlite3_close(h);
   }
-  double t_sent = 0;
-  for (;;) {
-    if (t_sent == 0 && sink.request_count() - requests_before >= n_asked) t_sent = Since(t0);
-    if (Delivered(db, big) >= n_asked) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Every call-out at the sink (distinct keys), then every one stored DELIVERED.
+  while (sink.distinct_keys() - keys_before < n_asked) {
+    if (Since(t0) > 900) {
+      std::fprintf(stderr, "only %lld of %lld call-outs reached the sink after 900 s\n",
+                   static_cast<long long>(sink.distinct_keys() - keys_before),
+                   static_cast<long long>(n_asked));
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  double t_sent = Since(t0);
+  while (Delivered(db, big) < n_asked) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   double total = Since(t0);
-  if (t_sent == 0) t_sent = total;
+  std::string load_after = ReadFile("/proc/loadavg");
   std::string log = ReadFile(daemon.log_path());
+
   double db_ms = 0;
   std::regex storing("([0-9]+) ms storing state so far");
   for (std::sregex_iterator it(log.begin(), log.end(), storing), end; it != end; ++it) {
@@ -201,14 +220,17 @@ concurrency = 128
       "big activation: %lld asked\n"
       "  activate returned (ranked + stored)  %.2f s\n"
       "  first message at the sink            %.0f ms\n"
-      "  every message at the sink            %.2f s\n"
+      "  every call-out at the sink           %.2f s  (%lld requests, %lld repeated keys)\n"
       "  every call-out stored DELIVERED      %.2f s  (%.0f call-outs/s)\n"
       "  dispatcher time storing state        %.2f s  (%.0f %% of the time from first to last "
       "message)\n"
       "  musterd peak RSS                     %.0f MiB\n",
-      static_cast<long long>(n_asked), t_stored, first_ms, t_sent, total, n_asked / total,
-      db_ms / 1000, 100.0 * db_ms / 1000 / std::max(0.001, total - first_ms / 1000),
-      PeakMiB(daemon.pid()));
+      static_cast<long long>(n_asked), t_stored, first_ms, t_sent,
+      static_cast<long long>(sink.request_count() - requests_before),
+      static_cast<long long>(sink.repeated_keys()), total, n_asked / total, db_ms / 1000,
+      100.0 * db_ms / 1000 / std::max(0.001, total - first_ms / 1000), PeakMiB(daemon.pid()));
+  std::printf("  load average before %s  load average after  %s", load_before.c_str(),
+              load_after.c_str());
   daemon.Stop();
   return 0;
 }

@@ -177,6 +177,11 @@ int RunActivate(CommandEnv& env, const SpecArgs& args, bool preview) {
                              resp.activation().id(), args.key);
   }
   PrintActivation(env, resp.activation());
+  if (resp.candidates_omitted()) {
+    env.out() << fmt::format(
+        "\n(candidates not listed: too many; see `musterctl activation show {}` or watch it)\n",
+        resp.activation().id());
+  }
   return kExitOk;
 }
 

@@ -158,9 +158,29 @@ Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
   auto ranked = Rank(spec);
   if (!ranked.ok()) return ranked.status();
   ranked->idempotency_key = idempotency_key;
-  auto stored = store_.Insert(*ranked);
+  std::vector<StoredCallout> rows;
+  auto stored = store_.Insert(*ranked, &rows);
   if (!stored.ok()) return stored.status();
+  {
+    std::lock_guard handoff(handoff_mutex_);
+    if (keep_stored_) handoff_[stored->id] = std::move(rows);
+  }
   return CreateOutcome{std::move(stored).value(), true};
+}
+
+void ActivationManager::KeepStoredCalloutsForDispatch(bool keep) {
+  std::lock_guard lock(handoff_mutex_);
+  keep_stored_ = keep;
+  if (!keep) handoff_.clear();
+}
+
+std::vector<StoredCallout> ActivationManager::TakeStoredCallouts(int64_t activation_id) {
+  std::lock_guard lock(handoff_mutex_);
+  auto it = handoff_.find(activation_id);
+  if (it == handoff_.end()) return {};
+  std::vector<StoredCallout> out = std::move(it->second);
+  handoff_.erase(it);
+  return out;
 }
 
 Result<std::vector<Callout>> ActivationManager::NextWave(int64_t id, const std::vector<int>& gaps,

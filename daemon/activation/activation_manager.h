@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "activation/activation.h"
@@ -61,6 +62,13 @@ class ActivationManager {
   Result<std::vector<Callout>> NextWave(int64_t id, const std::vector<int>& gaps,
                                         const std::string& reason);
 
+  // Hand-over of new selections to the dispatcher: once enabled, Create
+  // keeps the call-outs it stored (with outbox ids, tokens and channels)
+  // until TakeStoredCallouts takes them, so the dispatcher starts sending
+  // without reading them back. Empty if none are kept for that id.
+  void KeepStoredCalloutsForDispatch(bool keep);
+  std::vector<StoredCallout> TakeStoredCallouts(int64_t activation_id);
+
   // Moves every OPEN activation whose window has ended to EXPIRED, recording
   // the change. Runs before every other call here (lazily, so no timer is
   // needed); returns how many expired.
@@ -78,6 +86,9 @@ class ActivationManager {
   ActivationRanker ranker_;
   const Clock& clock_;
   std::mutex create_mutex_;
+  std::mutex handoff_mutex_;
+  bool keep_stored_ = false;
+  std::unordered_map<int64_t, std::vector<StoredCallout>> handoff_;
 };
 
 }  // namespace muster

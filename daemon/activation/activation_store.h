@@ -16,6 +16,20 @@
 
 namespace muster {
 
+// A call-out as Insert stored it, with what a dispatcher needs to start
+// sending it without reading it back (schema/0003_dispatch.sql).
+struct StoredCallout {
+  int64_t id = 0;
+  int64_t outbox_id = 0;  // its pending outbox row
+  int64_t reservist_id = 0;
+  std::string reservist_name;
+  int requirement = 0;
+  int wave = 1;
+  std::string idempotency_key;
+  std::string answer_token;
+  std::string channels;  // "kind<TAB>address" lines, preference order
+};
+
 class ActivationStore {
  public:
   virtual ~ActivationStore() = default;
@@ -23,7 +37,10 @@ class ActivationStore {
   // Stores a new activation (state, requirements, call-outs and a first
   // history entry) in one transaction and returns it as stored, with ids and
   // times. AlreadyExists (field "idempotency_key") if the key is taken.
-  virtual Result<Activation> Insert(const Activation& activation) = 0;
+  // With `stored`, also the call-outs as stored (in activation.callouts
+  // order), for the dispatcher.
+  virtual Result<Activation> Insert(const Activation& activation,
+                                    std::vector<StoredCallout>* stored = nullptr) = 0;
   // The whole activation, with call-outs and history. NotFound if unknown.
   virtual Result<Activation> Get(int64_t id) = 0;
   // The home areas an activation draws from (empty = every area); NotFound

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <tuple>
+#include <unordered_map>
 
 #include "store/sqlite_transaction.h"
 
@@ -31,24 +33,53 @@ constexpr const char* kInsertRequirement =
 constexpr const char* kInsertEvent =
     "INSERT INTO activation_events (activation_id, at_ms, state, reason) VALUES (?1, ?2, ?3, ?4)";
 
-// The reservist's contact channels are copied in, in preference order, as
-// "kind<TAB>address" lines (schema/0003_dispatch.sql).
-constexpr const char* kInsertCallout =
-    "INSERT INTO callouts (activation_id, reservist_id, reservist_name, requirement_position, "
-    "wave, rank, distance_km, level, score_distance, score_level, score_fairness, "
-    "score_reliability, score_total, accept_probability, idempotency_key, created_at_ms, "
-    "updated_at_ms, state, answer_token, channels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, 1, ?17, coalesce((SELECT group_concat(kind || "
-    "char(9) || address, char(10)) FROM (SELECT kind, address FROM reservist_channels WHERE "
-    "reservist_id = ?2 ORDER BY position)), ''))";
+// One row of the call-out insert: `n` is the first parameter number of the
+// row (17 parameters per row). The reservist's contact channels are copied
+// in, in preference order, as "kind<TAB>address" lines
+// (schema/0003_dispatch.sql).
+constexpr int kCalloutParams = 17;
+std::string CalloutRowSql(int n) {
+  auto p = [n](int i) { return "?" + std::to_string(n + i - 1); };
+  std::string row = "(";
+  for (int i = 1; i <= 16; ++i) row += p(i) + ", ";
+  row += p(16) + ", 1, " + p(17) +
+         ", coalesce((SELECT group_concat(kind || char(9) || address, char(10)) FROM (SELECT "
+         "kind, address FROM reservist_channels WHERE reservist_id = " +
+         p(2) + " ORDER BY position)), ''))";
+  return row;
+}
 
-constexpr const char* kInsertOutbox =
+// Inserts `rows` call-outs in one statement, returning what the dispatcher
+// needs (RETURNING order is unspecified: rows are matched by reservist id,
+// unique per activation).
+std::string InsertCalloutsSql(int rows) {
+  std::string sql =
+      "INSERT INTO callouts (activation_id, reservist_id, reservist_name, requirement_position, "
+      "wave, rank, distance_km, level, score_distance, score_level, score_fairness, "
+      "score_reliability, score_total, accept_probability, idempotency_key, created_at_ms, "
+      "updated_at_ms, state, answer_token, channels) VALUES ";
+  for (int r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    sql += CalloutRowSql(r * kCalloutParams + 1);
+  }
+  return sql + " RETURNING id, reservist_id, channels";
+}
+
+// Call-outs per multi-row insert (17 * 64 parameters, well under SQLite's
+// limit of 32766); the remainder goes one row at a time.
+constexpr int kCalloutsPerInsert = 64;
+
+// The outbox rows and "asked" events of one wave's call-outs, each in one
+// statement.
+constexpr const char* kInsertWaveOutbox =
     "INSERT INTO outbox (callout_id, kind, idempotency_key, state, created_at_ms, updated_at_ms) "
-    "VALUES (?1, 1, ?2, 1, ?3, ?3)";
+    "SELECT id, 1, idempotency_key, 1, ?1, ?1 FROM callouts WHERE activation_id = ?2 AND wave = ?3 "
+    "ORDER BY id RETURNING id, callout_id";
 
-constexpr const char* kInsertCalloutEvent =
+constexpr const char* kInsertWaveEvents =
     "INSERT INTO callout_events (activation_id, callout_id, at_ms, state, detail) "
-    "VALUES (?1, ?2, ?3, 1, ?4)";
+    "SELECT activation_id, id, ?1, 1, ?2 FROM callouts WHERE activation_id = ?3 AND wave = ?4 "
+    "ORDER BY id";
 
 constexpr const char* kInsertWave =
     "INSERT INTO waves (activation_id, wave, started_at_ms, deadline_ms, asked, reason) "
@@ -66,6 +97,7 @@ constexpr const char* kMaxWave =
 
 constexpr const char* kSelectById =
     "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE id = ?1";
+constexpr const char* kSelectAreas = "SELECT areas FROM activations WHERE id = ?1";
 constexpr const char* kSelectByKey =
     "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE idempotency_key = ?1";
 constexpr const char* kSelectPage =
@@ -94,8 +126,6 @@ constexpr const char* kSelectEvents =
 
 constexpr const char* kUpdateState =
     "UPDATE activations SET state = ?2, updated_at_ms = ?3 WHERE id = ?1";
-
-constexpr const char* kSelectAreas = "SELECT areas FROM activations WHERE id = ?1";
 
 // Live activations overlapping [?1, ?2) ms: everyone asked on them and still
 // in play (awaiting an answer or accepted) is busy. People who declined, did
@@ -126,9 +156,12 @@ constexpr int64_t kMsPerSecond = 1000;
 std::string NewAnswerToken() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  std::string hex;
-  hex.reserve(32);
-  for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(32, '0');
+  for (size_t i = 0; i < sizeof bytes; ++i) {
+    hex[2 * i] = kHex[bytes[i] >> 4];
+    hex[2 * i + 1] = kHex[bytes[i] & 15];
+  }
   return hex;
 }
 
@@ -158,7 +191,10 @@ Result<std::unique_ptr<SqliteActivationStore>> SqliteActivationStore::Open(const
                                                                            const Clock& clock) {
   SqliteDbOptions options;
   options.busy_timeout_ms = 30000;
-  options.cache_size_kib = 8 * 1024;
+  // A big selection writes ~1 KiB of table and index pages per call-out in
+  // one transaction: a small cache spills them to the WAL and reads them
+  // back mid-transaction.
+  options.cache_size_kib = 64 * 1024;
   auto db = SqliteDb::Open(path, options);
   if (!db.ok()) return db.status();
   auto tables = (*db)->QueryInt64(kCheckTables);
@@ -206,7 +242,8 @@ Status SqliteActivationStore::InsertEvent(int64_t id, ActivationState state,
   });
 }
 
-Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, int64_t now_ms) {
+Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, int64_t now_ms,
+                                             std::vector<StoredCallout>* stored) {
   for (size_t i = 0; i < a.requirements.size(); ++i) {
     const RequirementRecord& r = a.requirements[i];
     MUSTER_RETURN_IF_ERROR(WithStatement(*db_, kInsertRequirement, [&](SqliteStatement& st) {
@@ -219,7 +256,7 @@ Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, in
       return st.Run();
     }));
   }
-  MUSTER_RETURN_IF_ERROR(InsertCallouts(id, a.callouts, 1, now_ms));
+  MUSTER_RETURN_IF_ERROR(InsertCallouts(id, a.callouts, 1, now_ms, stored));
   MUSTER_RETURN_IF_ERROR(InsertWave(id, 1, static_cast<int>(a.callouts.size()), "first wave",
                                     a.spec.answer_within_minutes, now_ms));
   return InsertEvent(id, a.state, "created", now_ms);
@@ -239,54 +276,106 @@ Status SqliteActivationStore::InsertWave(int64_t id, int wave, int asked, const 
 }
 
 Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callout>& callouts,
-                                             int wave, int64_t now_ms) {
-  auto st = db_->Prepare(kInsertCallout);
-  if (!st.ok()) return st.status();
-  auto outbox = db_->Prepare(kInsertOutbox);
-  if (!outbox.ok()) return outbox.status();
-  auto event = db_->Prepare(kInsertCalloutEvent);
-  if (!event.ok()) return event.status();
-  std::string detail = fmt::format("asked in wave {}", wave);
-  for (const Callout& c : callouts) {
-    SqliteStatement::AutoReset reset(**st);
-    const RankedCandidate& k = c.candidate;
-    (*st)->BindInt64(1, id);
-    (*st)->BindInt64(2, k.reservist_id);
-    (*st)->BindText(3, c.reservist_name);
-    (*st)->BindInt64(4, k.requirement_index);
-    (*st)->BindInt64(5, c.wave);
-    (*st)->BindInt64(6, k.rank);
-    (*st)->BindDouble(7, k.distance_km);
-    (*st)->BindInt64(8, k.level);
-    (*st)->BindDouble(9, k.score.distance);
-    (*st)->BindDouble(10, k.score.level);
-    (*st)->BindDouble(11, k.score.fairness);
-    (*st)->BindDouble(12, k.score.reliability);
-    (*st)->BindDouble(13, k.score.total);
-    (*st)->BindDouble(14, k.accept_probability);
-    std::string key = c.idempotency_key.empty() ? fmt::format("muster-a{}-r{}", id, k.reservist_id)
-                                                : c.idempotency_key;
-    (*st)->BindText(15, key);
-    (*st)->BindInt64(16, now_ms);
-    std::string token = NewAnswerToken();  // bound without a copy: keep it alive
-    (*st)->BindText(17, token);
-    MUSTER_RETURN_IF_ERROR((*st)->Run());
-    int64_t callout_id = db_->LastInsertRowid();
-    {
-      SqliteStatement::AutoReset r(**outbox);
-      (*outbox)->BindInt64(1, callout_id);
-      (*outbox)->BindText(2, key);
-      (*outbox)->BindInt64(3, now_ms);
-      MUSTER_RETURN_IF_ERROR((*outbox)->Run());
-    }
-    SqliteStatement::AutoReset r(**event);
-    (*event)->BindInt64(1, id);
-    (*event)->BindInt64(2, callout_id);
-    (*event)->BindInt64(3, now_ms);
-    (*event)->BindText(4, detail);
-    MUSTER_RETURN_IF_ERROR((*event)->Run());
+                                             int wave, int64_t now_ms,
+                                             std::vector<StoredCallout>* stored) {
+  const size_t n = callouts.size();
+  stored->assign(n, StoredCallout());
+  for (size_t i = 0; i < n; ++i) {
+    const Callout& c = callouts[i];
+    StoredCallout& s = (*stored)[i];
+    s.reservist_id = c.candidate.reservist_id;
+    s.reservist_name = c.reservist_name;
+    s.requirement = c.candidate.requirement_index;
+    s.wave = wave;
+    s.idempotency_key = c.idempotency_key.empty()
+                            ? fmt::format("muster-a{}-r{}", id, c.candidate.reservist_id)
+                            : c.idempotency_key;
+    s.answer_token = NewAnswerToken();
   }
-  return {};
+  // Bound without copies: every bound string lives in `stored` or `callouts`.
+  auto bind_row = [&](SqliteStatement& st, int base, size_t i) {
+    const Callout& c = callouts[i];
+    const StoredCallout& s = (*stored)[i];
+    const RankedCandidate& k = c.candidate;
+    st.BindInt64(base + 1, id);
+    st.BindInt64(base + 2, k.reservist_id);
+    st.BindText(base + 3, c.reservist_name);
+    st.BindInt64(base + 4, k.requirement_index);
+    st.BindInt64(base + 5, wave);
+    st.BindInt64(base + 6, k.rank);
+    st.BindDouble(base + 7, k.distance_km);
+    st.BindInt64(base + 8, k.level);
+    st.BindDouble(base + 9, k.score.distance);
+    st.BindDouble(base + 10, k.score.level);
+    st.BindDouble(base + 11, k.score.fairness);
+    st.BindDouble(base + 12, k.score.reliability);
+    st.BindDouble(base + 13, k.score.total);
+    st.BindDouble(base + 14, k.accept_probability);
+    st.BindText(base + 15, s.idempotency_key);
+    st.BindInt64(base + 16, now_ms);
+    st.BindText(base + 17, s.answer_token);
+  };
+  // Runs an insert of rows [from, from + count) and takes the returned ids
+  // and channel snapshots.
+  auto run = [&](SqliteStatement& st, size_t from, size_t count) -> Status {
+    SqliteStatement::AutoReset reset(st);
+    for (size_t r = 0; r < count; ++r) {
+      bind_row(st, static_cast<int>(r) * kCalloutParams, from + r);
+    }
+    size_t seen = 0;
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      int64_t reservist = st.ColumnInt64(1);
+      size_t at = from;
+      while (at < from + count && (*stored)[at].reservist_id != reservist) ++at;
+      if (at == from + count) {
+        return Status::Internal(fmt::format("storing call-outs: unexpected row for {}", reservist));
+      }
+      (*stored)[at].id = st.ColumnInt64(0);
+      (*stored)[at].channels = st.ColumnText(2);
+      ++seen;
+    }
+    if (seen != count) return Status::Internal("storing call-outs: rows missing from RETURNING");
+    return {};
+  };
+  size_t i = 0;
+  if (n >= static_cast<size_t>(kCalloutsPerInsert)) {
+    auto many = db_->Prepare(InsertCalloutsSql(kCalloutsPerInsert));
+    if (!many.ok()) return many.status();
+    for (; i + kCalloutsPerInsert <= n; i += kCalloutsPerInsert) {
+      MUSTER_RETURN_IF_ERROR(run(**many, i, kCalloutsPerInsert));
+    }
+  }
+  if (i < n) {
+    auto one = db_->Prepare(InsertCalloutsSql(1));
+    if (!one.ok()) return one.status();
+    for (; i < n; ++i) MUSTER_RETURN_IF_ERROR(run(**one, i, 1));
+  }
+  // Outbox rows for the whole wave in one statement, matched back by call-out id.
+  std::unordered_map<int64_t, size_t> by_id;
+  by_id.reserve(n);
+  for (size_t k = 0; k < n; ++k) by_id.emplace((*stored)[k].id, k);
+  MUSTER_RETURN_IF_ERROR(WithStatement(*db_, kInsertWaveOutbox, [&](SqliteStatement& st) -> Status {
+    st.BindInt64(1, now_ms);
+    st.BindInt64(2, id);
+    st.BindInt64(3, wave);
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto it = by_id.find(st.ColumnInt64(1));
+      if (it != by_id.end()) (*stored)[it->second].outbox_id = st.ColumnInt64(0);
+    }
+    return {};
+  }));
+  std::string detail = fmt::format("asked in wave {}", wave);
+  return WithStatement(*db_, kInsertWaveEvents, [&](SqliteStatement& st) {
+    st.BindInt64(1, now_ms);
+    st.BindText(2, detail);
+    st.BindInt64(3, id);
+    st.BindInt64(4, wave);
+    return st.Run();
+  });
 }
 
 Result<std::vector<Callout>> SqliteActivationStore::AddWave(int64_t id,
@@ -311,7 +400,8 @@ Result<std::vector<Callout>> SqliteActivationStore::AddWave(int64_t id,
   if (!max_wave.ok()) return max_wave.status();
   int wave = static_cast<int>(*max_wave) + 1;
   for (auto& c : callouts) c.wave = wave;
-  MUSTER_RETURN_IF_ERROR(InsertCallouts(id, callouts, wave, now_ms));
+  std::vector<StoredCallout> rows;
+  MUSTER_RETURN_IF_ERROR(InsertCallouts(id, callouts, wave, now_ms, &rows));
   MUSTER_RETURN_IF_ERROR(InsertWave(id, wave, static_cast<int>(callouts.size()), reason,
                                     current->spec.answer_within_minutes, now_ms));
   MUSTER_RETURN_IF_ERROR(tx->Commit());
@@ -358,16 +448,45 @@ Result<std::vector<int64_t>> SqliteActivationStore::AskedOn(int64_t id) {
                        });
 }
 
-Result<Activation> SqliteActivationStore::Insert(const Activation& a) {
+Result<Activation> SqliteActivationStore::Insert(const Activation& a,
+                                                 std::vector<StoredCallout>* stored) {
   std::lock_guard lock(mutex_);
   int64_t now_ms = clock_.NowMs();
+  std::vector<StoredCallout> local;
+  if (!stored) stored = &local;
   auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kImmediate);
   if (!tx.ok()) return tx.status();
   auto id = InsertHeader(a, now_ms);
   if (!id.ok()) return id.status();
-  MUSTER_RETURN_IF_ERROR(InsertChildren(*id, a, now_ms));
+  MUSTER_RETURN_IF_ERROR(InsertChildren(*id, a, now_ms, stored));
+  // Read back inside the transaction, without the call-outs: those are
+  // built from what was just written instead of reading them again.
+  auto out = LoadLocked(*id, /*with_callouts=*/false);
+  if (!out.ok()) return out.status();
   MUSTER_RETURN_IF_ERROR(tx->Commit());
-  return LoadLocked(*id, /*with_callouts=*/true);
+  out->callouts.reserve(a.callouts.size());
+  for (size_t i = 0; i < a.callouts.size(); ++i) {
+    Callout c = a.callouts[i];
+    const StoredCallout& s = (*stored)[i];
+    c.id = s.id;
+    c.wave = 1;
+    c.idempotency_key = s.idempotency_key;
+    c.state = CalloutState::kQueued;
+    c.channel_kind = 0;
+    c.backend.clear();
+    c.last_error.clear();
+    c.updated_at_ms = now_ms;
+    size_t r = static_cast<size_t>(c.candidate.requirement_index);
+    if (r < out->requirements.size()) c.candidate.skill = out->requirements[r].requirement.skill;
+    out->callouts.push_back(std::move(c));
+  }
+  // As LoadCallouts orders them.
+  std::stable_sort(out->callouts.begin(), out->callouts.end(),
+                   [](const Callout& x, const Callout& y) {
+                     return std::tie(x.candidate.requirement_index, x.candidate.rank) <
+                            std::tie(y.candidate.requirement_index, y.candidate.rank);
+                   });
+  return out;
 }
 
 Result<Activation> SqliteActivationStore::ReadHeader(SqliteStatement& st) {
@@ -516,6 +635,20 @@ Result<Activation> SqliteActivationStore::Get(int64_t id) {
   return LoadLocked(id, /*with_callouts=*/true);
 }
 
+Result<std::vector<std::string>> SqliteActivationStore::AreasOf(int64_t id) {
+  std::lock_guard lock(mutex_);
+  return WithStatement(*db_, kSelectAreas,
+                       [&](SqliteStatement& st) -> Result<std::vector<std::string>> {
+                         st.BindInt64(1, id);
+                         auto row = st.Step();
+                         if (!row.ok()) return row.status();
+                         if (!*row) {
+                           return Status::NotFound(fmt::format("activation {} not found", id));
+                         }
+                         return SplitAreas(st.ColumnText(0));
+                       });
+}
+
 Result<std::optional<Activation>> SqliteActivationStore::FindByKey(const std::string& key) {
   std::lock_guard lock(mutex_);
   auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
@@ -625,20 +758,6 @@ Result<std::vector<ReservistHistory>> SqliteActivationStore::History(int64_t as_
                            out.push_back(h);
                          }
                          return out;
-                       });
-}
-
-Result<std::vector<std::string>> SqliteActivationStore::AreasOf(int64_t id) {
-  std::lock_guard lock(mutex_);
-  return WithStatement(*db_, kSelectAreas,
-                       [&](SqliteStatement& st) -> Result<std::vector<std::string>> {
-                         st.BindInt64(1, id);
-                         auto row = st.Step();
-                         if (!row.ok()) return row.status();
-                         if (!*row) {
-                           return Status::NotFound(fmt::format("activation {} not found", id));
-                         }
-                         return SplitAreas(st.ColumnText(0));
                        });
 }
 

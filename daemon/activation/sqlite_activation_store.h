@@ -24,7 +24,8 @@ class SqliteActivationStore final : public ActivationStore {
   static Result<std::unique_ptr<SqliteActivationStore>> Open(const std::string& path,
                                                              const Clock& clock);
 
-  Result<Activation> Insert(const Activation& activation) override;
+  Result<Activation> Insert(const Activation& activation,
+                            std::vector<StoredCallout>* stored = nullptr) override;
   Result<Activation> Get(int64_t id) override;
   Result<std::vector<std::string>> AreasOf(int64_t id) override;
   Result<std::optional<Activation>> FindByKey(const std::string& key) override;
@@ -46,8 +47,12 @@ class SqliteActivationStore final : public ActivationStore {
 
   // All private helpers run with mutex_ held.
   Result<int64_t> InsertHeader(const Activation& a, int64_t now_ms);
-  Status InsertChildren(int64_t id, const Activation& a, int64_t now_ms);
-  Status InsertCallouts(int64_t id, const std::vector<Callout>& callouts, int wave, int64_t now_ms);
+  Status InsertChildren(int64_t id, const Activation& a, int64_t now_ms,
+                        std::vector<StoredCallout>* stored);
+  // Call-outs with their outbox rows and "asked" events, in multi-row
+  // statements; `stored` (required) receives them in input order.
+  Status InsertCallouts(int64_t id, const std::vector<Callout>& callouts, int wave, int64_t now_ms,
+                        std::vector<StoredCallout>* stored);
   Status InsertWave(int64_t id, int wave, int asked, const std::string& reason,
                     int answer_within_minutes, int64_t now_ms);
   Status InsertEvent(int64_t id, ActivationState state, const std::string& reason, int64_t now_ms);

@@ -30,6 +30,9 @@ grpc::Status SpecError(const Status& st) {
                           : st);
 }
 
+// Above this many call-outs CreateActivation leaves the candidates out.
+constexpr size_t kMaxCandidatesInCreateResponse = 10000;
+
 }  // namespace
 
 grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContext* ctx, int64_t id) const {
@@ -72,8 +75,11 @@ grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext* ctx,
       spdlog::error("activation {}: dispatch did not start: {}", a.id, st.ToString());
     }
   }
-  ToProto(a, resp->mutable_activation());
+  // A huge selection is not echoed back (it would be tens of MB).
+  bool omit = a.callouts.size() > kMaxCandidatesInCreateResponse;
+  ToProto(a, resp->mutable_activation(), /*with_candidates=*/!omit);
   resp->set_created(outcome->created);
+  resp->set_candidates_omitted(omit);
   return grpc::Status::OK;
 }
 

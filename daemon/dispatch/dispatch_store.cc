@@ -44,12 +44,13 @@ constexpr const char* kSelectRecentSends =
     "SELECT c.reservist_id, e.at_ms FROM callout_events e JOIN callouts c ON c.id = e.callout_id "
     "WHERE e.at_ms >= ?1 AND e.state IN (2, 3) AND e.detail LIKE 'call-out %'";
 
+// ?8: a bit mask of the stored states the change applies from (bit s for
+// state s; 0 = any), so the check and the change are one statement.
 constexpr const char* kUpdateCallout =
     "UPDATE callouts SET state = ?2, channel = CASE WHEN ?3 > 0 THEN ?3 ELSE channel END, "
     "backend = CASE WHEN ?4 <> '' THEN ?4 ELSE backend END, last_error = ?5, updated_at_ms = ?6, "
-    "answered_at_ms = CASE WHEN ?7 THEN ?6 ELSE answered_at_ms END WHERE id = ?1";
-
-constexpr const char* kSelectCalloutState = "SELECT state FROM callouts WHERE id = ?1";
+    "answered_at_ms = CASE WHEN ?7 THEN ?6 ELSE answered_at_ms END "
+    "WHERE id = ?1 AND (?8 = 0 OR ((1 << state) & ?8) <> 0)";
 
 constexpr const char* kInsertEvent =
     "INSERT INTO callout_events (activation_id, callout_id, at_ms, state, detail) "
@@ -135,7 +136,7 @@ Status DispatchStore::LoadWaves(LiveActivationRow& row) {
   return {};
 }
 
-Result<LiveActivationRow> DispatchStore::LoadOne(int64_t id) {
+Result<LiveActivationRow> DispatchStore::LoadOne(int64_t id, bool with_callouts) {
   auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
   if (!tx.ok()) return tx.status();
   LiveActivationRow row;
@@ -182,7 +183,7 @@ Result<LiveActivationRow> DispatchStore::LoadOne(int64_t id) {
       a.requirements.push_back(std::move(rec));
     }
   }
-  MUSTER_RETURN_IF_ERROR(LoadCallouts(row));
+  if (with_callouts) MUSTER_RETURN_IF_ERROR(LoadCallouts(row));
   MUSTER_RETURN_IF_ERROR(LoadWaves(row));
   return row;
 }
@@ -248,20 +249,9 @@ Result<std::vector<int64_t>> DispatchStore::Apply(
   if (!update.ok()) return update.status();
   auto event = db_->Prepare(kInsertEvent);
   if (!event.ok()) return event.status();
-  auto current = db_->Prepare(kSelectCalloutState);
-  if (!current.ok()) return current.status();
   for (const CalloutUpdate& u : callouts) {
-    if (!u.only_from.empty()) {
-      SqliteStatement::AutoReset reset(**current);
-      (*current)->BindInt64(1, u.callout_id);
-      auto r = (*current)->Step();
-      if (!r.ok()) return r.status();
-      if (!*r) continue;
-      auto stored = static_cast<CalloutState>((*current)->ColumnInt(0));
-      bool allowed = false;
-      for (CalloutState s : u.only_from) allowed |= s == stored;
-      if (!allowed) continue;
-    }
+    int64_t from_mask = 0;
+    for (CalloutState s : u.only_from) from_mask |= int64_t{1} << static_cast<int>(s);
     {
       SqliteStatement::AutoReset reset(**update);
       SqliteStatement& s = **update;
@@ -272,7 +262,9 @@ Result<std::vector<int64_t>> DispatchStore::Apply(
       s.BindText(5, u.last_error);
       s.BindInt64(6, now_ms);
       s.BindInt64(7, u.answered ? 1 : 0);
+      s.BindInt64(8, from_mask);
       MUSTER_RETURN_IF_ERROR(s.Run());
+      if (db_->Changes() == 0) continue;  // not from an allowed state (or gone): no event
     }
     SqliteStatement::AutoReset reset(**event);
     SqliteStatement& e = **event;

@@ -89,8 +89,9 @@ class DispatchStore {
   // Activations in state open or filled, plus ended ones that still have
   // pending outbox rows, with their call-outs and waves.
   Result<std::vector<LiveActivationRow>> LoadLive();
-  // One activation's live view (after a create or a new wave).
-  Result<LiveActivationRow> LoadOne(int64_t activation_id);
+  // One activation's live view (after a create or a new wave); without its
+  // call-outs when the caller has them already.
+  Result<LiveActivationRow> LoadOne(int64_t activation_id, bool with_callouts = true);
   // Pending outbox rows of the given activations (all when empty).
   Result<std::vector<OutboxRow>> LoadPendingOutbox(int64_t activation_id);
   // Reservist ids and send times of call-out messages since `since_ms`

@@ -80,6 +80,11 @@ struct Dispatcher::Impl {
     std::string end_reason;
     size_t jobs = 0;  // pending jobs of this activation
     bool drain_logged = false;
+    // Call-outs a create just stored and handed over, not yet taken in
+    // (AddCreated takes them in chunks so the first messages go out at
+    // once); rows before `unloaded_at` are in.
+    std::vector<StoredCallout> unloaded;
+    size_t unloaded_at = 0;
   };
 
   struct BackendRt {
@@ -113,11 +118,14 @@ struct Dispatcher::Impl {
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
   std::unordered_map<std::string, int64_t> job_by_key;                    // outbox key -> job
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_key;    // call-out key -> ids
-  std::unordered_map<int64_t, std::deque<int64_t>> sends;  // reservist -> call-out send times
+  // reservist -> call-out send times in the last hour, oldest first (a few
+  // each: a vector, not a deque, which would take 512 bytes per person).
+  std::unordered_map<int64_t, std::vector<int64_t>> sends;
   std::vector<CalloutUpdate> batch_callouts;
   std::vector<OutboxUpdate> batch_outbox;
   bool flush_scheduled = false;
   int64_t wake_at_ms = 0;
+  bool wake_now = false;  // the armed wake is for "now"
   std::mt19937_64 rng{std::random_device{}()};
   metrics::Counter* transitions[9] = {};  // muster_callout_transitions_total{state}
   metrics::CallbackRegistration depth_gauge, live_gauge;
@@ -170,17 +178,20 @@ struct Dispatcher::Impl {
     l.a = std::move(row.activation);
     l.waves = std::move(row.waves);
     for (auto& r : l.a.requirements) r.asked = 0;
-    for (auto& c : row.callouts) {
-      if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
-        RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
-        ++r.asked;
-        Adjust(r, c.state, 1);
-      }
-      if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
-      by_key[c.idempotency_key] = {l.a.id, c.id};
-      l.by_reservist[c.reservist_id] = c.id;
-      l.callouts.emplace(c.id, std::move(c));
+    l.callouts.reserve(row.callouts.size());
+    for (auto& c : row.callouts) AddCallout(l, std::move(c));
+  }
+
+  void AddCallout(Live& l, CalloutRow c) {
+    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
+      RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
+      ++r.asked;
+      Adjust(r, c.state, 1);
     }
+    if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
+    by_key[c.idempotency_key] = {l.a.id, c.id};
+    l.by_reservist[c.reservist_id] = c.id;
+    l.callouts.emplace(c.id, std::move(c));
   }
 
   Status LoadJobs(int64_t activation_id) {
@@ -191,21 +202,98 @@ struct Dispatcher::Impl {
       if (jobs.count(r.id)) continue;
       auto c = FindCallout(r.callout_id);
       if (!c.first) continue;
-      Job j;
-      j.outbox_id = r.id;
-      j.callout_id = r.callout_id;
-      j.activation_id = c.first->a.id;
-      j.kind = r.kind;
-      j.key = r.idempotency_key;
-      j.attempts_total = r.attempts;
-      job_by_key[j.key] = j.outbox_id;
-      if (j.kind == OutboxKind::kCallout) c.first->callout_job[j.callout_id] = j.outbox_id;
-      ++c.first->jobs;
-      jobs.emplace(j.outbox_id, std::move(j));
-      Schedule(r.id, now);
+      AddJob(*c.first, r, now);
     }
     owner.queue_depth_ = jobs.size();
     return {};
+  }
+
+  void AddJob(Live& l, OutboxRow& r, int64_t now) {
+    Job j;
+    j.outbox_id = r.id;
+    j.callout_id = r.callout_id;
+    j.activation_id = l.a.id;
+    j.kind = r.kind;
+    j.key = std::move(r.idempotency_key);
+    j.attempts_total = r.attempts;
+    job_by_key[j.key] = j.outbox_id;
+    if (j.kind == OutboxKind::kCallout) l.callout_job[j.callout_id] = j.outbox_id;
+    ++l.jobs;
+    jobs.emplace(j.outbox_id, std::move(j));
+    Schedule(r.id, now);
+  }
+
+  // A new activation with the call-outs its create just stored (no reading
+  // them back): header, requirements and waves from the store, call-outs and
+  // their pending outbox rows from `stored`. The first chunk is taken in at
+  // once; the rest in chunks posted behind the sends' completions, so the
+  // first messages go out while later rows are taken in. Every other entry
+  // point takes in the rest first (FinishLoading), so nothing ever sees a
+  // partial activation except the counts in watch events.
+  static constexpr size_t kFirstChunk = 256;
+  static constexpr size_t kChunk = 4096;
+
+  Status AddCreated(int64_t id, std::vector<StoredCallout> stored) {
+    auto row = store->LoadOne(id, /*with_callouts=*/false);
+    if (!row.ok()) return row.status();
+    AddLive(std::move(row).value());
+    Live& l = live.at(id);
+    l.callouts.reserve(stored.size());
+    l.by_reservist.reserve(stored.size());
+    l.callout_job.reserve(stored.size());
+    by_token.reserve(by_token.size() + stored.size());
+    by_key.reserve(by_key.size() + stored.size());
+    job_by_key.reserve(job_by_key.size() + stored.size());
+    jobs.reserve(jobs.size() + stored.size());
+    l.unloaded = std::move(stored);
+    l.unloaded_at = 0;
+    LoadChunk(l, kFirstChunk);
+    return {};
+  }
+
+  void LoadChunk(Live& l, size_t n) {
+    int64_t now = clock.NowMs();
+    size_t end = std::min(l.unloaded.size(), l.unloaded_at + n);
+    for (; l.unloaded_at < end; ++l.unloaded_at) {
+      StoredCallout& s = l.unloaded[l.unloaded_at];
+      CalloutRow c;
+      c.id = s.id;
+      c.activation_id = l.a.id;
+      c.reservist_id = s.reservist_id;
+      c.reservist_name = std::move(s.reservist_name);
+      c.requirement = s.requirement;
+      c.wave = s.wave;
+      c.state = CalloutState::kQueued;
+      c.idempotency_key = s.idempotency_key;
+      c.answer_token = std::move(s.answer_token);
+      c.channels = ParseChannelSnapshot(s.channels);
+      c.updated_at_ms = l.a.created_at_ms;
+      AddCallout(l, std::move(c));
+      if (s.outbox_id != 0 && !jobs.count(s.outbox_id)) {
+        OutboxRow r{s.outbox_id, s.id, OutboxKind::kCallout, std::move(s.idempotency_key), 0};
+        AddJob(l, r, now);
+      }
+    }
+    owner.queue_depth_ = jobs.size();
+    if (l.unloaded_at < l.unloaded.size()) {
+      boost::asio::post(io, [this, id = l.a.id] {
+        auto it = live.find(id);
+        if (it == live.end() || it->second.unloaded.empty()) return;
+        LoadChunk(it->second, kChunk);
+        Pump();
+      });
+    } else {
+      l.unloaded.clear();
+      l.unloaded.shrink_to_fit();
+      l.unloaded_at = 0;
+    }
+  }
+
+  // Takes in every handed-over call-out not yet taken in.
+  void FinishLoading() {
+    for (auto& [id, l] : live) {
+      if (!l.unloaded.empty()) LoadChunk(l, l.unloaded.size());
+    }
   }
 
   std::pair<Live*, CalloutRow*> FindCallout(int64_t callout_id) {
@@ -338,13 +426,19 @@ struct Dispatcher::Impl {
   }
 
   void Wake(int64_t at_ms) {
+    // A wake armed for "now" runs Pump, which handles everything due and
+    // re-arms for the rest: no need to re-arm (scheduling a whole selection
+    // would otherwise cancel and re-arm the timer once per message).
+    if (wake_at_ms != 0 && wake_now) return;
     int64_t now = clock.NowMs();
     if (wake_at_ms != 0 && wake_at_ms <= at_ms && wake_at_ms > now) return;
+    wake_now = at_ms <= now;
     wake_at_ms = std::max(at_ms, now);
     wake_timer.expires_after(std::chrono::milliseconds(std::max<int64_t>(0, at_ms - now)));
     wake_timer.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       wake_at_ms = 0;
+      wake_now = false;
       Pump();
     });
   }
@@ -478,8 +572,11 @@ struct Dispatcher::Impl {
   }
 
   bool UnderCap(int64_t reservist, int64_t now) {
-    auto& q = sends[reservist];
-    while (!q.empty() && q.front() <= now - 3600000) q.pop_front();
+    auto it = sends.find(reservist);
+    if (it == sends.end()) return options.per_person_hourly_cap > 0;
+    auto& q = it->second;
+    auto fresh = std::find_if(q.begin(), q.end(), [&](int64_t t) { return t > now - 3600000; });
+    q.erase(q.begin(), fresh);
     return static_cast<int>(q.size()) < options.per_person_hourly_cap;
   }
 
@@ -693,6 +790,7 @@ struct Dispatcher::Impl {
 
   // Re-reads an activation from the store (after a new wave) keeping jobs.
   void Reload(int64_t id) {
+    FinishLoading();
     auto row = store->LoadOne(id);
     if (!row.ok()) {
       spdlog::error("dispatch: reloading activation {}: {}", id, row.status().ToString());
@@ -711,6 +809,7 @@ struct Dispatcher::Impl {
   }
 
   void Sweep() {
+    FinishLoading();
     int64_t now = clock.NowMs();
     std::vector<int64_t> ids;
     for (auto& [id, l] : live) ids.push_back(id);
@@ -819,6 +918,7 @@ struct Dispatcher::Impl {
   }
 
   Result<Activation> End(int64_t id, ActivationState to, const std::string& reason) {
+    FinishLoading();
     Flush();
     auto moved =
         activations.Transition(id, {ActivationState::kOpen, ActivationState::kFilled}, to, reason);
@@ -886,6 +986,7 @@ struct Dispatcher::Impl {
   }
 
   Result<AnswerResult> Answer(const AnswerRequest& req) {
+    FinishLoading();
     Live* l = nullptr;
     CalloutRow* c = nullptr;
     if (!req.token.empty()) {
@@ -985,6 +1086,7 @@ struct Dispatcher::Impl {
   }
 
   Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text) {
+    FinishLoading();
     std::string word;
     for (char ch : text) {
       if (std::isalpha(static_cast<unsigned char>(ch))) {
@@ -1020,6 +1122,7 @@ struct Dispatcher::Impl {
   }
 
   Status Receipt(const std::string& key, bool delivered, const std::string& detail) {
+    FinishLoading();
     // Keys are call-out keys (or "-standdown" ones); the call-out is what
     // changes.
     std::string base = key;
@@ -1148,6 +1251,7 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
     }
   }
   impl.InitMetrics();
+  manager.KeepStoredCalloutsForDispatch(true);
   spdlog::info("dispatcher: {} live activations, {} messages to send", loaded, impl.jobs.size());
   impl.ArmSweep();
   d->running_ = true;
@@ -1176,20 +1280,28 @@ void Dispatcher::Stop() {
   io_->stop();
   thread_.join();
   running_ = false;
+  impl_->manager.KeepStoredCalloutsForDispatch(false);
   impl_->Flush();
 }
 
 Status Dispatcher::Kick(int64_t activation_id) {
   return RunOnThread<Status>([&]() -> Status {
+    // Taken first so that none are left behind when it is live already.
+    auto handed = impl_->manager.TakeStoredCallouts(activation_id);
     if (impl_->live.count(activation_id)) return {};
-    auto row = impl_->store->LoadOne(activation_id);
-    if (!row.ok()) return row.status();
-    int waves = static_cast<int>(row->waves.size());
-    impl_->AddLive(std::move(row).value());
-    MUSTER_RETURN_IF_ERROR(impl_->LoadJobs(activation_id));
+    if (!handed.empty()) {
+      MUSTER_RETURN_IF_ERROR(impl_->AddCreated(activation_id, std::move(handed)));
+    } else {
+      auto row = impl_->store->LoadOne(activation_id);
+      if (!row.ok()) return row.status();
+      impl_->AddLive(std::move(row).value());
+      MUSTER_RETURN_IF_ERROR(impl_->LoadJobs(activation_id));
+    }
     Impl::Live& l = impl_->live.at(activation_id);
+    int waves = static_cast<int>(l.waves.size());
+    size_t asked = l.callouts.size() + (l.unloaded.size() - l.unloaded_at);
     impl_->Publish(l, DispatchEvent::Kind::kWave, nullptr, waves,
-                   fmt::format("wave {}: asking {}", waves, l.callouts.size()));
+                   fmt::format("wave {}: asking {}", waves, asked));
     impl_->Pump();
     return {};
   });
@@ -1227,6 +1339,7 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
   auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
     bool idle = RunOnThread<bool>([this] {
+      impl_->FinishLoading();
       bool busy = false;
       for (auto& [id, j] : impl_->jobs) {
         (void)id;

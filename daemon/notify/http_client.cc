@@ -2,7 +2,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -12,8 +15,12 @@
 #include <boost/beast/ssl.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "notify/settings.h"
 #include "notify/shared_notifier.h"
@@ -32,6 +39,31 @@ using asio::redirect_error;
 using asio::use_awaitable;
 
 constexpr size_t kMaxResponseBody = 1 << 20;
+
+// Every HTTP client's I/O runs on one thread of its own, shared by the
+// process: the dispatcher's thread then only does the bookkeeping, and a
+// busy dispatch uses both cores. Started on first use; stopped and joined at
+// exit (clients are gone by then: the daemon and tests destroy them first).
+class IoThread {
+ public:
+  static IoThread& Get() {
+    static IoThread instance;
+    return instance;
+  }
+  asio::any_io_executor Executor() { return io_.get_executor(); }
+  bool InThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  ~IoThread() {
+    guard_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  IoThread() : io_(1), guard_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+  asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
+  std::thread thread_;
+};
 
 // One TCP (optionally TLS) connection. The ssl_stream is always built so one
 // type serves both; plain connections use its next layer only.
@@ -53,7 +85,7 @@ class HttpClientImpl final : public HttpClient,
  public:
   HttpClientImpl(asio::any_io_executor executor, HttpClientOptions options)
       : executor_(executor),
-        strand_(asio::make_strand(executor)),
+        strand_(asio::make_strand(IoThread::Get().Executor())),
         options_(std::move(options)),
         ssl_(ssl::context::tls_client) {}
 
@@ -61,13 +93,23 @@ class HttpClientImpl final : public HttpClient,
 
   void Send(HttpRequest request, std::function<void(HttpResponse)> done) override {
     auto self = shared_from_this();
-    asio::co_spawn(strand_, Run(self, std::move(request)),
-                   [self, done = std::move(done)](std::exception_ptr ep, HttpResponse r) mutable {
-                     if (ep) r = HttpResponse{"internal error in HTTP client", 0, "", ""};
-                     asio::dispatch(self->executor_, [done = std::move(done), r = std::move(r)] {
-                       done(std::move(r));
-                     });
-                   });
+    // The caller's executor counts the request as outstanding work until
+    // `done` has run there (its io_context's run() does not return early).
+    auto work = asio::prefer(executor_, asio::execution::outstanding_work.tracked);
+    {
+      std::lock_guard lock(flight_mu_);
+      ++in_flight_;
+    }
+    asio::co_spawn(
+        strand_, Run(self, std::move(request)),
+        [self, work, done = std::move(done)](std::exception_ptr ep, HttpResponse r) mutable {
+          if (ep) r = HttpResponse{"internal error in HTTP client", 0, "", ""};
+          asio::post(work,
+                     [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+          work = {};  // from here on nothing refers to the caller's executor
+          std::lock_guard lock(self->flight_mu_);
+          if (--self->in_flight_ == 0) self->flight_cv_.notify_all();
+        });
   }
 
   void Shutdown() override {
@@ -79,6 +121,12 @@ class HttpClientImpl final : public HttpClient,
       }
       self->idle_.clear();
     });
+    // Waits (briefly: their connections are closed) until every request in
+    // flight has handed its result to the caller's executor, so that the
+    // caller may destroy that executor's io_context afterwards.
+    if (IoThread::Get().InThread()) return;
+    std::unique_lock lock(flight_mu_);
+    flight_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return in_flight_ == 0; });
   }
 
   int64_t connections_opened() const override { return opened_.load(); }
@@ -145,7 +193,6 @@ class HttpClientImpl final : public HttpClient,
 
   awaitable<HttpResponse> DoRun(HttpRequest request) {
     const auto deadline = Clock::now() + std::chrono::milliseconds(options_.timeout_ms);
-    const std::string timed_out = "timed out after " + std::to_string(options_.timeout_ms) + " ms";
     const std::string key = PoolKey(request.url);
 
     http::request<http::string_body> req;
@@ -205,7 +252,10 @@ class HttpClientImpl final : public HttpClient,
       if (ec) {
         conn->Close();
         if (shutdown_) co_return HttpResponse{"shut down", 0, "", ""};
-        if (ec == beast::error::timeout) co_return HttpResponse{timed_out, 0, "", ""};
+        if (ec == beast::error::timeout) {
+          co_return HttpResponse{"timed out after " + std::to_string(options_.timeout_ms) + " ms",
+                                 0, "", ""};
+        }
         // A stale keep-alive connection closed by the server: one fresh try.
         if (reused && attempt == 0 && !parser.got_some() && Clock::now() < deadline) continue;
         co_return HttpResponse{request.url.HostPort() + ": " + ec.message(), 0, "", ""};
@@ -234,6 +284,9 @@ class HttpClientImpl final : public HttpClient,
   std::map<std::string, std::vector<std::shared_ptr<Conn>>> idle_;
   std::set<std::shared_ptr<Conn>> active_;
   std::atomic<int64_t> opened_{0};
+  std::mutex flight_mu_;
+  std::condition_variable flight_cv_;
+  int in_flight_ = 0;  // Send calls whose result is not yet handed over
 };
 
 bool IsTokenChar(char c) {
@@ -307,9 +360,9 @@ Result<std::shared_ptr<HttpClient>> HttpClient::Create(boost::asio::any_io_execu
 
 SendResult MapHttpResponse(const HttpResponse& r, SendOutcome success) {
   if (!r.error.empty()) return SendResult{SendOutcome::kRetry, r.error, ""};
+  if (r.status >= 200 && r.status < 300) return SendResult{success, "", ""};
   std::string detail =
       "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
-  if (r.status >= 200 && r.status < 300) return SendResult{success, "", ""};
   if (r.status == 408 || r.status == 429 || r.status >= 500) {
     return SendResult{SendOutcome::kRetry, detail, ""};
   }

@@ -6,9 +6,11 @@
 // server may have closed it meanwhile). HTTPS verifies the server certificate
 // (system store, or ca_file) and its host name, and sends SNI.
 //
-// Thread-safety: Send and Shutdown may be called from any thread; all I/O
-// and pool state live on one strand of the given executor. Callbacks run on
-// the executor given to Create.
+// Thread-safety: Send and Shutdown may be called from any thread. All I/O
+// and pool state live on a strand of one I/O thread shared by every client
+// in the process (so a dispatcher's bookkeeping and its HTTP traffic use
+// different cores); callbacks run on the executor given to Create, which
+// counts each request as outstanding work until its callback has run.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -77,7 +79,8 @@ class HttpClient {
   // Sends one request; `done` runs once, on the executor.
   virtual void Send(HttpRequest request, std::function<void(HttpResponse)> done) = 0;
   // Closes every connection; in-flight requests complete with error "shut down",
-  // later ones fail at once.
+  // later ones fail at once. Returns once every in-flight request has handed
+  // its result to the callbacks' executor (at most ~10 s).
   virtual void Shutdown() = 0;
   // TCP connections opened so far (tests check keep-alive reuse with it).
   virtual int64_t connections_opened() const = 0;

@@ -31,6 +31,40 @@ TEST_CASE("HMAC-SHA256 matches RFC 4231 test case 2") {
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST_CASE("webhook body is the JSON nlohmann::json writes, invalid UTF-8 replaced") {
+  Message m;
+  m.idempotency_key = "muster-a7-r42";
+  m.kind = MessageKind::kStandDown;
+  m.activation_id = 7;
+  m.callout_id = 123456789012;
+  m.reservist_id = 42;
+  m.subject = "Muster: \"Tewkesbury\" \\ floods";
+  m.text =
+      std::string("line 1\nline 2\t\x01\x1f\b\f\r end \xc3\xa9 \xe2\x82\xac \xf0\x9f\x9a\x92 \x7f");
+  m.accept_url = "http://127.0.0.1:7071/r/abc/accept";
+  m.decline_url = "http://127.0.0.1:7071/r/abc/decline";
+  auto reference = [](const Message& x) {
+    nlohmann::ordered_json j;
+    j["idempotency_key"] = x.idempotency_key;
+    j["kind"] = MessageKindName(x.kind);
+    j["activation_id"] = x.activation_id;
+    j["callout_id"] = x.callout_id;
+    j["reservist_id"] = x.reservist_id;
+    j["name"] = x.reservist_name;
+    j["subject"] = x.subject;
+    j["text"] = x.text;
+    j["accept_url"] = x.accept_url;
+    j["decline_url"] = x.decline_url;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  for (std::string name : {std::string("Jo Bloggs"), std::string("Zo\xc3\xab"),
+                           std::string("bad \xc3 byte"), std::string("overlong \xc0\xaf"),
+                           std::string("surrogate \xed\xa0\x80"), std::string("cut \xe2\x82")}) {
+    m.reservist_name = name;
+    CHECK(WebhookBody(m) == reference(m));
+  }
+}
+
 TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signature") {
   HttpSink sink;
   boost::asio::io_context ioc;
