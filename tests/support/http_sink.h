@@ -5,7 +5,8 @@
 // requests with that status; SetHang(true) accepts and reads requests but
 // never answers (timeout tests); SetHandler gives a custom answer.
 // SetCloseAfterResponse(true) closes each connection after its answer.
-// Default answer: 200 with body "{}".
+// Default answer: 200 with body "{}". With TLS files it serves HTTPS instead
+// (url() then says https://).
 //
 // Runs on its own io_context thread(s); one coroutine per connection, no
 // thread per request. All public methods are thread-safe.
@@ -18,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -66,6 +68,12 @@ struct SinkResponse {
   bool is_default = false;  // set by the sink: nothing changed the default answer
 };
 
+// A certificate chain and its private key (PEM files) for an HTTPS sink.
+struct SinkTlsFiles {
+  std::string cert_file;
+  std::string key_file;
+};
+
 class HttpSink {
  public:
   // Returns the answer for a request, or nullopt for the default behaviour.
@@ -73,9 +81,18 @@ class HttpSink {
   using Handler = std::function<std::optional<SinkResponse>(const RecordedRequest&)>;
 
   // record = false keeps only counts (benchmarks with huge request numbers).
-  explicit HttpSink(int threads = 1, bool record = true)
-      : ioc_(threads), acceptor_(ioc_), record_(record) {
+  explicit HttpSink(int threads = 1, bool record = true,
+                    std::optional<SinkTlsFiles> tls = std::nullopt)
+      : ioc_(threads),
+        acceptor_(ioc_),
+        record_(record),
+        tls_(tls.has_value()),
+        ssl_(boost::asio::ssl::context::tls_server) {
     namespace asio = boost::asio;
+    if (tls) {
+      ssl_.use_certificate_chain_file(tls->cert_file);
+      ssl_.use_private_key_file(tls->key_file, asio::ssl::context::pem);
+    }
     asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -94,7 +111,7 @@ class HttpSink {
 
   int port() const { return port_; }
   std::string url(const std::string& path = "/") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_) + path;
   }
 
   void FailNext(int status, int count) {
@@ -117,6 +134,9 @@ class HttpSink {
   }
   int64_t request_count() const { return count_.load(); }
   int64_t connections() const { return connections_.load(); }
+  // HTTPS only: connections whose TLS handshake failed (e.g. the client did
+  // not trust the certificate).
+  int64_t failed_handshakes() const { return failed_handshakes_.load(); }
 
   // Polls pred (under no lock) until true or timeout; true if it became true.
   bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
@@ -148,16 +168,41 @@ class HttpSink {
         continue;
       }
       int64_t id = ++connections_;
-      asio::co_spawn(ioc_, Session(std::move(socket), id), asio::detached);
+      if (tls_) {
+        asio::co_spawn(ioc_, TlsSession(std::move(socket), id), asio::detached);
+      } else {
+        asio::co_spawn(ioc_, Session(std::move(socket), id), asio::detached);
+      }
     }
   }
 
+  boost::asio::awaitable<void> TlsSession(tcp::socket socket, int64_t conn_id) {
+    namespace asio = boost::asio;
+    boost::system::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), ssl_);
+    co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      ++failed_handshakes_;
+      co_return;
+    }
+    co_await Serve(stream, conn_id);
+  }
+
   boost::asio::awaitable<void> Session(tcp::socket socket, int64_t conn_id) {
+    boost::system::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    co_await Serve(socket, conn_id);
+  }
+
+  // Answers requests on one connection (a socket, or a TLS stream over one).
+  template <typename Stream>
+  boost::asio::awaitable<void> Serve(Stream& socket, int64_t conn_id) {
     namespace asio = boost::asio;
     namespace http = boost::beast::http;
     boost::beast::flat_buffer buffer;
     boost::system::error_code ec;
-    socket.set_option(tcp::no_delay(true), ec);
     while (true) {
       http::request<http::string_body> req;
       co_await http::async_read(socket, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
@@ -226,6 +271,8 @@ class HttpSink {
   boost::asio::io_context ioc_;
   tcp::acceptor acceptor_;
   const bool record_;
+  const bool tls_;
+  boost::asio::ssl::context ssl_;
   int port_ = 0;
   std::vector<std::thread> threads_;
 
@@ -239,6 +286,7 @@ class HttpSink {
   std::atomic<bool> close_after_response_{false};
   std::atomic<int64_t> count_{0};
   std::atomic<int64_t> connections_{0};
+  std::atomic<int64_t> failed_handshakes_{0};
 };
 
 }  // namespace muster::testing

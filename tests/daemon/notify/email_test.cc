@@ -124,17 +124,6 @@ Message MailMessage() {
   return m;
 }
 
-// Writes a self-signed certificate for localhost / 127.0.0.1 with the openssl CLI.
-void MakeCert(const TempDir& dir) {
-  auto r = muster::testing::Run(
-      {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-       "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
-       dir.File("key.pem"), "-out", dir.File("cert.pem")},
-      dir.path().string(), std::chrono::seconds(60));
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
 }  // namespace
 
 TEST_CASE("email delivers a proper MIME message over plain SMTP") {

@@ -10,6 +10,8 @@
 #include <optional>
 
 #include "notify/notifier.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace muster::notify::testutil {
 
@@ -65,6 +67,19 @@ inline SendResult SendAndWait(Notifier& n, boost::asio::io_context& ioc, const M
   ioc.poll();
   CHECK(calls == 1);
   return *r;
+}
+
+// Writes a self-signed certificate (cert.pem, key.pem in dir) with the
+// openssl CLI, for localhost and 127.0.0.1 unless other names are given.
+inline void MakeCert(const muster::testing::TempDir& dir,
+                     const std::string& alt_names = "DNS:localhost,IP:127.0.0.1") {
+  auto r = muster::testing::Run(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+       "/CN=localhost", "-addext", "subjectAltName=" + alt_names, "-keyout", dir.File("key.pem"),
+       "-out", dir.File("cert.pem")},
+      dir.path().string(), std::chrono::seconds(60));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
 }
 
 }  // namespace muster::notify::testutil

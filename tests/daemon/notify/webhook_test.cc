@@ -103,6 +103,59 @@ TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signa
   CHECK(j["decline_url"] == "http://x/d/1");
 }
 
+TEST_CASE("webhook over HTTPS: the certificate is verified, then requests share a connection") {
+  muster::testing::TempDir dir;
+  MakeCert(dir);
+  HttpSink sink(1, true, muster::testing::SinkTlsFiles{dir.File("cert.pem"), dir.File("key.pem")});
+  REQUIRE_THAT(sink.url(), Catch::StartsWith("https://127.0.0.1:"));
+  boost::asio::io_context ioc;
+
+  SECTION("trusted through ca_file: delivered, signed, keep-alive") {
+    auto n = Make(Spec("hook", "webhook",
+                       {{"url", sink.url("/tls")},
+                        {"secret", std::string("s3cret")},
+                        {"ca_file", dir.File("cert.pem")}}),
+                  ioc);
+    for (int i = 0; i < 3; ++i) {
+      SendResult r = SendAndWait(*n, ioc, SampleMessage());
+      CHECK(r.outcome == SendOutcome::kDelivered);
+    }
+    auto reqs = sink.requests();
+    REQUIRE(reqs.size() == 3);
+    CHECK(reqs[0].target == "/tls");
+    CHECK(reqs[2].Header("X-Muster-Signature") ==
+          "sha256=" + HmacSha256Hex("s3cret", reqs[2].body));
+    CHECK(sink.connections() == 1);
+    CHECK(sink.failed_handshakes() == 0);
+  }
+  SECTION("an untrusted certificate is refused before anything is sent (a retry)") {
+    auto n = Make(Spec("hook", "webhook", {{"url", sink.url("/tls")}}), ioc);
+    SendResult r = SendAndWait(*n, ioc, SampleMessage());
+    CHECK(r.outcome == SendOutcome::kRetry);
+    CHECK_FALSE(r.detail.empty());
+    CHECK(sink.request_count() == 0);
+  }
+  SECTION("a trusted certificate must also name the host") {
+    // One for localhost only: trusted, but 127.0.0.1 is not a name in it.
+    muster::testing::TempDir other;
+    MakeCert(other, "DNS:localhost");
+    HttpSink named(1, true,
+                   muster::testing::SinkTlsFiles{other.File("cert.pem"), other.File("key.pem")});
+    auto n = Make(Spec("hook", "webhook", {{"ca_file", other.File("cert.pem")}}), ioc);
+    const std::string port = std::to_string(named.port());
+    SendResult by_ip = SendAndWait(
+        *n, ioc, SampleMessage(ChannelKind::kWebhook, "https://127.0.0.1:" + port + "/a"));
+    CHECK(by_ip.outcome == SendOutcome::kRetry);
+    CHECK(named.request_count() == 0);
+    // The client gave up in the handshake (the sink notices a moment later).
+    CHECK(named.WaitFor([&] { return named.failed_handshakes() == 1; }, std::chrono::seconds(5)));
+    CHECK(SendAndWait(*n, ioc,
+                      SampleMessage(ChannelKind::kWebhook, "https://localhost:" + port + "/b"))
+              .outcome == SendOutcome::kDelivered);
+    CHECK(named.request_count() == 1);
+  }
+}
+
 TEST_CASE("webhook without url posts to the channel address and a bad address is permanent") {
   HttpSink sink;
   boost::asio::io_context ioc;
