@@ -1,6 +1,9 @@
 #include "activation/activation_manager.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include <memory>
 
@@ -155,12 +158,21 @@ Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
       return CreateOutcome{std::move(**existing), false};
     }
   }
+  const auto started = std::chrono::steady_clock::now();
   auto ranked = Rank(spec);
   if (!ranked.ok()) return ranked.status();
+  const auto ranked_at = std::chrono::steady_clock::now();
   ranked->idempotency_key = idempotency_key;
   std::vector<StoredCallout> rows;
   auto stored = store_.Insert(*ranked, &rows);
   if (!stored.ok()) return stored.status();
+  // Both happen before anyone is asked: worth seeing when a big one is slow.
+  auto ms = [](auto from, auto to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+  };
+  spdlog::info("activation {}: {} selected in {:.0f} ms, stored in {:.0f} ms", stored->id,
+               stored->callouts.size(), ms(started, ranked_at),
+               ms(ranked_at, std::chrono::steady_clock::now()));
   {
     std::lock_guard handoff(handoff_mutex_);
     if (keep_stored_) handoff_[stored->id] = std::move(rows);
