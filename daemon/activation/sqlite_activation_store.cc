@@ -10,6 +10,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "store/packed_children.h"
 #include "store/sqlite_transaction.h"
 
 namespace muster {
@@ -34,19 +35,29 @@ constexpr const char* kInsertEvent =
     "INSERT INTO activation_events (activation_id, at_ms, state, reason) VALUES (?1, ?2, ?3, ?4)";
 
 // One row of the call-out insert: `n` is the first parameter number of the
-// row (17 parameters per row). The reservist's contact channels are copied
-// in, in preference order, as "kind<TAB>address" lines
-// (schema/0003_dispatch.sql).
-constexpr int kCalloutParams = 17;
+// row (18 parameters per row). The last is the reservist's contact channels
+// as copied in, in preference order, as "kind<TAB>address" lines
+// (schema/0003_dispatch.sql; see ChannelSnapshot).
+constexpr int kCalloutParams = 18;
 std::string CalloutRowSql(int n) {
   auto p = [n](int i) { return "?" + std::to_string(n + i - 1); };
   std::string row = "(";
   for (int i = 1; i <= 16; ++i) row += p(i) + ", ";
-  row += p(16) + ", 1, " + p(17) +
-         ", coalesce((SELECT group_concat(kind || char(9) || address, char(10)) FROM (SELECT "
-         "kind, address FROM reservist_channels WHERE reservist_id = " +
-         p(2) + " ORDER BY position)), ''))";
-  return row;
+  return row + p(16) + ", 1, " + p(17) + ", " + p(18) + ")";
+}
+
+// A reservist's packed channels (schema/0008) as a call-out's snapshot:
+// "kind<TAB>address" lines in preference order, no trailing newline.
+Result<std::string> ChannelSnapshot(std::string_view packed, std::vector<ContactChannel>& scratch) {
+  MUSTER_RETURN_IF_ERROR(UnpackChannels(packed, scratch));
+  std::string out;
+  for (const ContactChannel& c : scratch) {
+    if (!out.empty()) out += '\n';
+    out += std::to_string(static_cast<int>(c.kind));
+    out += '\t';
+    out += c.address;
+  }
+  return out;
 }
 
 // Inserts `rows` call-outs in one statement, returning what the dispatcher
@@ -62,10 +73,10 @@ std::string InsertCalloutsSql(int rows) {
     if (r > 0) sql += ", ";
     sql += CalloutRowSql(r * kCalloutParams + 1);
   }
-  return sql + " RETURNING id, reservist_id, channels";
+  return sql + " RETURNING id, reservist_id";
 }
 
-// Call-outs per multi-row insert (17 * 64 parameters, well under SQLite's
+// Call-outs per multi-row insert (18 * 64 parameters, well under SQLite's
 // limit of 32766); the remainder goes one row at a time.
 constexpr int kCalloutsPerInsert = 64;
 
@@ -86,6 +97,7 @@ constexpr const char* kInsertWave =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 constexpr const char* kSelectName = "SELECT name FROM reservists WHERE id = ?1";
+constexpr const char* kSelectChannels = "SELECT channels FROM reservists WHERE id = ?1";
 
 constexpr const char* kMaxWave =
     "SELECT coalesce(max(wave), 0) FROM waves WHERE activation_id = ?1";
@@ -292,6 +304,23 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
                             : c.idempotency_key;
     s.answer_token = NewAnswerToken();
   }
+  // Contact channels as they are now: a later roster change does not alter
+  // whom a call-out goes to. (A reservist deleted meanwhile has none.)
+  {
+    auto st = db_->Prepare(kSelectChannels);
+    if (!st.ok()) return st.status();
+    std::vector<ContactChannel> scratch;
+    for (StoredCallout& s : *stored) {
+      SqliteStatement::AutoReset reset(**st);
+      (*st)->BindInt64(1, s.reservist_id);
+      auto row = (*st)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) continue;
+      auto snapshot = ChannelSnapshot((*st)->ColumnView(0), scratch);
+      if (!snapshot.ok()) return snapshot.status();
+      s.channels = std::move(snapshot).value();
+    }
+  }
   // Bound without copies: every bound string lives in `stored` or `callouts`.
   auto bind_row = [&](SqliteStatement& st, int base, size_t i) {
     const Callout& c = callouts[i];
@@ -314,9 +343,9 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
     st.BindText(base + 15, s.idempotency_key);
     st.BindInt64(base + 16, now_ms);
     st.BindText(base + 17, s.answer_token);
+    st.BindText(base + 18, s.channels);
   };
-  // Runs an insert of rows [from, from + count) and takes the returned ids
-  // and channel snapshots.
+  // Runs an insert of rows [from, from + count) and takes the returned ids.
   auto run = [&](SqliteStatement& st, size_t from, size_t count) -> Status {
     SqliteStatement::AutoReset reset(st);
     for (size_t r = 0; r < count; ++r) {
@@ -333,7 +362,6 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
         return Status::Internal(fmt::format("storing call-outs: unexpected row for {}", reservist));
       }
       (*stored)[at].id = st.ColumnInt64(0);
-      (*stored)[at].channels = st.ColumnText(2);
       ++seen;
     }
     if (seen != count) return Status::Internal("storing call-outs: rows missing from RETURNING");
