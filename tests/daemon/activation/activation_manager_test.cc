@@ -190,6 +190,22 @@ TEST_CASE("bad specs are refused naming the field, and nothing is stored", "[act
   CHECK(w.manager->List(std::nullopt, 0, 10)->empty());
 }
 
+TEST_CASE("a requirement may ask for up to 100,000 people, not more", "[activation]") {
+  // The limit is checked by the request (InvalidArgument) and the schema
+  // agrees with it (0009): the largest count is stored, not refused by SQLite.
+  World w;
+  auto most = w.manager->Create(Spec({{"first_aid", 1, kMaxRequirementCount}}), "");
+  REQUIRE(most.ok());
+  CHECK(most->activation.requirements[0].requirement.count == 100000);
+  CHECK(most->activation.requirements[0].shortfall == 100000 - 4);
+  auto stored = w.manager->Get(most->activation.id);
+  REQUIRE(stored.ok());
+  CHECK(stored->requirements[0].requirement.count == 100000);
+  auto too_many = w.manager->Create(Spec({{"first_aid", 1, kMaxRequirementCount + 1}}), "");
+  CHECK(too_many.status().code() == Code::kInvalidArgument);
+  CHECK(too_many.status().field() == "requirements[0].count");
+}
+
 TEST_CASE("too few eligible is a shortfall, not an error", "[activation]") {
   World w;
   auto out = w.manager->Create(Spec({{"driver_4x4", 1, 5}}), "");

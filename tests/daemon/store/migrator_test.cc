@@ -138,6 +138,45 @@ TEST_CASE("0008 packs channels, windows and unavailability of existing reservist
   CHECK(*(*views)->QueryInt64("SELECT until_day - from_day FROM reservist_unavailability") == 3);
 }
 
+TEST_CASE("0009 keeps stored requirements and allows counts up to 100,000", "[store][migrator]") {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  auto db = SqliteDb::Open(path, SqliteDbOptions());
+  REQUIRE(db.ok());
+  const auto all = SchemaMigrations();
+  size_t before = 0;  // migrations before 0009
+  while (before < all.size() && all[before].version < 9) ++before;
+  REQUIRE(before < all.size());
+  REQUIRE(std::string(all[before].name) == "0009_requirement_count.sql");
+  REQUIRE(Migrator(all.first(before)).Apply(**db).ok());
+  const char* kRequirement =
+      "INSERT INTO activation_requirements VALUES (1, 1, 'first_aid', 2, 20000, 7)";
+  REQUIRE((*db)
+              ->Exec("INSERT INTO skills VALUES ('first_aid', 'First aid', 1, 3, 0, 0);"
+                     "INSERT INTO activations (id, spec_digest, title, lat, lon, radius_km, "
+                     "start_at_ms, end_at_ms, answer_within_minutes, priority, state, "
+                     "created_at_ms, updated_at_ms) VALUES "
+                     "(1, 'd', 'Flood', 52, -2, 10, 1000, 2000, 15, 2, 1, 5, 5);"
+                     "INSERT INTO activation_requirements VALUES (1, 0, 'first_aid', 1, 9000, 12)")
+              .ok());
+  CHECK_FALSE((*db)->Exec(kRequirement).ok());  // above 10,000 before 0009
+  REQUIRE(Migrator(all).Apply(**db).ok());
+  CHECK(*(*db)->QueryInt64("SELECT count * 100 + eligible FROM activation_requirements "
+                           "WHERE activation_id = 1 AND position = 0") == 900012);
+  CHECK((*db)->Exec(kRequirement).ok());
+  CHECK_FALSE(
+      (*db)
+          ->Exec("INSERT INTO activation_requirements VALUES (1, 2, 'first_aid', 1, 100001, 0)")
+          .ok());
+  // Still tied to its activation and to the catalogue.
+  CHECK_FALSE(
+      (*db)->Exec("INSERT INTO activation_requirements VALUES (9, 0, 'first_aid', 1, 5, 0)").ok());
+  CHECK_FALSE(
+      (*db)->Exec("INSERT INTO activation_requirements VALUES (1, 3, 'juggling', 1, 5, 0)").ok());
+  REQUIRE((*db)->Exec("DELETE FROM activations WHERE id = 1").ok());
+  CHECK(*(*db)->QueryInt64("SELECT count(*) FROM activation_requirements") == 0);
+}
+
 TEST_CASE("Open refuses a database from a newer musterd", "[store][migrator]") {
   testing::TempDir dir;
   std::string path = dir.File("roster.db");
