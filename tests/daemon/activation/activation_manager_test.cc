@@ -5,10 +5,13 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <regex>
+#include <set>
 
 #include "activation/sqlite_activation_store.h"
 #include "core/clock.h"
 #include "ranking/roster_index.h"
+#include "store/sqlite_db.h"
 #include "store/sqlite_roster_store.h"
 #include "support/temp_dir.h"
 
@@ -71,7 +74,8 @@ struct World {
     r.lat = kLat;
     r.lon = kLon + km_east * 0.01467;
     r.max_travel_km = 50;
-    r.channels = {{ChannelKind::kSms, "+447700900123"}};
+    r.channels = {{ChannelKind::kWebhook, "https://hooks.example.org/" + name},
+                  {ChannelKind::kSms, "+447700900123"}};
     r.skills = std::move(skills);
     REQUIRE(roster->UpsertReservist(r).ok());
   }
@@ -136,6 +140,31 @@ TEST_CASE("create ranks, selects and stores the first wave", "[activation]") {
   REQUIRE(again.ok());
   CHECK(Names(*again) == Names(a));
   CHECK(again->callouts[2].candidate.score == a.callouts[2].candidate.score);
+}
+
+TEST_CASE("every call-out gets its own 128-bit answer token and channel snapshot", "[activation]") {
+  World w;
+  auto out = w.manager->Create(Spec({{"first_aid", 1, 2}, {"driver_4x4", 1, 1}}), "");
+  REQUIRE(out.ok());
+  auto db = SqliteDb::Open(w.dir.File("m.db"), SqliteDbOptions());
+  REQUIRE(db.ok());
+  auto tokens = (*db)->QueryTexts("SELECT answer_token FROM callouts ORDER BY id");
+  REQUIRE(tokens.ok());
+  REQUIRE(tokens->size() == out->activation.callouts.size());
+  std::set<std::string> distinct(tokens->begin(), tokens->end());
+  CHECK(distinct.size() == tokens->size());
+  for (const std::string& t : *tokens) CHECK(std::regex_match(t, std::regex("[0-9a-f]{32}")));
+  // The reservist's channels as "kind<TAB>address" lines, in preference order.
+  auto channels = (*db)->QueryTexts(
+      "SELECT c.channels = (SELECT group_concat(kind || char(9) || address, char(10)) FROM "
+      "(SELECT kind, address FROM reservist_channels WHERE reservist_id = c.reservist_id "
+      "ORDER BY position)) FROM callouts c");
+  REQUIRE(channels.ok());
+  CHECK(*channels == std::vector<std::string>(tokens->size(), "1"));
+  auto first = (*db)->QueryTexts("SELECT channels FROM callouts ORDER BY id LIMIT 1");
+  REQUIRE(first.ok());
+  CHECK((*first)[0] == "3\thttps://hooks.example.org/" +
+                           out->activation.callouts[0].reservist_name + "\n1\t+447700900123");
 }
 
 TEST_CASE("the same idempotency key returns the same activation", "[activation]") {
