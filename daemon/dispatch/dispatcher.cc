@@ -236,6 +236,15 @@ struct Dispatcher::Impl {
   Status AddCreated(int64_t id, std::vector<StoredCallout> stored) {
     auto row = store->LoadOne(id, /*with_callouts=*/false);
     if (!row.ok()) return row.status();
+    if (row->activation.state != ActivationState::kOpen) {
+      // Ended (e.g. cancelled) between its create and now: the hand-over is
+      // stale (its outbox rows may be withdrawn). What the store says now
+      // decides, as for any activation loaded from it.
+      auto full = store->LoadOne(id);
+      if (!full.ok()) return full.status();
+      AddLive(std::move(full).value());
+      return LoadJobs(id);
+    }
     AddLive(std::move(row).value());
     Live& l = live.at(id);
     l.callouts.reserve(stored.size());

@@ -432,6 +432,33 @@ TEST_CASE("cancelling stands down everyone still in play, accepted included", "[
         Code::kFailedPrecondition);
 }
 
+TEST_CASE("an activation cancelled before the dispatcher takes it in calls nobody", "[dispatch]") {
+  // Create hands its stored call-outs over for the dispatcher's Kick; a
+  // cancel that gets in between withdraws their outbox rows, and Kick must
+  // then go by the store, not by the stale hand-over.
+  World w;
+  w.StartDispatcher();
+  ActivationSpec spec;
+  spec.title = "Tewkesbury flooding";
+  spec.lat = kLat;
+  spec.lon = kLon;
+  spec.radius_km = 30;
+  spec.start_unix = kStart;
+  spec.duration_minutes = 720;
+  spec.requirements = {{"first_aid", 1, 2}};
+  auto made = w.manager->Create(spec, "");
+  REQUIRE(made.ok());
+  const int64_t id = made->activation.id;
+  auto ended = w.dispatcher->End(id, ActivationState::kCancelled, "false alarm");
+  REQUIRE(ended.ok());
+  REQUIRE(w.dispatcher->Kick(id).ok());
+  w.Idle();
+  for (const auto& m : w.sms->Sent()) CHECK(m.kind != notify::MessageKind::kCallout);
+  CHECK(w.email->Sent().empty());
+  for (const auto& c : w.Get(id).callouts) CHECK(c.state == CalloutState::kStoodDown);
+  CHECK(w.Count("SELECT count(*) FROM outbox WHERE state = 1") == 0);
+}
+
 TEST_CASE("pending messages survive a restart and go out with the same keys", "[dispatch]") {
   World w;
   w.sms->fallback = notify::SendOutcome::kRetry;
