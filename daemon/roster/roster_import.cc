@@ -1,5 +1,6 @@
 #include "roster/roster_import.h"
 
+#include <fmt/format.h>
 #include <pthread.h>
 
 #include <algorithm>
@@ -51,7 +52,14 @@ void RosterImport::AddRows(std::vector<ImportItem> rows) {
     report_.received += static_cast<int64_t>(rows.size());
     for (auto& e : invalid) Reject(e.line, std::move(e.status));
   }
-  if (!valid.empty()) queue_.Push(std::move(valid));
+  if (valid.empty()) return;
+  std::vector<int64_t> lines;  // for the report, should the queue refuse them
+  lines.reserve(valid.size());
+  for (const auto& row : valid) lines.push_back(row.line);
+  if (!queue_.Push(std::move(valid))) {
+    std::lock_guard lock(report_mutex_);
+    for (int64_t line : lines) Reject(line, Status::Aborted("the import was already finished"));
+  }
 }
 
 void RosterImport::WriteChunks() {
@@ -62,7 +70,18 @@ void RosterImport::WriteChunks() {
       if (!next) break;
       std::move(next->begin(), next->end(), std::back_inserter(*chunk));
     }
-    std::vector<ImportItemResult> results = session_->Write(*chunk);
+    std::vector<ImportItemResult> results;
+    try {
+      results = session_->Write(*chunk);
+    } catch (const std::exception& e) {
+      // On this thread an exception would end the daemon: every row of the
+      // write is reported instead (out of memory, mostly).
+      results.clear();
+      for (const auto& row : *chunk) {
+        results.push_back(
+            {row.line, Status::Internal(fmt::format("writing the row failed: {}", e.what()))});
+      }
+    }
     int64_t created = 0, updated = 0;
     std::lock_guard lock(report_mutex_);
     for (auto& result : results) {

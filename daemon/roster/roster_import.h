@@ -55,7 +55,10 @@ class RosterImport {
 
   RosterImport(const Roster& roster, std::unique_ptr<ImportSession> session, bool atomic,
                bool dry_run);
-  ~RosterImport();  // stops the writer thread (the session is finished unsaved)
+  // Stops the writer thread once it has written what is queued (up to
+  // kQueuedChunks chunks: a non-atomic import has committed them); the
+  // session is then destroyed without Finish, which rolls back the rest.
+  ~RosterImport();
   RosterImport(const RosterImport&) = delete;
   RosterImport& operator=(const RosterImport&) = delete;
 
