@@ -155,7 +155,7 @@ struct World {
     dispatcher = std::move(d).value();
   }
 
-  Activation Activate(int count, int answer_within = 15) {
+  static ActivationSpec Spec(int count, int answer_within = 15) {
     ActivationSpec spec;
     spec.title = "Tewkesbury flooding";
     spec.lat = kLat;
@@ -165,7 +165,12 @@ struct World {
     spec.duration_minutes = 720;
     spec.answer_within_minutes = answer_within;
     spec.requirements = {{"first_aid", 1, count}};
-    auto made = manager->Create(spec, "");
+    return spec;
+  }
+
+  // Creates an activation for `count` first aiders and kicks the dispatcher.
+  Activation Activate(int count, int answer_within = 15) {
+    auto made = manager->Create(Spec(count, answer_within), "");
     REQUIRE(made.ok());
     REQUIRE(dispatcher->Kick(made->activation.id).ok());
     return made->activation;
@@ -438,15 +443,7 @@ TEST_CASE("an activation cancelled before the dispatcher takes it in calls nobod
   // then go by the store, not by the stale hand-over.
   World w;
   w.StartDispatcher();
-  ActivationSpec spec;
-  spec.title = "Tewkesbury flooding";
-  spec.lat = kLat;
-  spec.lon = kLon;
-  spec.radius_km = 30;
-  spec.start_unix = kStart;
-  spec.duration_minutes = 720;
-  spec.requirements = {{"first_aid", 1, 2}};
-  auto made = w.manager->Create(spec, "");
+  auto made = w.manager->Create(World::Spec(2), "");
   REQUIRE(made.ok());
   const int64_t id = made->activation.id;
   auto ended = w.dispatcher->End(id, ActivationState::kCancelled, "false alarm");
