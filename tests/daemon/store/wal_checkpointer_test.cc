@@ -26,6 +26,14 @@ void WriteCommits(SqliteDb& db, int commits) {
   }
 }
 
+// A connection to a new database at path with the table WriteCommits fills.
+std::unique_ptr<SqliteDb> OpenWriter(const std::string& path) {
+  auto db = SqliteDb::Open(path, SqliteDbOptions());
+  REQUIRE(db.ok());
+  REQUIRE((*db)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)").ok());
+  return std::move(db).value();
+}
+
 uintmax_t FileSize(const std::string& path) {
   std::error_code ec;
   uintmax_t size = std::filesystem::file_size(path, ec);
@@ -38,20 +46,18 @@ TEST_CASE("WalCheckpointer copies the WAL into the database off the writing thre
           "[store][wal]") {
   testing::TempDir dir;
   const std::string path = dir.File("wal.db");
-  auto writer = SqliteDb::Open(path, SqliteDbOptions());
-  REQUIRE(writer.ok());
-  REQUIRE((*writer)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)").ok());
+  auto writer = OpenWriter(path);
   auto checkpointer = WalCheckpointer::Start(path, kThresholdPages);
   REQUIRE(checkpointer.ok());
   WalCheckpointer& c = **checkpointer;
-  (*writer)->SetWalHook([&c](int pages) { c.OnCommit(pages); });
+  writer->SetWalHook([&c](int pages) { c.OnCommit(pages); });
 
   // ~100 times the threshold in pages. With SQLite's automatic checkpoint
   // off (the hook turns it off), only the checkpointer keeps the WAL short.
   const int commits = 1600;
   uintmax_t biggest_wal = 0;
   for (int round = 0; round < 32; ++round) {
-    WriteCommits(**writer, commits / 32);
+    WriteCommits(*writer, commits / 32);
     // Give the checkpointer's thread a moment, as a busy writer's pauses do.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     biggest_wal = std::max(biggest_wal, FileSize(path + "-wal"));
@@ -69,9 +75,9 @@ TEST_CASE("WalCheckpointer copies the WAL into the database off the writing thre
   CHECK(biggest_wal < 32u * kThresholdPages * 4096);
 
   // Stopping it first and closing the writer last leaves no WAL behind.
-  (*writer)->SetWalHook(nullptr);
+  writer->SetWalHook(nullptr);
   checkpointer->reset();
-  writer->reset();
+  writer.reset();
   CHECK(FileSize(path + "-wal") == 0);
   auto reader = SqliteDb::Open(path, SqliteDbOptions());
   REQUIRE(reader.ok());
@@ -81,39 +87,31 @@ TEST_CASE("WalCheckpointer copies the WAL into the database off the writing thre
 TEST_CASE("below the threshold the WalCheckpointer stays idle", "[store][wal]") {
   testing::TempDir dir;
   const std::string path = dir.File("wal.db");
-  auto writer = SqliteDb::Open(path, SqliteDbOptions());
-  REQUIRE(writer.ok());
-  REQUIRE((*writer)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)").ok());
+  auto writer = OpenWriter(path);
   auto checkpointer = WalCheckpointer::Start(path, kThresholdPages);
   REQUIRE(checkpointer.ok());
   WalCheckpointer& c = **checkpointer;
-  (*writer)->SetWalHook([&c](int pages) { c.OnCommit(pages); });
-  WriteCommits(**writer, 5);  // ~20 pages
+  writer->SetWalHook([&c](int pages) { c.OnCommit(pages); });
+  WriteCommits(*writer, 5);  // ~20 pages
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(c.checkpoints() == 0);
-  (*writer)->SetWalHook(nullptr);
+  writer->SetWalHook(nullptr);
 }
-
-}  // namespace muster
-
-namespace muster {
 
 TEST_CASE("a WAL hook turns SQLite's automatic checkpoint off", "[store][wal]") {
   // What the checkpointer replaces: with a hook that checkpoints nothing the
   // WAL holds every commit, far past SQLite's own 1000-page threshold.
   testing::TempDir dir;
   const std::string path = dir.File("wal.db");
-  auto writer = SqliteDb::Open(path, SqliteDbOptions());
-  REQUIRE(writer.ok());
-  REQUIRE((*writer)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)").ok());
-  (*writer)->SetWalHook([](int) {});
-  WriteCommits(**writer, 1600);
+  auto writer = OpenWriter(path);
+  writer->SetWalHook([](int) {});
+  WriteCommits(*writer, 1600);
   CHECK(FileSize(path + "-wal") > 20u * 1024 * 1024);
   // Removing the hook turns it back on: the next commit past 1000 pages
   // checkpoints, and the WAL starts again from its beginning after that.
-  (*writer)->SetWalHook(nullptr);
-  WriteCommits(**writer, 1);
-  auto pages = (*writer)->QueryInt64("PRAGMA wal_autocheckpoint");
+  writer->SetWalHook(nullptr);
+  WriteCommits(*writer, 1);
+  auto pages = writer->QueryInt64("PRAGMA wal_autocheckpoint");
   REQUIRE(pages.ok());
   CHECK(*pages == 1000);
 }
