@@ -1,8 +1,9 @@
 // Throughput of the benchmark HTTP sink alone and of WebhookNotifier against it.
-//   notify_webhook_bench [N=100000] [C=64] [sink_threads=1]
+//   notify_webhook_bench [N=100000] [C=64] [sink_threads=1] [pipeline=1]
 // Part 1: the minimal client (tests/support/bench_sink.h) sends N POSTs over
 //         C keep-alive connections to the BenchSink: the sink's baseline.
-// Part 2: N messages through WebhookNotifier with C sends in flight.
+// Part 2: N messages through WebhookNotifier with C sends in flight (with
+//         `pipeline` > 1, that many requests in flight per connection).
 // Prints requests/s for both. Needs muster_notify linked (see docs/notifiers.md).
 
 #include <boost/asio/io_context.hpp>
@@ -50,11 +51,14 @@ double SinkAlone(int n, int c, int sink_threads) {
   return n / secs;
 }
 
-double ThroughNotifier(int n, int c, int sink_threads) {
+double ThroughNotifier(int n, int c, int sink_threads, int pipeline) {
   muster::testing::BenchSink sink(sink_threads);
   asio::io_context ioc;
-  muster::NotifierSpec spec{
-      "bench", "webhook", {{"url", sink.url("/hook")}, {"secret", std::string("bench")}}};
+  muster::NotifierSpec spec{"bench",
+                            "webhook",
+                            {{"url", sink.url("/hook")},
+                             {"secret", std::string("bench")},
+                             {"pipeline", int64_t{pipeline}}}};
   auto made = muster::notify::FindNotifierFactory("webhook")(spec, ioc.get_executor());
   if (!made.ok()) {
     std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
@@ -88,9 +92,9 @@ double ThroughNotifier(int n, int c, int sink_threads) {
   }
   double cpu = CpuSeconds() - cpu0;
   std::printf(
-      "webhook notifier: %d messages, %d in flight, %lld connections, in %.3f s = %.0f "
-      "requests/s (%.2f CPU s, sink included)\n",
-      n, c, static_cast<long long>(sink.connections()), secs, n / secs, cpu);
+      "webhook notifier: %d messages, %d in flight, pipeline %d, %lld connections, in %.3f s = "
+      "%.0f requests/s (%.2f CPU s, sink included)\n",
+      n, c, pipeline, static_cast<long long>(sink.connections()), secs, n / secs, cpu);
   notifier.Shutdown();
   ioc.poll();
   return n / secs;
@@ -102,8 +106,10 @@ int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 100000;
   int c = argc > 2 ? std::atoi(argv[2]) : 64;
   int threads = argc > 3 ? std::atoi(argv[3]) : 1;
-  std::printf("N=%d C=%d sink_threads=%d\n", n, c, threads);
+  int pipeline = argc > 4 ? std::atoi(argv[4]) : 1;
+  std::printf("N=%d C=%d sink_threads=%d pipeline=%d\n", n, c, threads, pipeline);
   SinkAlone(n, c, threads);
-  ThroughNotifier(n, c, threads);
+  ThroughNotifier(n, c, threads, 1);
+  if (pipeline > 1) ThroughNotifier(n, c, threads, pipeline);
   return 0;
 }

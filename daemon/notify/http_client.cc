@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +17,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -80,6 +82,73 @@ struct Conn {
   }
 };
 
+// Pipelining (options.pipeline > 1). A request waiting for, or on, a
+// pipelined connection: its bytes and how to hand its result over.
+struct Pending {
+  std::string wire;  // the serialized request
+  Clock::time_point deadline;
+  std::function<void(HttpResponse)> finish;  // once
+  bool retried = false;                      // already put back once
+};
+
+// A pipelined connection: up to `pipeline` requests written and awaiting
+// their responses, which HTTP/1.1 returns in request order.
+struct PipeConn {
+  PipeConn(const asio::strand<asio::any_io_executor>& ex, ssl::context& ctx, bool tls)
+      : conn(ex, ctx, tls), timer(ex) {}
+  Conn conn;
+  asio::steady_timer timer;  // the oldest written request's deadline
+  std::deque<Pending> sent;  // written (or being written), oldest first
+  std::string out;           // the bytes being written
+  bool ready = false;        // connected
+  bool writing = false;
+  bool timer_armed = false;
+  bool dead = false;
+  int64_t answered = 0;  // responses read
+};
+
+// Pipelined traffic to one scheme://host:port.
+struct PipeHost {
+  Url url;
+  std::deque<Pending> queue;  // not yet written
+  std::vector<std::shared_ptr<PipeConn>> conns;
+};
+
+// The request as bytes on the wire; false if a header would break framing.
+bool SerializeRequest(const HttpRequest& r, std::string* out) {
+  auto clean = [](const std::string& t) { return t.find_first_of("\r\n") == std::string::npos; };
+  out->reserve(256 + r.body.size());
+  *out += r.method;
+  *out += ' ';
+  *out += r.url.target;
+  *out += " HTTP/1.1\r\nHost: ";
+  *out += r.url.host.find(':') != std::string::npos ? "[" + r.url.host + "]" : r.url.host;
+  if (!((r.url.port == 80 && !r.url.tls) || (r.url.port == 443 && r.url.tls))) {
+    *out += ':';
+    *out += std::to_string(r.url.port);
+  }
+  *out += "\r\nUser-Agent: musterd\r\n";
+  if (!r.content_type.empty()) {
+    if (!clean(r.content_type)) return false;
+    *out += "Content-Type: ";
+    *out += r.content_type;
+    *out += "\r\n";
+  }
+  for (const auto& [name, value] : r.headers) {
+    if (!clean(name) || !clean(value) || name.empty()) return false;
+    *out += name;
+    *out += ": ";
+    *out += value;
+    *out += "\r\n";
+  }
+  if (!clean(r.url.target) || !clean(r.method)) return false;
+  *out += "Content-Length: ";
+  *out += std::to_string(r.body.size());
+  *out += "\r\n\r\n";
+  *out += r.body;
+  return true;
+}
+
 class HttpClientImpl final : public HttpClient,
                              public std::enable_shared_from_this<HttpClientImpl> {
  public:
@@ -99,6 +168,25 @@ class HttpClientImpl final : public HttpClient,
     {
       std::lock_guard lock(flight_mu_);
       ++in_flight_;
+    }
+    if (options_.pipeline > 1) {
+      Pending p;
+      p.deadline = Clock::now() + std::chrono::milliseconds(options_.timeout_ms);
+      p.finish = [self, work, done = std::move(done)](HttpResponse r) mutable {
+        asio::post(work,
+                   [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
+        work = {};
+        std::lock_guard lock(self->flight_mu_);
+        if (--self->in_flight_ == 0) self->flight_cv_.notify_all();
+      };
+      if (!SerializeRequest(request, &p.wire)) {
+        p.finish(HttpResponse{"request header contains CR or LF", 0, "", ""});
+        return;
+      }
+      asio::post(strand_, [self, url = std::move(request.url), p = std::move(p)]() mutable {
+        self->Enqueue(std::move(url), std::move(p));
+      });
+      return;
     }
     asio::co_spawn(
         strand_, Run(self, std::move(request)),
@@ -120,6 +208,12 @@ class HttpClientImpl final : public HttpClient,
         for (auto& c : conns) c->Close();
       }
       self->idle_.clear();
+      for (auto& [key, host] : self->pipes_) {
+        auto conns = host.conns;
+        for (auto& c : conns) self->PipeFail(key, *c, "shut down", false);
+        for (auto& p : host.queue) p.finish(HttpResponse{"shut down", 0, "", ""});
+        host.queue.clear();
+      }
     });
     // Waits (briefly: their connections are closed) until every request in
     // flight has handed its result to the caller's executor, so that the
@@ -132,6 +226,182 @@ class HttpClientImpl final : public HttpClient,
   int64_t connections_opened() const override { return opened_.load(); }
 
  private:
+  // ------------------------------------------------------------ pipelining
+  // Strand only. Requests wait in their host's queue until a connection has
+  // room; a connection writes everything it can take in one write and reads
+  // the responses in order. A connection that fails or closes hands its
+  // unanswered requests back to the queue once (they carry an idempotency
+  // key, so a receiver recognises one it did get); a request past its
+  // deadline fails with a timeout.
+  size_t Depth() const { return static_cast<size_t>(options_.pipeline); }
+
+  void Enqueue(Url url, Pending p) {
+    if (shutdown_) return p.finish(HttpResponse{"shut down", 0, "", ""});
+    const std::string key = PoolKey(url);
+    PipeHost& h = pipes_[key];
+    if (h.url.host.empty()) h.url = std::move(url);
+    h.queue.push_back(std::move(p));
+    Pump(key);
+  }
+
+  void Pump(const std::string& key) {
+    auto it = pipes_.find(key);
+    if (it == pipes_.end() || shutdown_) return;
+    PipeHost& h = it->second;
+    const auto now = Clock::now();
+    while (!h.queue.empty() && h.queue.front().deadline <= now) {
+      h.queue.front().finish(HttpResponse{TimedOut(), 0, "", ""});
+      h.queue.pop_front();
+    }
+    size_t spare = 0;  // requests the connections can still take
+    for (auto& c : h.conns) {
+      if (c->ready && !c->writing && c->sent.size() < Depth() && !h.queue.empty()) {
+        StartWrite(key, h, c);
+      }
+      spare += Depth() - std::min(Depth(), c->sent.size());
+    }
+    if (h.queue.size() <= spare) return;
+    size_t want = (h.queue.size() - spare + Depth() - 1) / Depth();
+    while (want-- > 0 && h.conns.size() < options_.max_idle_per_host) {
+      auto c = std::make_shared<PipeConn>(strand_, ssl_, h.url.tls);
+      h.conns.push_back(c);
+      asio::co_spawn(strand_, OpenPipe(shared_from_this(), key, c), [](std::exception_ptr) {});
+    }
+  }
+
+  void StartWrite(const std::string& key, PipeHost& h, const std::shared_ptr<PipeConn>& c) {
+    c->out.clear();
+    while (!h.queue.empty() && c->sent.size() < Depth()) {
+      c->out += h.queue.front().wire;
+      c->sent.push_back(std::move(h.queue.front()));
+      h.queue.pop_front();
+    }
+    c->writing = true;
+    ArmTimer(key, c);
+    auto done = [self = shared_from_this(), key, c](const beast::error_code& ec, size_t) {
+      c->writing = false;
+      if (c->dead) return;
+      if (ec) return self->PipeFail(key, *c, key + ": " + ec.message(), false);
+      self->Pump(key);
+    };
+    if (c->conn.tls) {
+      asio::async_write(c->conn.stream, asio::buffer(c->out), std::move(done));
+    } else {
+      asio::async_write(c->conn.tcp(), asio::buffer(c->out), std::move(done));
+    }
+  }
+
+  // The timer follows the oldest written request: when it fires with that
+  // request past its deadline, the connection is given up.
+  void ArmTimer(const std::string& key, const std::shared_ptr<PipeConn>& c) {
+    if (c->timer_armed || c->sent.empty() || c->dead) return;
+    c->timer_armed = true;
+    c->timer.expires_at(c->sent.front().deadline);
+    c->timer.async_wait([self = shared_from_this(), key, c](const beast::error_code&) {
+      c->timer_armed = false;
+      if (c->dead || c->sent.empty()) return;
+      if (c->sent.front().deadline <= Clock::now()) {
+        return self->PipeFail(key, *c, self->TimedOut(), true);
+      }
+      self->ArmTimer(key, c);
+    });
+  }
+
+  static awaitable<void> OpenPipe(std::shared_ptr<HttpClientImpl> self, std::string key,
+                                  std::shared_ptr<PipeConn> c) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(self->options_.timeout_ms);
+    std::string err = co_await self->Connect(c->conn, self->pipes_[key].url, deadline);
+    if (c->dead) co_return;  // shut down meanwhile
+    if (!err.empty()) {
+      // This connection's share of the waiting requests fails with the
+      // error (the caller retries them later), so that a host that cannot
+      // be reached does not have connections opened for it without end.
+      PipeHost& h = self->pipes_[key];
+      for (size_t i = 0; i < self->Depth() && !h.queue.empty(); ++i) {
+        h.queue.front().finish(HttpResponse{err, 0, "", ""});
+        h.queue.pop_front();
+      }
+      self->PipeFail(key, *c, err, false);
+      co_return;
+    }
+    c->conn.tcp().expires_never();
+    c->ready = true;
+    self->Pump(key);
+    for (;;) {
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(kMaxResponseBody);
+      beast::error_code ec;
+      if (c->conn.tls) {
+        co_await http::async_read(c->conn.stream, c->conn.buffer, parser,
+                                  redirect_error(use_awaitable, ec));
+      } else {
+        co_await http::async_read(c->conn.tcp(), c->conn.buffer, parser,
+                                  redirect_error(use_awaitable, ec));
+      }
+      if (c->dead) co_return;
+      if (ec || c->sent.empty()) {
+        std::string why = ec ? key + ": " + ec.message() : key + ": response to no request";
+        self->PipeFail(key, *c, why, parser.got_some());
+        co_return;
+      }
+      auto res = parser.release();
+      HttpResponse out;
+      out.status = static_cast<int>(res.result_int());
+      out.reason = std::string(res.reason());
+      if (out.reason.empty()) out.reason = std::string(http::obsolete_reason(res.result()));
+      out.body = std::move(res.body());
+      Pending p = std::move(c->sent.front());
+      c->sent.pop_front();
+      ++c->answered;
+      p.finish(std::move(out));
+      if (!res.keep_alive()) {
+        self->PipeFail(key, *c, key + ": connection closed by the server", false);
+        co_return;
+      }
+      self->ArmTimer(key, c);
+      self->Pump(key);
+    }
+  }
+
+  // Gives a connection up: its unanswered requests go back to the queue (the
+  // oldest not if part of its answer had arrived), or fail with `error` (or
+  // a timeout past their deadline). A request goes back any number of times
+  // behind connections that answered something (a server that closes after
+  // every answer still gets everything through, one per connection), and
+  // once behind a connection that answered nothing.
+  void PipeFail(const std::string& key, PipeConn& c, const std::string& error,
+                bool front_answered) {
+    if (c.dead) return;
+    c.dead = true;
+    c.conn.Close();
+    c.timer.cancel();
+    PipeHost& h = pipes_[key];
+    std::erase_if(h.conns, [&](const std::shared_ptr<PipeConn>& x) { return x.get() == &c; });
+    const auto now = Clock::now();
+    std::deque<Pending> again;
+    for (size_t i = 0; i < c.sent.size(); ++i) {
+      Pending& p = c.sent[i];
+      if (shutdown_) {
+        p.finish(HttpResponse{"shut down", 0, "", ""});
+      } else if (p.deadline <= now) {
+        p.finish(HttpResponse{TimedOut(), 0, "", ""});
+      } else if ((c.answered > 0 || !p.retried) && !(i == 0 && front_answered)) {
+        if (c.answered == 0) p.retried = true;
+        again.push_back(std::move(p));
+      } else {
+        p.finish(HttpResponse{error, 0, "", ""});
+      }
+    }
+    c.sent.clear();
+    for (auto it = again.rbegin(); it != again.rend(); ++it) h.queue.push_front(std::move(*it));
+    Pump(key);
+  }
+
+  std::string TimedOut() const {
+    return "timed out after " + std::to_string(options_.timeout_ms) + " ms";
+  }
+
+  // ------------------------------------------------------------ one at a time
   static std::string PoolKey(const Url& u) {
     return (u.tls ? "https://" : "http://") + u.HostPort();
   }
@@ -283,6 +553,7 @@ class HttpClientImpl final : public HttpClient,
   bool shutdown_ = false;
   std::map<std::string, std::vector<std::shared_ptr<Conn>>> idle_;
   std::set<std::shared_ptr<Conn>> active_;
+  std::map<std::string, PipeHost> pipes_;
   std::atomic<int64_t> opened_{0};
   std::mutex flight_mu_;
   std::condition_variable flight_cv_;
@@ -377,6 +648,7 @@ HttpClientOptions ReadHttpClientOptions(SettingsReader& reader) {
   o.timeout_ms = static_cast<int>(reader.Int("timeout_ms", o.timeout_ms, 1, 600'000));
   o.ca_file = reader.String("ca_file");
   o.verify = reader.Bool("verify", true);
+  o.pipeline = static_cast<int>(reader.Int("pipeline", o.pipeline, 1, 64));
   return o;
 }
 

@@ -67,6 +67,13 @@ struct HttpClientOptions {
   std::string ca_file;             // PEM CA bundle; "" = system store
   bool verify = true;              // verify the server certificate and host name
   size_t max_idle_per_host = 128;  // idle keep-alive connections kept per host:port
+  // HTTP/1.1 pipelining: requests written on one connection before their
+  // responses arrive (1 = off: one request per connection at a time). Only
+  // for receivers known to handle pipelined requests; with N > 1, at most
+  // max_idle_per_host connections are opened per host:port, each carrying
+  // up to N requests, and the requests a failed connection leaves
+  // unanswered are sent again once (with their idempotency key).
+  int pipeline = 1;
 };
 
 class HttpClient {

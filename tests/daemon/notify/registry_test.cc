@@ -87,6 +87,9 @@ TEST_CASE("backend config errors name the key") {
         "notifiers.x.body_template", "{msg}");
   check("webhook", {{"timeout_ms", std::string("10")}}, "notifiers.x.timeout_ms",
         "expected an integer");
+  check("webhook", {{"pipeline", int64_t{0}}}, "notifiers.x.pipeline", "got 0");
+  check("sms", {{"url", std::string("http://a/")}, {"pipeline", int64_t{65}}},
+        "notifiers.x.pipeline", "got 65");
   check("webhook", {{"headers", std::vector<std::string>{"no colon"}}}, "notifiers.x.headers",
         "Name: value");
   check("webhook", {{"ca_file", std::string("/nonexistent.pem")}}, "notifiers.x.ca_file",
