@@ -5,6 +5,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -83,6 +85,14 @@ int Serve(const muster::DaemonConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A big activation allocates and frees hundreds of MiB in bursts (the
+  // selection, the dispatcher's per-call-out state). glibc's defaults give
+  // freed memory back to the kernel at once and grow the heap in small
+  // steps, so every burst paid for its pages again in page faults; keep
+  // freed memory and grow in bigger steps instead.
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   CLI::App app{"musterd: the Muster mobilisation daemon (volunteer reserve roster and call-outs)"};
   std::string config_path;
   bool check_only = false;

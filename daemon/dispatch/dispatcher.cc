@@ -1,5 +1,7 @@
 #include "dispatch/dispatcher.h"
 
+#include <pthread.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -42,6 +44,26 @@ void Adjust(RequirementRecord& r, CalloutState s, int sign) {
   r.accepted += sign * one.accepted;
   r.declined += sign * one.declined;
   r.unreachable += sign * one.unreachable;
+}
+
+// "muster-a<activation>-r<reservist>" -> the two ids.
+bool ParseCalloutKey(std::string_view key, int64_t* activation, int64_t* reservist) {
+  auto number = [](std::string_view& rest, int64_t* out) {
+    size_t n = 0;
+    int64_t v = 0;
+    while (n < rest.size() && n < 18 && rest[n] >= '0' && rest[n] <= '9') {
+      v = v * 10 + (rest[n] - '0');
+      ++n;
+    }
+    rest.remove_prefix(n);
+    *out = v;
+    return n > 0;
+  };
+  if (!key.starts_with("muster-a")) return false;
+  key.remove_prefix(8);
+  if (!number(key, activation) || !key.starts_with("-r")) return false;
+  key.remove_prefix(2);
+  return number(key, reservist) && key.empty();
 }
 
 bool IsEnded(ActivationState s) {
@@ -116,8 +138,6 @@ struct Dispatcher::Impl {
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
   std::unordered_map<int64_t, Live> live;
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
-  std::unordered_map<std::string, int64_t> job_by_key;                    // outbox key -> job
-  std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_key;    // call-out key -> ids
   // reservist -> call-out send times in the last hour, oldest first (a few
   // each: a vector, not a deque, which would take 512 bytes per person).
   std::unordered_map<int64_t, std::vector<int64_t>> sends;
@@ -189,7 +209,6 @@ struct Dispatcher::Impl {
       Adjust(r, c.state, 1);
     }
     if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
-    by_key[c.idempotency_key] = {l.a.id, c.id};
     l.by_reservist[c.reservist_id] = c.id;
     l.callouts.emplace(c.id, std::move(c));
   }
@@ -216,7 +235,6 @@ struct Dispatcher::Impl {
     j.kind = r.kind;
     j.key = std::move(r.idempotency_key);
     j.attempts_total = r.attempts;
-    job_by_key[j.key] = j.outbox_id;
     if (j.kind == OutboxKind::kCallout) l.callout_job[j.callout_id] = j.outbox_id;
     ++l.jobs;
     jobs.emplace(j.outbox_id, std::move(j));
@@ -251,8 +269,6 @@ struct Dispatcher::Impl {
     l.by_reservist.reserve(stored.size());
     l.callout_job.reserve(stored.size());
     by_token.reserve(by_token.size() + stored.size());
-    by_key.reserve(by_key.size() + stored.size());
-    job_by_key.reserve(job_by_key.size() + stored.size());
     jobs.reserve(jobs.size() + stored.size());
     l.unloaded = std::move(stored);
     l.unloaded_at = 0;
@@ -309,6 +325,30 @@ struct Dispatcher::Impl {
     for (auto& [id, l] : live) {
       auto it = l.callouts.find(callout_id);
       if (it != l.callouts.end()) return {&l, &it->second};
+    }
+    return {nullptr, nullptr};
+  }
+
+  // The live call-out with this idempotency key. Keys are
+  // "muster-a<activation>-r<reservist>" (see SqliteActivationStore); any
+  // other key is looked for among every live call-out.
+  std::pair<Live*, CalloutRow*> FindCalloutByKey(const std::string& key) {
+    int64_t activation = 0, reservist = 0;
+    if (ParseCalloutKey(key, &activation, &reservist)) {
+      auto l = live.find(activation);
+      if (l == live.end()) return {nullptr, nullptr};
+      auto r = l->second.by_reservist.find(reservist);
+      if (r == l->second.by_reservist.end()) return {nullptr, nullptr};
+      auto c = l->second.callouts.find(r->second);
+      if (c == l->second.callouts.end() || c->second.idempotency_key != key) {
+        return {nullptr, nullptr};
+      }
+      return {&l->second, &c->second};
+    }
+    for (auto& [id, l] : live) {
+      for (auto& [cid, c] : l.callouts) {
+        if (c.idempotency_key == key) return {&l, &c};
+      }
     }
     return {nullptr, nullptr};
   }
@@ -476,7 +516,6 @@ struct Dispatcher::Impl {
       }
     }
     int64_t activation_id = j.activation_id;
-    job_by_key.erase(j.key);
     jobs.erase(j.outbox_id);  // j is gone from here on
     owner.queue_depth_ = jobs.size();
     if (l != live.end() && l->second.jobs == 0 && !l->second.drain_logged) {
@@ -718,7 +757,6 @@ struct Dispatcher::Impl {
       u.only_from = {CalloutState::kQueued, CalloutState::kSent};
       CalloutState to = delivered ? CalloutState::kDelivered : CalloutState::kSent;
       if (c.state == CalloutState::kDelivered) to = CalloutState::kDelivered;
-      if (!r.provider_id.empty()) job_by_key.erase(j.key);
       SetState(l, c, to, std::move(u));
     } else {
       CalloutUpdate u;
@@ -918,7 +956,6 @@ struct Dispatcher::Impl {
       j.kind = OutboxKind::kStandDown;
       j.key = messages[i].second + "-standdown";
       ++l.jobs;
-      job_by_key[j.key] = j.outbox_id;
       jobs.emplace(j.outbox_id, std::move(j));
       Schedule(ids[i], now);
     }
@@ -964,7 +1001,6 @@ struct Dispatcher::Impl {
       Flush();
       for (auto& [cid, c] : live.at(id).callouts) {
         by_token.erase(c.answer_token);
-        by_key.erase(c.idempotency_key);
       }
       live.erase(id);
       owner.live_count_ = live.size();
@@ -1136,9 +1172,8 @@ struct Dispatcher::Impl {
     // changes.
     std::string base = key;
     if (base.size() > 10 && base.ends_with("-standdown")) base.resize(base.size() - 10);
-    auto found = by_key.find(base);
-    if (found != by_key.end()) {
-      auto [lp, cp] = FindCallout(found->second.first, found->second.second);
+    {
+      auto [lp, cp] = FindCalloutByKey(base);
       if (lp && cp) {
         Live& l = *lp;
         CalloutRow& c = *cp;
@@ -1265,6 +1300,7 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   impl.ArmSweep();
   d->running_ = true;
   d->thread_ = std::thread([io = d->io_.get()] {
+    pthread_setname_np(pthread_self(), "dispatcher");  // for top and perf
     auto guard = boost::asio::make_work_guard(*io);
     io->run();
   });

@@ -15,6 +15,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <pthread.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -61,7 +63,11 @@ class IoThread {
   }
 
  private:
-  IoThread() : io_(1), guard_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+  IoThread()
+      : io_(1), guard_(asio::make_work_guard(io_)), thread_([this] {
+          pthread_setname_np(pthread_self(), "http-io");  // for top and perf
+          io_.run();
+        }) {}
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
   std::thread thread_;

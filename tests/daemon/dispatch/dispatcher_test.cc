@@ -568,6 +568,19 @@ TEST_CASE("SMS replies answer the number's latest call-out — receipts mark del
                 "POST", "/sms/receipt", "application/json",
                 R"({"reference":")" + a.callouts[0].idempotency_key + R"(","status":"DELIVRD"})"))
             .status == 200);
+  // Keys are found by the activation and reservist they name.
+  auto receipt = [&](const std::string& key) {
+    return pages
+        .Handle(Req("POST", "/sms/receipt", "application/json",
+                    R"({"reference":")" + key + R"(","status":"delivered"})"))
+        .status;
+  };
+  CHECK(receipt(a.callouts[0].idempotency_key + "-standdown") == 200);
+  CHECK(receipt(fmt::format("muster-a{}-r999999", a.id)) == 404);
+  CHECK(receipt(fmt::format("muster-a{}-r{}", a.id + 1, a.callouts[0].candidate.reservist_id)) ==
+        404);
+  CHECK(receipt(a.callouts[0].idempotency_key + "x") == 404);
+  CHECK(receipt("muster-a-r") == 404);
 }
 
 TEST_CASE("HtmlEscape", "[dispatch][http]") {
