@@ -2,6 +2,7 @@
 // a real musterd (separate process) and a fresh database:
 //
 //   dispatch_bench [asked=100000] [dir=/tmp] [sink_threads=1] [pipeline=1]
+//                  [concurrency=128]
 //
 // `pipeline` > 1 sets the webhook backend's HTTP/1.1 pipelining (requests in
 // flight per connection; the benchmark sink handles pipelined requests).
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
   std::string base = argc > 2 ? argv[2] : "/tmp";  // unused: TempDir picks the place
   int sink_threads = argc > 3 ? std::stoi(argv[3]) : 1;
   int pipeline = argc > 4 ? std::stoi(argv[4]) : 1;
-  const int kConcurrency = 128;
+  const int kConcurrency = argc > 5 ? std::stoi(argv[5]) : 128;  // webhook sends in flight
   const int kSkills = 10;
   // Over-ask 1.5: count per requirement so that 10 requirements ask `asked`.
   int64_t per_skill_count = std::max<int64_t>(1, asked / kSkills * 2 / 3);
@@ -230,7 +231,7 @@ pipeline = {}
     store_ms = std::stod((*it)[2]);
   }
   std::printf(
-      "big activation: %lld asked (webhook pipeline %d)\n"
+      "big activation: %lld asked (webhook concurrency %d, pipeline %d)\n"
       "  activate returned (ranked + stored)  %.2f s  (selection %.2f s, storing %.2f s)\n"
       "  first message at the sink            %.0f ms\n"
       "  every call-out at the sink           %.2f s  (%lld requests, %lld repeated keys)\n"
@@ -238,8 +239,9 @@ pipeline = {}
       "  dispatcher time storing state        %.2f s  (%.0f %% of the time from first to last "
       "message)\n"
       "  musterd peak RSS                     %.0f MiB\n",
-      static_cast<long long>(n_asked), pipeline, t_stored, select_ms / 1000, store_ms / 1000,
-      first_ms, t_sent, static_cast<long long>(sink.request_count() - requests_before),
+      static_cast<long long>(n_asked), kConcurrency, pipeline, t_stored, select_ms / 1000,
+      store_ms / 1000, first_ms, t_sent,
+      static_cast<long long>(sink.request_count() - requests_before),
       static_cast<long long>(sink.repeated_keys()), total, n_asked / total, db_ms / 1000,
       100.0 * db_ms / 1000 / std::max(0.001, total - first_ms / 1000), PeakMiB(daemon.pid()));
   std::printf("  load average before %s  load average after  %s", load_before.c_str(),

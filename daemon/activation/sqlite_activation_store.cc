@@ -510,9 +510,9 @@ Result<Activation> SqliteActivationStore::Insert(const Activation& a,
   auto id = InsertHeader(a, now_ms);
   if (!id.ok()) return id.status();
   MUSTER_RETURN_IF_ERROR(InsertChildren(*id, a, now_ms, stored));
-  // Read back inside the transaction, without the call-outs: those are
-  // built from what was just written instead of reading them again.
-  auto out = LoadLocked(*id, /*with_callouts=*/false);
+  // Read back inside the transaction, without the call-outs: those (and the
+  // counts per requirement) come from what was just written instead.
+  auto out = LoadLocked(*id, /*with_callouts=*/false, &a.callouts);
   if (!out.ok()) return out.status();
   MUSTER_RETURN_IF_ERROR(tx->Commit());
   out->callouts.reserve(a.callouts.size());
@@ -562,7 +562,7 @@ Result<Activation> SqliteActivationStore::ReadHeader(SqliteStatement& st) {
   return a;
 }
 
-Status SqliteActivationStore::LoadRequirements(Activation& a) {
+Status SqliteActivationStore::LoadRequirements(Activation& a, const std::vector<Callout>* fresh) {
   MUSTER_RETURN_IF_ERROR(
       WithStatement(*db_, kSelectRequirements, [&](SqliteStatement& st) -> Status {
         st.BindInt64(1, a.id);
@@ -593,29 +593,42 @@ Status SqliteActivationStore::LoadRequirements(Activation& a) {
           return {};
         }));
   }
-  return WithStatement(*db_, kSelectAskedPerRequirement, [&](SqliteStatement& st) -> Status {
-    st.BindInt64(1, a.id);
-    for (auto row = st.Step();; row = st.Step()) {
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      size_t pos = static_cast<size_t>(st.ColumnInt64(0));
+  if (fresh) {
+    // Just stored: every call-out is queued (no need to count them in SQL,
+    // which for a million call-outs read them all back).
+    for (const Callout& c : *fresh) {
+      size_t pos = static_cast<size_t>(c.candidate.requirement_index);
       if (pos >= a.requirements.size()) continue;
-      auto state = static_cast<CalloutState>(st.ColumnInt(1));
-      int n = st.ColumnInt(2);
-      RequirementRecord& r = a.requirements[pos];
-      r.asked += n;
-      for (int i = 0; i < n; ++i) CountCallout(r, state);
+      ++a.requirements[pos].asked;
+      CountCallout(a.requirements[pos], CalloutState::kQueued);
     }
-    for (auto& r : a.requirements) {
-      // Who can still fill it: accepted, awaiting an answer, or eligible and
-      // not yet asked.
-      int64_t not_asked = std::max<int64_t>(0, r.eligible - r.asked);
-      int64_t can_still_fill =
-          std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
-      r.shortfall = static_cast<int>(r.requirement.count - can_still_fill);
-    }
-    return {};
-  });
+  } else {
+    MUSTER_RETURN_IF_ERROR(
+        WithStatement(*db_, kSelectAskedPerRequirement, [&](SqliteStatement& st) -> Status {
+          st.BindInt64(1, a.id);
+          for (auto row = st.Step();; row = st.Step()) {
+            if (!row.ok()) return row.status();
+            if (!*row) break;
+            size_t pos = static_cast<size_t>(st.ColumnInt64(0));
+            if (pos >= a.requirements.size()) continue;
+            auto state = static_cast<CalloutState>(st.ColumnInt(1));
+            int n = st.ColumnInt(2);
+            RequirementRecord& r = a.requirements[pos];
+            r.asked += n;
+            for (int i = 0; i < n; ++i) CountCallout(r, state);
+          }
+          return {};
+        }));
+  }
+  for (auto& r : a.requirements) {
+    // Who can still fill it: accepted, awaiting an answer, or eligible and
+    // not yet asked.
+    int64_t not_asked = std::max<int64_t>(0, r.eligible - r.asked);
+    int64_t can_still_fill =
+        std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
+    r.shortfall = static_cast<int>(r.requirement.count - can_still_fill);
+  }
+  return {};
 }
 
 Status SqliteActivationStore::LoadCallouts(Activation& a) {
@@ -663,7 +676,8 @@ Status SqliteActivationStore::LoadHistory(Activation& a) {
   });
 }
 
-Result<Activation> SqliteActivationStore::LoadLocked(int64_t id, bool with_callouts) {
+Result<Activation> SqliteActivationStore::LoadLocked(int64_t id, bool with_callouts,
+                                                     const std::vector<Callout>* fresh) {
   auto header = WithStatement(*db_, kSelectById, [&](SqliteStatement& st) -> Result<Activation> {
     st.BindInt64(1, id);
     auto row = st.Step();
@@ -673,7 +687,7 @@ Result<Activation> SqliteActivationStore::LoadLocked(int64_t id, bool with_callo
   });
   if (!header.ok()) return header;
   Activation a = std::move(header).value();
-  MUSTER_RETURN_IF_ERROR(LoadRequirements(a));
+  MUSTER_RETURN_IF_ERROR(LoadRequirements(a, fresh));
   if (with_callouts) MUSTER_RETURN_IF_ERROR(LoadCallouts(a));
   MUSTER_RETURN_IF_ERROR(LoadHistory(a));
   return a;

@@ -57,8 +57,10 @@ class SqliteActivationStore final : public ActivationStore {
                     int answer_within_minutes, int64_t now_ms);
   Status InsertEvent(int64_t id, ActivationState state, const std::string& reason, int64_t now_ms);
   Result<Activation> ReadHeader(SqliteStatement& st);
-  Result<Activation> LoadLocked(int64_t id, bool with_callouts);
-  Status LoadRequirements(Activation& a);
+  // `fresh`: the call-outs just inserted (all queued), counted without SQL.
+  Result<Activation> LoadLocked(int64_t id, bool with_callouts,
+                                const std::vector<Callout>* fresh = nullptr);
+  Status LoadRequirements(Activation& a, const std::vector<Callout>* fresh = nullptr);
   Status LoadCallouts(Activation& a);
   Status LoadHistory(Activation& a);
 

@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <queue>
 #include <random>
 #include <unordered_map>
@@ -149,7 +151,27 @@ struct Dispatcher::Impl {
   std::mt19937_64 rng{std::random_device{}()};
   metrics::Counter* transitions[9] = {};  // muster_callout_transitions_total{state}
   metrics::CallbackRegistration depth_gauge, live_gauge;
-  int64_t db_ms_total = 0;  // time spent storing batches (benchmarks report its share)
+  // Time spent storing batches (benchmarks report its share).
+  std::atomic<int64_t> db_ms_total{0};
+
+  // The store writer: a thread of its own that stores the batches the flush
+  // timer hands it while this thread goes on sending. It and this thread
+  // never use `store` at once: this thread hands a batch over only when the
+  // writer is idle, and waits for it to be idle (Settle) before any use of
+  // its own, so changes are stored in the order they were made.
+  struct Writer {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool busy = false;  // a batch is handed over and not yet stored
+    bool stop = false;
+    std::vector<CalloutUpdate> callouts;  // the batch handed over
+    std::vector<OutboxUpdate> outbox;
+    // A batch the writer failed to store: taken back (before anything
+    // newer) by the next Settle or hand-over.
+    std::vector<CalloutUpdate> failed_callouts;
+    std::vector<OutboxUpdate> failed_outbox;
+    std::thread thread;
+  } writer;
 
   void InitMetrics() {
     metrics::Registry& reg = metrics::DefaultRegistry();
@@ -189,6 +211,7 @@ struct Dispatcher::Impl {
         wake_timer(i),
         flush_timer(i),
         sweep_timer(i) {}
+  ~Impl() { StopWriter(); }
 
   // ----------------------------------------------------------------- loading
   void AddLive(LiveActivationRow row) {
@@ -214,7 +237,7 @@ struct Dispatcher::Impl {
   }
 
   Status LoadJobs(int64_t activation_id) {
-    auto rows = store->LoadPendingOutbox(activation_id);
+    auto rows = Store().LoadPendingOutbox(activation_id);
     if (!rows.ok()) return rows.status();
     int64_t now = clock.NowMs();
     for (auto& r : *rows) {
@@ -252,13 +275,13 @@ struct Dispatcher::Impl {
   static constexpr size_t kChunk = 4096;
 
   Status AddCreated(int64_t id, std::vector<StoredCallout> stored) {
-    auto row = store->LoadOne(id, /*with_callouts=*/false);
+    auto row = Store().LoadOne(id, /*with_callouts=*/false);
     if (!row.ok()) return row.status();
     if (row->activation.state != ActivationState::kOpen) {
       // Ended (e.g. cancelled) between its create and now: the hand-over is
       // stale (its outbox rows may be withdrawn). What the store says now
       // decides, as for any activation loaded from it.
-      auto full = store->LoadOne(id);
+      auto full = Store().LoadOne(id);
       if (!full.ok()) return full.status();
       AddLive(std::move(full).value());
       return LoadJobs(id);
@@ -442,14 +465,104 @@ struct Dispatcher::Impl {
     flush_timer.expires_after(std::chrono::milliseconds(options.flush_interval_ms));
     flush_timer.async_wait([this](const boost::system::error_code& ec) {
       flush_scheduled = false;
-      if (!ec) Flush();
+      if (!ec) FlushInBackground();
     });
   }
 
-  // Stores every queued change in one transaction. A failure is logged and
-  // retried: the changes stay queued (the messages were sent either way).
+  // Takes back a batch the writer failed to store, ahead of newer changes.
+  // Called with writer.mu held and the writer idle.
+  void TakeBackFailed() {
+    if (!writer.failed_callouts.empty()) {
+      batch_callouts.insert(batch_callouts.begin(),
+                            std::make_move_iterator(writer.failed_callouts.begin()),
+                            std::make_move_iterator(writer.failed_callouts.end()));
+      writer.failed_callouts.clear();
+    }
+    if (!writer.failed_outbox.empty()) {
+      batch_outbox.insert(batch_outbox.begin(),
+                          std::make_move_iterator(writer.failed_outbox.begin()),
+                          std::make_move_iterator(writer.failed_outbox.end()));
+      writer.failed_outbox.clear();
+    }
+  }
+
+  // Waits until the writer is idle: `store` is then this thread's.
+  void Settle() {
+    std::unique_lock lock(writer.mu);
+    writer.cv.wait(lock, [this] { return !writer.busy; });
+    TakeBackFailed();
+  }
+
+  DispatchStore& Store() {
+    Settle();
+    return *store;
+  }
+
+  // The flush timer: hands the queued changes to the writer, or, while it is
+  // still storing the last batch, keeps collecting (the next batch is then
+  // bigger, which is cheaper per change).
+  void FlushInBackground() {
+    {
+      std::lock_guard lock(writer.mu);
+      if (writer.busy) {
+        ScheduleFlush();
+        return;
+      }
+      TakeBackFailed();
+      if (batch_callouts.empty() && batch_outbox.empty()) return;
+      writer.callouts.swap(batch_callouts);
+      writer.outbox.swap(batch_outbox);
+      writer.busy = true;
+    }
+    writer.cv.notify_all();
+  }
+
+  void WriterLoop() {
+    pthread_setname_np(pthread_self(), "dispatch-store");  // for top and perf
+    std::unique_lock lock(writer.mu);
+    for (;;) {
+      writer.cv.wait(lock, [this] { return writer.stop || writer.busy; });
+      if (!writer.busy) return;  // stopping, nothing handed over
+      std::vector<CalloutUpdate> callouts = std::move(writer.callouts);
+      std::vector<OutboxUpdate> outbox = std::move(writer.outbox);
+      writer.callouts.clear();
+      writer.outbox.clear();
+      lock.unlock();
+      auto started = std::chrono::steady_clock::now();
+      auto done = store->Apply(callouts, outbox, {}, clock.NowMs());
+      db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+      if (!done.ok()) {
+        spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
+                      callouts.size() + outbox.size(), done.status().ToString());
+      }
+      lock.lock();
+      if (!done.ok()) {
+        writer.failed_callouts = std::move(callouts);
+        writer.failed_outbox = std::move(outbox);
+        boost::asio::post(io, [this] { ScheduleFlush(); });
+      }
+      writer.busy = false;
+      writer.cv.notify_all();
+    }
+  }
+
+  void StopWriter() {
+    {
+      std::lock_guard lock(writer.mu);
+      writer.stop = true;
+    }
+    writer.cv.notify_all();
+    if (writer.thread.joinable()) writer.thread.join();
+  }
+
+  // Stores every queued change in one transaction, on this thread (after
+  // the writer's batch). A failure is logged and retried: the changes stay
+  // queued (the messages were sent either way).
   Status Flush(const std::vector<std::pair<int64_t, std::string>>& standdowns = {},
                std::vector<int64_t>* standdown_ids = nullptr) {
+    Settle();
     if (batch_callouts.empty() && batch_outbox.empty() && standdowns.empty()) return {};
     auto started = std::chrono::steady_clock::now();
     auto ids = store->Apply(batch_callouts, batch_outbox, standdowns, clock.NowMs());
@@ -838,7 +951,7 @@ struct Dispatcher::Impl {
   // Re-reads an activation from the store (after a new wave) keeping jobs.
   void Reload(int64_t id) {
     FinishLoading();
-    auto row = store->LoadOne(id);
+    auto row = Store().LoadOne(id);
     if (!row.ok()) {
       spdlog::error("dispatch: reloading activation {}: {}", id, row.status().ToString());
       return;
@@ -890,7 +1003,7 @@ struct Dispatcher::Impl {
       ++unanswered;
     }
     Flush();
-    if (auto st = store->CloseWave(l.a.id, w.wave); !st.ok()) {
+    if (auto st = Store().CloseWave(l.a.id, w.wave); !st.ok()) {
       spdlog::error("dispatch: closing wave: {}", st.ToString());
     }
     if (unanswered > 0) {
@@ -971,7 +1084,7 @@ struct Dispatcher::Impl {
     if (!moved.ok()) return moved.status();
     auto it = live.find(id);
     if (it == live.end()) {
-      auto row = store->LoadOne(id);
+      auto row = Store().LoadOne(id);
       if (!row.ok()) return row.status();
       AddLive(std::move(row).value());
       it = live.find(id);
@@ -1299,6 +1412,7 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   spdlog::info("dispatcher: {} live activations, {} messages to send", loaded, impl.jobs.size());
   impl.ArmSweep();
   d->running_ = true;
+  impl.writer.thread = std::thread([&impl] { impl.WriterLoop(); });
   d->thread_ = std::thread([io = d->io_.get()] {
     pthread_setname_np(pthread_self(), "dispatcher");  // for top and perf
     auto guard = boost::asio::make_work_guard(*io);
@@ -1327,6 +1441,7 @@ void Dispatcher::Stop() {
   running_ = false;
   impl_->manager.KeepStoredCalloutsForDispatch(false);
   impl_->Flush();
+  impl_->StopWriter();
 }
 
 Status Dispatcher::Kick(int64_t activation_id) {
@@ -1337,7 +1452,7 @@ Status Dispatcher::Kick(int64_t activation_id) {
     if (!handed.empty()) {
       MUSTER_RETURN_IF_ERROR(impl_->AddCreated(activation_id, std::move(handed)));
     } else {
-      auto row = impl_->store->LoadOne(activation_id);
+      auto row = impl_->Store().LoadOne(activation_id);
       if (!row.ok()) return row.status();
       impl_->AddLive(std::move(row).value());
       MUSTER_RETURN_IF_ERROR(impl_->LoadJobs(activation_id));
