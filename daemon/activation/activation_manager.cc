@@ -107,6 +107,7 @@ Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
   }
   auto names = NamesOf(ranked->selected);
   if (!names.ok()) return names.status();
+  a.callouts.reserve(ranked->selected.size());
   for (const auto& c : ranked->selected) {
     Callout callout;
     callout.candidate = c;

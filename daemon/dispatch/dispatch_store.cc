@@ -61,7 +61,7 @@ constexpr const char* kUpdateOutbox =
 
 constexpr const char* kInsertStandDown =
     "INSERT INTO outbox (callout_id, kind, idempotency_key, state, created_at_ms, updated_at_ms) "
-    "VALUES (?1, 2, ?2, 1, ?3, ?3) ON CONFLICT (idempotency_key) DO NOTHING";
+    "VALUES (?1, 2, ?2, 1, ?3, ?3) ON CONFLICT (callout_id, kind) DO NOTHING";
 
 constexpr const char* kCloseWave =
     "UPDATE waves SET closed = 1 WHERE activation_id = ?1 AND wave = ?2";

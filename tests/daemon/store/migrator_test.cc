@@ -177,6 +177,56 @@ TEST_CASE("0009 keeps stored requirements and allows counts up to 100,000", "[st
   CHECK(*(*db)->QueryInt64("SELECT count(*) FROM activation_requirements") == 0);
 }
 
+TEST_CASE("0010 and 0011 keep call-outs and outbox rows, one stand-down per call-out",
+          "[store][migrator]") {
+  testing::TempDir dir;
+  const std::string path = dir.File("old.db");
+  auto db = SqliteDb::Open(path, SqliteDbOptions());
+  REQUIRE(db.ok());
+  const auto all = SchemaMigrations();
+  size_t before = 0;  // migrations before 0010
+  while (before < all.size() && all[before].version < 10) ++before;
+  REQUIRE(before + 1 < all.size());
+  REQUIRE(std::string(all[before].name) == "0010_token_index.sql");
+  REQUIRE(std::string(all[before + 1].name) == "0011_outbox_key.sql");
+  REQUIRE(Migrator(all.first(before)).Apply(**db).ok());
+  REQUIRE((*db)
+              ->Exec("INSERT INTO activations (id, spec_digest, title, lat, lon, radius_km, "
+                     "start_at_ms, end_at_ms, answer_within_minutes, priority, state, "
+                     "created_at_ms, updated_at_ms) VALUES "
+                     "(1, 'd', 'Flood', 52, -2, 10, 1000, 2000, 15, 2, 1, 5, 5);"
+                     "INSERT INTO callouts (id, activation_id, reservist_id, reservist_name, "
+                     "requirement_position, wave, rank, distance_km, level, score_distance, "
+                     "score_level, score_fairness, score_reliability, score_total, "
+                     "accept_probability, idempotency_key, created_at_ms, updated_at_ms, "
+                     "answer_token) VALUES "
+                     "(7, 1, 3, 'Jo', 0, 1, 1, 2.5, 1, 0, 0, 0, 0, 0, 0.5, 'muster-a1-r3', 5, 5, "
+                     "'00112233445566778899aabbccddeeff');"
+                     "INSERT INTO outbox VALUES (11, 7, 1, 'muster-a1-r3', 2, 1, 5, 6);"
+                     "INSERT INTO outbox VALUES (12, 7, 2, 'muster-a1-r3-standdown', 1, 0, 7, 7)")
+              .ok());
+  REQUIRE(Migrator(all).Apply(**db).ok());
+  CHECK(*(*db)->QueryInt64("SELECT count(*) FROM sqlite_schema WHERE name = 'callouts_by_token'") ==
+        0);
+  CHECK(*(*db)->QueryInt64("SELECT count(*) FROM callouts WHERE answer_token = "
+                           "'00112233445566778899aabbccddeeff'") == 1);
+  CHECK(*(*db)->QueryInt64("SELECT sum(id * 1000 + callout_id * 100 + kind * 10 + state) "
+                           "FROM outbox") == (11000 + 700 + 10 + 2) + (12000 + 700 + 20 + 1));
+  CHECK(*(*db)->QueryInt64("SELECT count(*) FROM outbox WHERE state = 1 AND "
+                           "idempotency_key = 'muster-a1-r3-standdown'") == 1);
+  // One call-out message and one stand-down per call-out.
+  CHECK_FALSE((*db)->Exec("INSERT INTO outbox VALUES (13, 7, 2, 'other-key', 1, 0, 8, 8)").ok());
+  CHECK((*db)
+            ->Exec("INSERT INTO outbox VALUES (13, 7, 2, 'x', 1, 0, 8, 8) "
+                   "ON CONFLICT (callout_id, kind) DO NOTHING")
+            .ok());
+  CHECK(*(*db)->QueryInt64("SELECT count(*) FROM outbox") == 2);
+  // Still tied to its call-out.
+  CHECK_FALSE((*db)->Exec("INSERT INTO outbox VALUES (14, 99, 1, 'y', 1, 0, 8, 8)").ok());
+  REQUIRE((*db)->Exec("DELETE FROM activations WHERE id = 1").ok());
+  CHECK(*(*db)->QueryInt64("SELECT count(*) FROM outbox") == 0);
+}
+
 TEST_CASE("Open refuses a database from a newer musterd", "[store][migrator]") {
   testing::TempDir dir;
   std::string path = dir.File("roster.db");
