@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <memory>
@@ -90,6 +91,9 @@ Result<std::unordered_map<int64_t, std::string>> ActivationManager::NamesOf(
   std::vector<int64_t> ids;
   ids.reserve(selected.size());
   for (const auto& c : selected) ids.push_back(c.reservist_id);
+  // Looked up in id order: one walk through the reservists table instead of
+  // a random read per name (a second or more for a million).
+  std::sort(ids.begin(), ids.end());
   return store_.ReservistNames(ids);
 }
 
