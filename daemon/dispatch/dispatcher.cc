@@ -634,7 +634,7 @@ struct Dispatcher::Impl {
     if (l != live.end() && l->second.jobs == 0 && !l->second.drain_logged) {
       l->second.drain_logged = true;
       spdlog::info("dispatch: activation {}: every message handled; {} ms storing state so far",
-                   activation_id, db_ms_total);
+                   activation_id, db_ms_total.load());
     }
   }
 

@@ -120,6 +120,14 @@ struct PipeHost {
   std::vector<std::shared_ptr<PipeConn>> conns;
 };
 
+// The Host header: host, [v6 literal], plus ":port" unless the scheme's own.
+std::string HostHeader(const Url& u) {
+  if ((u.port == 80 && !u.tls) || (u.port == 443 && u.tls)) {
+    return u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  }
+  return u.HostPort();
+}
+
 // The request as bytes on the wire; false if a header would break framing.
 bool SerializeRequest(const HttpRequest& r, std::string* out) {
   auto clean = [](const std::string& t) { return t.find_first_of("\r\n") == std::string::npos; };
@@ -128,11 +136,7 @@ bool SerializeRequest(const HttpRequest& r, std::string* out) {
   *out += ' ';
   *out += r.url.target;
   *out += " HTTP/1.1\r\nHost: ";
-  *out += r.url.host.find(':') != std::string::npos ? "[" + r.url.host + "]" : r.url.host;
-  if (!((r.url.port == 80 && !r.url.tls) || (r.url.port == 443 && r.url.tls))) {
-    *out += ':';
-    *out += std::to_string(r.url.port);
-  }
+  *out += HostHeader(r.url);
   *out += "\r\nUser-Agent: musterd\r\n";
   if (!r.content_type.empty()) {
     if (!clean(r.content_type)) return false;
@@ -475,11 +479,7 @@ class HttpClientImpl final : public HttpClient,
     req.method(http::string_to_verb(request.method));
     req.target(request.url.target);
     req.version(11);
-    req.set(http::field::host,
-            request.url.host + ((request.url.port == 80 && !request.url.tls) ||
-                                        (request.url.port == 443 && request.url.tls)
-                                    ? std::string()
-                                    : ":" + std::to_string(request.url.port)));
+    req.set(http::field::host, HostHeader(request.url));
     req.set(http::field::user_agent, "musterd");
     if (!request.content_type.empty()) req.set(http::field::content_type, request.content_type);
     for (const auto& [name, value] : request.headers) req.insert(name, value);

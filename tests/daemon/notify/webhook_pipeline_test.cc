@@ -73,6 +73,7 @@ TEST_CASE("pipelined webhook: each message gets its own answer over few connecti
   for (const auto& q : sink.requests()) {
     keys.insert(q.Header("Idempotency-Key"));
     CHECK(q.target == "/p");
+    CHECK(q.Header("Host") == "127.0.0.1:" + std::to_string(sink.port()));
     CHECK(q.Header("Content-Type") == "application/json");
   }
   CHECK(keys.size() == 300);

@@ -84,6 +84,7 @@ TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signa
   const auto& q = reqs[0];
   CHECK(q.method == "POST");
   CHECK(q.target == "/muster/hook?x=1");
+  CHECK(q.Header("Host") == "127.0.0.1:" + std::to_string(sink.port()));
   CHECK(q.Header("Content-Type") == "application/json");
   CHECK(q.Header("Idempotency-Key") == "co-42-7f3a");
   CHECK(q.Header("X-Team") == "glos");
