@@ -95,8 +95,14 @@ TEST_CASE("pipelined webhook: a server closing after every answer still gets eve
     INFO(key << " " << r.detail);
     CHECK(r.outcome == SendOutcome::kDelivered);
   }
-  // Each connection answers one request; the rest are sent again.
-  CHECK(sink.request_count() == 20);
+  // Each connection answers one request; the rest are sent again. (The
+  // sink closing with requests still unread makes the kernel reset the
+  // connection, which can cost the client an answer already sent: that
+  // request is then sent again, with its key. So: every key, maybe twice.)
+  std::set<std::string> keys;
+  for (const auto& q : sink.requests()) keys.insert(q.Header("Idempotency-Key"));
+  CHECK(keys.size() == 20);
+  CHECK(sink.request_count() >= 20);
   CHECK(sink.connections() >= 20);
 }
 
