@@ -55,6 +55,8 @@ Status SqliteDb::ApplyPragmas(const SqliteDbOptions& options) {
     if (mode->empty() || mode->front() != "wal") {
       return Status::Unavailable(fmt::format("database {}: cannot switch to WAL mode", path_));
     }
+    MUSTER_RETURN_IF_ERROR(
+        Exec(fmt::format("PRAGMA journal_size_limit={}", options.journal_size_limit).c_str()));
   }
   std::string pragmas = fmt::format(
       "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={};"

@@ -32,6 +32,11 @@ struct SqliteDbOptions {
   // the roster copy less. 0 disables.
   int64_t mmap_size = 256LL * 1024 * 1024;
   int busy_timeout_ms = 5000;  // default 5 s (PRAGMA busy_timeout)
+  // Read-write connections: the size, bytes, the WAL file is cut back to
+  // when a write restarts it after a complete checkpoint (PRAGMA
+  // journal_size_limit). Without it a WAL that once grew big (a long import
+  // the checkpoints could not keep up with) keeps its size on disk for good.
+  int64_t journal_size_limit = 64LL * 1024 * 1024;
 };
 
 class SqliteDb {

@@ -116,4 +116,26 @@ TEST_CASE("a WAL hook turns SQLite's automatic checkpoint off", "[store][wal]") 
   CHECK(*pages == 1000);
 }
 
+TEST_CASE("a WAL that grew big is cut back to journal_size_limit once it restarts",
+          "[store][wal]") {
+  testing::TempDir dir;
+  const std::string path = dir.File("limit.db");
+  SqliteDbOptions options;
+  options.journal_size_limit = 1024 * 1024;
+  auto db = SqliteDb::Open(path, options);
+  REQUIRE(db.ok());
+  SqliteDb& writer = **db;
+  REQUIRE(writer.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)").ok());
+  writer.SetWalHook([](int) {});  // no automatic checkpoints, as with WalCheckpointer
+  // ~4 MiB in one transaction: the WAL has to hold all of it.
+  REQUIRE(writer.Exec("BEGIN").ok());
+  WriteCommits(writer, 256);
+  REQUIRE(writer.Exec("COMMIT").ok());
+  CHECK(FileSize(path + "-wal") > 4u * 1024 * 1024);
+  REQUIRE(writer.CheckpointPassive().ok());
+  WriteCommits(writer, 1);  // restarts the WAL from its beginning
+  CHECK(FileSize(path + "-wal") <= 1024u * 1024);
+  writer.SetWalHook(nullptr);
+}
+
 }  // namespace muster
