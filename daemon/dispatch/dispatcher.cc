@@ -18,6 +18,7 @@
 #include <queue>
 #include <random>
 #include <unordered_map>
+#include <utility>
 
 #include "dispatch/message_text.h"
 #include "metrics/metrics.h"
@@ -109,6 +110,9 @@ struct Dispatcher::Impl {
     // once); rows before `unloaded_at` are in.
     std::vector<StoredCallout> unloaded;
     size_t unloaded_at = 0;
+    // Stand-downs whose outbox rows could not be stored yet (call-out id,
+    // call-out key): the sweep tries again.
+    std::vector<std::pair<int64_t, std::string>> standdowns_to_store;
   };
 
   struct BackendRt {
@@ -985,6 +989,9 @@ struct Dispatcher::Impl {
         CloseWave(l, w);
       }
       if (l.topup_due_ms != 0 && l.topup_due_ms <= now) TopUp(l);
+      if (!l.standdowns_to_store.empty()) {
+        StoreStandDowns(l, std::exchange(l.standdowns_to_store, {}));
+      }
     }
     MaybeRetire();
     Pump();
@@ -1057,8 +1064,27 @@ struct Dispatcher::Impl {
       if (!unsent) messages.emplace_back(cid, c.idempotency_key);
       SetState(l, c, CalloutState::kStoodDown, std::move(u));
     }
+    StoreStandDowns(l, std::move(messages));
+    return {};
+  }
+
+  // Stores stand-down messages (outbox rows, with the changes queued so
+  // far) and queues them for sending. If storing fails they are kept and
+  // tried again by every sweep until stored: the call-outs are already
+  // stood down in memory, and once that change is stored nothing else
+  // would ever send their stand-downs.
+  void StoreStandDowns(Live& l, std::vector<std::pair<int64_t, std::string>> messages) {
+    if (messages.empty()) return;
     std::vector<int64_t> ids;
-    MUSTER_RETURN_IF_ERROR(Flush(messages, &ids));
+    if (Status st = Flush(messages, &ids); !st.ok()) {
+      spdlog::error(
+          "dispatch: activation {}: storing {} stand-down messages failed (will retry): {}", l.a.id,
+          messages.size(), st.ToString());
+      auto& pending = l.standdowns_to_store;
+      pending.insert(pending.end(), std::make_move_iterator(messages.begin()),
+                     std::make_move_iterator(messages.end()));
+      return;
+    }
     int64_t now = clock.NowMs();
     for (size_t i = 0; i < ids.size(); ++i) {
       if (ids[i] == 0) continue;  // a stand-down for it exists already
@@ -1073,7 +1099,6 @@ struct Dispatcher::Impl {
       Schedule(ids[i], now);
     }
     owner.queue_depth_ = jobs.size();
-    return {};
   }
 
   Result<Activation> End(int64_t id, ActivationState to, const std::string& reason) {
@@ -1108,7 +1133,7 @@ struct Dispatcher::Impl {
   void MaybeRetire() {
     std::vector<int64_t> done;
     for (auto& [id, l] : live) {
-      if (IsEnded(l.a.state) && l.jobs == 0) done.push_back(id);
+      if (IsEnded(l.a.state) && l.jobs == 0 && l.standdowns_to_store.empty()) done.push_back(id);
     }
     for (int64_t id : done) {
       Flush();
@@ -1505,6 +1530,9 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
         (void)id;
         busy = true;
         break;
+      }
+      for (auto& [id, l] : impl_->live) {
+        if (!l.standdowns_to_store.empty()) busy = true;
       }
       if (!busy) impl_->Flush();
       return !busy && impl_->batch_callouts.empty() && impl_->batch_outbox.empty();

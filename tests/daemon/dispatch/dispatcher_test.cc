@@ -216,6 +216,18 @@ struct World {
     return n;
   }
 
+  void Exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(dir.File("m.db").c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    INFO((error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+  }
+
   AnswerResult Answer(int64_t callout_id, AnswerKind kind) {
     AnswerRequest req;
     req.token = Token(callout_id);
@@ -435,6 +447,33 @@ TEST_CASE("cancelling stands down everyone still in play, accepted included", "[
   CHECK(reason);
   CHECK(w.dispatcher->End(a.id, ActivationState::kStoodDown, "").status().code() ==
         Code::kFailedPrecondition);
+}
+
+TEST_CASE("stand-downs that cannot be stored at first are stored and sent later", "[dispatch]") {
+  World w;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  w.Idle();
+  // The database refuses stand-down rows for a while (as a full disk or a
+  // locked file would): the cancel itself goes through.
+  w.Exec(
+      "CREATE TRIGGER refuse_standdowns BEFORE INSERT ON outbox WHEN NEW.kind = 2 "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  auto ended = w.dispatcher->End(a.id, ActivationState::kCancelled, "river fell");
+  REQUIRE(ended.ok());
+  CHECK(ended->state == ActivationState::kCancelled);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // sweeps keep failing
+  CHECK_FALSE(w.dispatcher->WaitIdle(std::chrono::milliseconds(100)));
+  CHECK(w.Count("SELECT count(*) FROM outbox WHERE kind = 2") == 0);
+  for (const auto& c : a.callouts) CHECK(w.sms->Count(c.idempotency_key + "-standdown") == 0);
+  w.Exec("DROP TRIGGER refuse_standdowns");
+  w.Idle();
+  CHECK(w.Count("SELECT count(*) FROM outbox WHERE kind = 2") ==
+        static_cast<int64_t>(a.callouts.size()));
+  for (const auto& c : w.Get(a.id).callouts) {
+    CHECK(c.state == CalloutState::kStoodDown);
+    CHECK(w.sms->Count(c.idempotency_key + "-standdown") == 1);
+  }
 }
 
 TEST_CASE("an activation cancelled before the dispatcher takes it in calls nobody", "[dispatch]") {
