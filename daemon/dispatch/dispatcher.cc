@@ -532,11 +532,7 @@ struct Dispatcher::Impl {
       writer.callouts.clear();
       writer.outbox.clear();
       lock.unlock();
-      auto started = std::chrono::steady_clock::now();
-      auto done = store->Apply(callouts, outbox, {}, clock.NowMs());
-      db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - started)
-                         .count();
+      auto done = TimedApply(callouts, outbox, {});
       if (!done.ok()) {
         spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
                       callouts.size() + outbox.size(), done.status().ToString());
@@ -550,6 +546,19 @@ struct Dispatcher::Impl {
       writer.busy = false;
       writer.cv.notify_all();
     }
+  }
+
+  // store->Apply, its time added to db_ms_total. On the thread that owns
+  // `store` at the moment (the writer, or this one after Settle).
+  Result<std::vector<int64_t>> TimedApply(
+      const std::vector<CalloutUpdate>& callouts, const std::vector<OutboxUpdate>& outbox,
+      const std::vector<std::pair<int64_t, std::string>>& standdowns) {
+    auto started = std::chrono::steady_clock::now();
+    auto result = store->Apply(callouts, outbox, standdowns, clock.NowMs());
+    db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+    return result;
   }
 
   void StopWriter() {
@@ -568,11 +577,7 @@ struct Dispatcher::Impl {
                std::vector<int64_t>* standdown_ids = nullptr) {
     Settle();
     if (batch_callouts.empty() && batch_outbox.empty() && standdowns.empty()) return {};
-    auto started = std::chrono::steady_clock::now();
-    auto ids = store->Apply(batch_callouts, batch_outbox, standdowns, clock.NowMs());
-    db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
+    auto ids = TimedApply(batch_callouts, batch_outbox, standdowns);
     if (!ids.ok()) {
       spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
                     batch_callouts.size() + batch_outbox.size(), ids.status().ToString());

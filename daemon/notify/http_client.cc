@@ -120,6 +120,17 @@ struct PipeHost {
   std::vector<std::shared_ptr<PipeConn>> conns;
 };
 
+// Status, reason (the standard one if the server sent none) and body; the
+// body is moved out of `res`.
+HttpResponse FromBeast(http::response<http::string_body>& res) {
+  HttpResponse out;
+  out.status = static_cast<int>(res.result_int());
+  out.reason = std::string(res.reason());
+  if (out.reason.empty()) out.reason = std::string(http::obsolete_reason(res.result()));
+  out.body = std::move(res.body());
+  return out;
+}
+
 // The Host header: host, [v6 literal], plus ":port" unless the scheme's own.
 std::string HostHeader(const Url& u) {
   if ((u.port == 80 && !u.tls) || (u.port == 443 && u.tls)) {
@@ -355,11 +366,7 @@ class HttpClientImpl final : public HttpClient,
         co_return;
       }
       auto res = parser.release();
-      HttpResponse out;
-      out.status = static_cast<int>(res.result_int());
-      out.reason = std::string(res.reason());
-      if (out.reason.empty()) out.reason = std::string(http::obsolete_reason(res.result()));
-      out.body = std::move(res.body());
+      HttpResponse out = FromBeast(res);
       Pending p = std::move(c->sent.front());
       c->sent.pop_front();
       ++c->answered;
@@ -529,19 +536,14 @@ class HttpClientImpl final : public HttpClient,
         conn->Close();
         if (shutdown_) co_return HttpResponse{"shut down", 0, "", ""};
         if (ec == beast::error::timeout) {
-          co_return HttpResponse{"timed out after " + std::to_string(options_.timeout_ms) + " ms",
-                                 0, "", ""};
+          co_return HttpResponse{TimedOut(), 0, "", ""};
         }
         // A stale keep-alive connection closed by the server: one fresh try.
         if (reused && attempt == 0 && !parser.got_some() && Clock::now() < deadline) continue;
         co_return HttpResponse{request.url.HostPort() + ": " + ec.message(), 0, "", ""};
       }
       auto res = parser.release();
-      HttpResponse out;
-      out.status = static_cast<int>(res.result_int());
-      out.reason = std::string(res.reason());
-      if (out.reason.empty()) out.reason = std::string(http::obsolete_reason(res.result()));
-      out.body = std::move(res.body());
+      HttpResponse out = FromBeast(res);
       if (res.keep_alive()) {
         Release(key, conn);
       } else {

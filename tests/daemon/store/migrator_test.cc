@@ -21,6 +21,18 @@ void SetUserVersion(const std::string& path, int version) {
   sqlite3_close(db);
 }
 
+// Applies every migration before `version`, whose file must be `name`;
+// returns how many were applied.
+size_t MigrateUpTo(SqliteDb& db, int version, const std::string& name) {
+  const auto all = SchemaMigrations();
+  size_t before = 0;
+  while (before < all.size() && all[before].version < version) ++before;
+  REQUIRE(before < all.size());
+  REQUIRE(std::string(all[before].name) == name);
+  REQUIRE(Migrator(all.first(before)).Apply(db).ok());
+  return before;
+}
+
 TEST_CASE("Open migrates an empty database to the newest schema", "[store][migrator]") {
   store_test::StoreFixture f;
   const int latest = SchemaMigrations().back().version;
@@ -144,11 +156,7 @@ TEST_CASE("0009 keeps stored requirements and allows counts up to 100,000", "[st
   auto db = SqliteDb::Open(path, SqliteDbOptions());
   REQUIRE(db.ok());
   const auto all = SchemaMigrations();
-  size_t before = 0;  // migrations before 0009
-  while (before < all.size() && all[before].version < 9) ++before;
-  REQUIRE(before < all.size());
-  REQUIRE(std::string(all[before].name) == "0009_requirement_count.sql");
-  REQUIRE(Migrator(all.first(before)).Apply(**db).ok());
+  MigrateUpTo(**db, 9, "0009_requirement_count.sql");
   const char* kRequirement =
       "INSERT INTO activation_requirements VALUES (1, 1, 'first_aid', 2, 20000, 7)";
   REQUIRE((*db)
@@ -184,12 +192,9 @@ TEST_CASE("0010 and 0011 keep call-outs and outbox rows, one stand-down per call
   auto db = SqliteDb::Open(path, SqliteDbOptions());
   REQUIRE(db.ok());
   const auto all = SchemaMigrations();
-  size_t before = 0;  // migrations before 0010
-  while (before < all.size() && all[before].version < 10) ++before;
+  size_t before = MigrateUpTo(**db, 10, "0010_token_index.sql");
   REQUIRE(before + 1 < all.size());
-  REQUIRE(std::string(all[before].name) == "0010_token_index.sql");
   REQUIRE(std::string(all[before + 1].name) == "0011_outbox_key.sql");
-  REQUIRE(Migrator(all.first(before)).Apply(**db).ok());
   REQUIRE((*db)
               ->Exec("INSERT INTO activations (id, spec_digest, title, lat, lon, radius_km, "
                      "start_at_ms, end_at_ms, answer_within_minutes, priority, state, "
