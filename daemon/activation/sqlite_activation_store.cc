@@ -369,8 +369,8 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
     st.BindText(base + 17, s.answer_token);
     st.BindText(base + 18, s.channels);
   };
-  // Runs an insert of rows order[from, from + count) and takes the returned
-  // ids (matched by reservist id: RETURNING order is unspecified).
+  // Runs an insert of rows [from, from + count) and takes the returned ids
+  // (matched by reservist id: RETURNING order is unspecified).
   auto run = [&](SqliteStatement& st, size_t from, size_t count) -> Status {
     SqliteStatement::AutoReset reset(st);
     for (size_t r = 0; r < count; ++r) {
