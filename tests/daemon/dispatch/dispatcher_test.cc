@@ -449,6 +449,39 @@ TEST_CASE("cancelling stands down everyone still in play, accepted included", "[
         Code::kFailedPrecondition);
 }
 
+TEST_CASE("delivery changes that cannot be stored at first are stored later, once and in order",
+          "[dispatch]") {
+  World w;
+  w.StartDispatcher();
+  // The database refuses delivered states for a while: the store writer's
+  // batches fail and are taken back.
+  w.Exec(
+      "CREATE TRIGGER refuse_delivered BEFORE UPDATE OF state ON callouts WHEN NEW.state = 3 "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  Activation a = w.Activate(2);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (w.sms->Sent().size() < a.callouts.size() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(w.sms->Sent().size() == a.callouts.size());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several flushes fail
+  CHECK(w.Count("SELECT count(*) FROM callouts WHERE state = 3") == 0);
+  CHECK_FALSE(w.dispatcher->WaitIdle(std::chrono::milliseconds(100)));
+  w.Exec("DROP TRIGGER refuse_delivered");
+  w.Idle();
+  Activation got = w.Get(a.id);
+  CHECK(States(got)[CalloutState::kDelivered] == static_cast<int>(a.callouts.size()));
+  // One "delivered" event per call-out: nothing lost, nothing stored twice.
+  CHECK(w.Count("SELECT count(*) FROM callout_events WHERE state = 3") ==
+        static_cast<int64_t>(a.callouts.size()));
+  CHECK(w.Count("SELECT count(*) FROM outbox WHERE kind = 1 AND state = 2") ==
+        static_cast<int64_t>(a.callouts.size()));
+  // Answers after that are stored on top, not overwritten by the old batch.
+  w.Answer(a.callouts[0].id, AnswerKind::kAccept);
+  w.Idle();
+  CHECK(w.Count(fmt::format("SELECT state FROM callouts WHERE id = {}", a.callouts[0].id)) == 5);
+}
+
 TEST_CASE("stand-downs that cannot be stored at first are stored and sent later", "[dispatch]") {
   World w;
   w.StartDispatcher();
