@@ -86,6 +86,12 @@ struct Conn {
     beast::error_code ignored;
     tcp().socket().close(ignored);
   }
+  // f(the stream requests travel over): the TLS stream, or the plain TCP one.
+  template <typename F>
+  decltype(auto) OnStream(F&& f) {
+    if (tls) return f(stream);
+    return f(tcp());
+  }
 };
 
 // Pipelining (options.pipeline > 1). A request waiting for, or on, a
@@ -305,11 +311,7 @@ class HttpClientImpl final : public HttpClient,
       if (ec) return self->PipeFail(key, *c, key + ": " + ec.message(), false);
       self->Pump(key);
     };
-    if (c->conn.tls) {
-      asio::async_write(c->conn.stream, asio::buffer(c->out), std::move(done));
-    } else {
-      asio::async_write(c->conn.tcp(), asio::buffer(c->out), std::move(done));
-    }
+    c->conn.OnStream([&](auto& s) { asio::async_write(s, asio::buffer(c->out), std::move(done)); });
   }
 
   // The timer follows the oldest written request: when it fires with that
@@ -352,13 +354,9 @@ class HttpClientImpl final : public HttpClient,
       http::response_parser<http::string_body> parser;
       parser.body_limit(kMaxResponseBody);
       beast::error_code ec;
-      if (c->conn.tls) {
-        co_await http::async_read(c->conn.stream, c->conn.buffer, parser,
-                                  redirect_error(use_awaitable, ec));
-      } else {
-        co_await http::async_read(c->conn.tcp(), c->conn.buffer, parser,
-                                  redirect_error(use_awaitable, ec));
-      }
+      co_await c->conn.OnStream([&](auto& s) {
+        return http::async_read(s, c->conn.buffer, parser, redirect_error(use_awaitable, ec));
+      });
       if (c->dead) co_return;
       if (ec || c->sent.empty()) {
         std::string why = ec ? key + ": " + ec.message() : key + ": response to no request";
@@ -516,21 +514,14 @@ class HttpClientImpl final : public HttpClient,
       conn->tcp().expires_at(deadline);
 
       beast::error_code ec;
-      if (conn->tls) {
-        co_await http::async_write(conn->stream, req, redirect_error(use_awaitable, ec));
-      } else {
-        co_await http::async_write(conn->tcp(), req, redirect_error(use_awaitable, ec));
-      }
+      co_await conn->OnStream(
+          [&](auto& s) { return http::async_write(s, req, redirect_error(use_awaitable, ec)); });
       http::response_parser<http::string_body> parser;
       parser.body_limit(kMaxResponseBody);
       if (!ec) {
-        if (conn->tls) {
-          co_await http::async_read(conn->stream, conn->buffer, parser,
-                                    redirect_error(use_awaitable, ec));
-        } else {
-          co_await http::async_read(conn->tcp(), conn->buffer, parser,
-                                    redirect_error(use_awaitable, ec));
-        }
+        co_await conn->OnStream([&](auto& s) {
+          return http::async_read(s, conn->buffer, parser, redirect_error(use_awaitable, ec));
+        });
       }
       if (ec) {
         conn->Close();
