@@ -12,10 +12,12 @@
 
 #include "commands.h"
 #include "progress.h"
+#include "roster/skill_catalogue_csv.h"
 #include "roster_csv.h"
 #include "roster_fields.h"
 #include "roster_import.h"
 #include "roster_view.h"
+#include "skill_catalogue_transfer.h"
 #include "stall_watchdog.h"
 
 namespace muster::client {
@@ -26,12 +28,14 @@ struct ImportArgs {
   bool atomic = false;
   bool dry_run = false;
   int chunk_rows = 1000;
+  std::string with_skills;  // a catalogue file imported first; empty: none
 };
 
 struct ExportArgs {
   std::string file;  // empty: stdout
   bool no_id = false;
   std::string skill, status, area;
+  std::string with_skills;  // also write the skill catalogue here; empty: no
 };
 
 // Size of a regular file, or 0 if unknown (a pipe, stdin).
@@ -40,6 +44,18 @@ int64_t FileSize(const std::string& path) {
   if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return 0;
   auto size = std::filesystem::file_size(path, ec);
   return ec ? 0 : static_cast<int64_t>(size);
+}
+
+// --with-skills: brings the catalogue up to the file before any row is sent
+// (the same rules as `skill import`).
+int ImportCatalogueFirst(CommandEnv& env, const std::string& path) {
+  auto skills = ReadSkillCatalogueFile(path);
+  if (!skills.ok()) return env.Fail(kExitFailed, skills.status().message());
+  SkillImportReport report = ImportSkillCatalogue(env.connection(), *skills, /*dry_run=*/false);
+  if (!report.status.ok()) return env.Fail(report.status);
+  if (!report.out_of_range.empty()) return env.Fail(kExitFailed, RenderOutOfRange(report));
+  if (!env.json()) env.out() << RenderSkillImportSummary(report, /*dry_run=*/false);
+  return kExitOk;
 }
 
 int RunImport(CommandEnv& env, const ImportArgs& args) {
@@ -55,6 +71,9 @@ int RunImport(CommandEnv& env, const ImportArgs& args) {
   auto reader = RosterCsvReader::Open(*in);
   if (!reader.ok()) {
     return env.Fail(kExitFailed, fmt::format("{}: {}", args.file, reader.status().message()));
+  }
+  if (!args.with_skills.empty()) {
+    if (int code = ImportCatalogueFirst(env, args.with_skills); code != kExitOk) return code;
   }
   ImportSettings settings;
   settings.atomic = args.atomic;
@@ -174,6 +193,13 @@ int RunExport(CommandEnv& env, const ExportArgs& args) {
     return env.Fail(kExitFailed,
                     fmt::format("cannot write {}", args.file.empty() ? "to stdout" : args.file));
   }
+  if (!args.with_skills.empty()) {
+    std::vector<Skill> skills;
+    status = FetchSkillCatalogue(env.connection(), &skills);
+    if (!status.ok()) return env.Fail(status);
+    Status written = WriteFileAtomically(args.with_skills, FormatSkillCatalogueCsv(skills));
+    if (!written.ok()) return env.Fail(kExitFailed, written.message());
+  }
   if (args.file.empty()) return kExitOk;
   if (env.json()) {
     env.out() << nlohmann::json{{"exported", count}, {"file", args.file}}.dump() << '\n';
@@ -195,6 +221,10 @@ void AddImportCommand(CLI::App& roster, CommandEnv& env) {
   cmd->add_option("--chunk-rows", args->chunk_rows, "Rows per message on the stream")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
+  cmd->add_option("--with-skills", args->with_skills,
+                  "Import this skill catalogue file first (as `skill import` does), e.g. the "
+                  "one `roster export --with-skills` wrote")
+      ->excludes("--dry-run");
   OnRun(cmd, env, [&env, args] { return RunImport(env, *args); });
 }
 
@@ -210,6 +240,9 @@ void AddExportCommand(CLI::App& roster, CommandEnv& env) {
   cmd->add_option("--status", args->status, "Only reservists with this status")
       ->check(CLI::IsMember({"active", "suspended"}));
   cmd->add_option("--area", args->area, "Only reservists of this home area");
+  cmd->add_option("--with-skills", args->with_skills,
+                  "Also write the skill catalogue to this file, for `roster import "
+                  "--with-skills` on another deployment");
   OnRun(cmd, env, [&env, args] { return RunExport(env, *args); });
 }
 

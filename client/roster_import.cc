@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include "core/bounded_queue.h"
+#include "roster/skill_catalogue_csv.h"
 #include "stall_watchdog.h"
 
 namespace muster::client {
@@ -162,6 +165,50 @@ ImportOutcome StreamImport(v1::RosterService::StubInterface& stub, RosterCsvRead
   // (A summary that arrived just as the watchdog fired still counts.)
   if (watchdog.fired() && !outcome.status.ok()) outcome.status = StalledStatus(limit);
   return outcome;
+}
+
+std::optional<UnknownSkillRejections> OnlyUnknownSkills(const v1::ImportSummary& summary) {
+  // The daemon's wording (roster/validate.cc, store/skill_cache.cc).
+  static const std::regex kField(R"(skills\[\d+\]\.skill)");
+  static const std::regex kMessage(R"(unknown skill code '([^']*)')");
+  if (summary.errors().empty()) return std::nullopt;
+  std::set<std::string> codes;
+  for (const v1::RowError& error : summary.errors()) {
+    std::smatch match;
+    if (!std::regex_match(error.field(), kField) ||
+        !std::regex_match(error.message(), match, kMessage)) {
+      return std::nullopt;
+    }
+    codes.insert(match[1].str());
+  }
+  UnknownSkillRejections out;
+  out.codes.assign(codes.begin(), codes.end());
+  out.rows = summary.rejected();
+  out.all_default = std::all_of(out.codes.begin(), out.codes.end(), [](const std::string& code) {
+    const auto& defaults = DefaultSkillCatalogue();
+    return std::any_of(defaults.begin(), defaults.end(),
+                       [&](const Skill& s) { return s.code == code; });
+  });
+  return out;
+}
+
+std::string RenderUnknownSkills(const UnknownSkillRejections& rejections) {
+  std::string out = fmt::format(
+      "{} row{} rejected only because {} skills are not in the catalogue:\n"
+      "missing skill codes: {}\n",
+      rejections.rows, rejections.rows == 1 ? " was" : "s were",
+      rejections.rows == 1 ? "its" : "their", fmt::join(rejections.codes, ", "));
+  if (rejections.all_default) {
+    out += "add them with:  musterctl skill import --default\n";
+  } else {
+    out +=
+        "add them with:  musterctl skill import CATALOGUE.csv  (a `musterctl skill export` "
+        "of the deployment the file came from)\n";
+  }
+  out +=
+      "then run the import again; or in one step:  musterctl roster import FILE "
+      "--with-skills CATALOGUE.csv\n";
+  return out;
 }
 
 }  // namespace muster::client

@@ -16,6 +16,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "muster/v1/roster.grpc.pb.h"
 #include "roster_csv.h"
@@ -58,5 +61,29 @@ using ImportProgressFn = std::function<void(int64_t records, int64_t bytes)>;
 ImportOutcome StreamImport(muster::v1::RosterService::StubInterface& stub, RosterCsvReader& reader,
                            const ImportSettings& settings,
                            const ImportProgressFn& on_progress = nullptr);
+
+// Rows rejected only because their skill codes are missing from the
+// daemon's catalogue (the usual cause when a roster moves to a new
+// deployment).
+struct UnknownSkillRejections {
+  std::vector<std::string> codes;  // sorted, each once
+  int64_t rows = 0;                // rejected rows
+  bool all_default = false;        // every code is in the default catalogue
+};
+
+// Set when every listed error of `summary` is "unknown skill code '...'" on
+// a skills[N].skill field (and there is at least one); nullopt otherwise.
+// Only the first error of each row is reported, so such rows may have other
+// faults too, which a second import shows.
+std::optional<UnknownSkillRejections> OnlyUnknownSkills(const muster::v1::ImportSummary& summary);
+
+// Replaces the per-line listing for OnlyUnknownSkills: names the missing
+// codes once and the command that adds them, e.g.
+//   300 rows were rejected only because their skills are not in the catalogue:
+//   missing skill codes: first_aid, welfare
+//   add them with:  musterctl skill import --default
+//   (then run the import again; or in one step: musterctl roster import FILE --with-skills
+//   CATALOGUE)
+std::string RenderUnknownSkills(const UnknownSkillRejections& rejections);
 
 }  // namespace muster::client

@@ -5,6 +5,7 @@
 #include "core/civil_time.h"
 #include "output.h"
 #include "roster_fields.h"
+#include "roster_import.h"
 
 namespace muster::client {
 
@@ -103,10 +104,18 @@ std::string RenderImportSummary(const v1::ImportSummary& summary, bool dry_run) 
   // Errors first and the counts last, so that after thousands of error lines
   // the counts are still on the screen.
   std::string out;
-  if (!summary.errors().empty()) out += "errors:\n";
-  for (const v1::RowError& error : summary.errors()) out += CellText(FormatRowError(error)) + "\n";
-  if (summary.rejected() > summary.errors_size()) {
-    out += fmt::format("... and {} more not listed\n", summary.rejected() - summary.errors_size());
+  if (auto unknown = OnlyUnknownSkills(summary)) {
+    // One explanation instead of a line per row that says the same.
+    out += RenderUnknownSkills(*unknown);
+  } else {
+    if (!summary.errors().empty()) out += "errors:\n";
+    for (const v1::RowError& error : summary.errors()) {
+      out += CellText(FormatRowError(error)) + "\n";
+    }
+    if (summary.rejected() > summary.errors_size()) {
+      out +=
+          fmt::format("... and {} more not listed\n", summary.rejected() - summary.errors_size());
+    }
   }
   std::string committed = summary.committed() ? "yes"
                           : dry_run           ? "no (dry run)"

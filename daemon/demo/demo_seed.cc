@@ -6,6 +6,7 @@
 
 #include "demo/synthetic_roster.h"
 #include "roster/roster_import.h"
+#include "roster/skill_catalogue_csv.h"
 
 namespace muster {
 
@@ -18,7 +19,7 @@ Result<int64_t> SeedDemoRoster(Roster& roster) {
   if (!existing.ok()) return existing.status();
   std::set<std::string> have;
   for (const auto& s : *existing) have.insert(s.skill.code);
-  for (const Skill& skill : StandardSkillCatalogue()) {
+  for (const Skill& skill : DefaultSkillCatalogue()) {
     if (have.count(skill.code)) continue;
     auto stored = roster.UpsertSkill(skill);
     if (!stored.ok()) return stored.status();

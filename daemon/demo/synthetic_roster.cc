@@ -8,6 +8,8 @@
 #include <numbers>
 #include <string>
 
+#include "roster/skill_catalogue_csv.h"
+
 namespace muster {
 
 namespace {
@@ -128,28 +130,28 @@ constexpr Town kTowns[] = {
     {"Keswick", 54.6013, -3.1347, 5000, "cumbria"},
 };
 
+// How often each skill is drawn. Names and level ranges come from the
+// default catalogue (deploy/skills-default.csv), which --demo loads, so the
+// demo roster always fits the catalogue it is seeded with.
 struct SkillProfile {
-  const char* code;
-  const char* name;
-  int min_level;
-  int max_level;
+  const char* code;   // a code of DefaultSkillCatalogue()
   double share;       // probability a reservist holds it
   double cert_share;  // probability a holding carries a certificate
   const char* issuers[2];
 };
 
 constexpr SkillProfile kSkills[] = {
-    {"first_aid", "First aid", 1, 3, 0.42, 1.0, {"St John Ambulance", "British Red Cross"}},
-    {"welfare", "Welfare support", 1, 3, 0.22, 0.3, {"British Red Cross", "Salvation Army"}},
-    {"driver_4x4", "4x4 driver", 1, 3, 0.20, 0.5, {"Lantra", "4x4 Response"}},
-    {"flood_warden", "Flood warden", 1, 2, 0.12, 0.4, {"Environment Agency", "Local council"}},
-    {"search_rescue", "Search and rescue", 1, 4, 0.10, 0.8, {"Lowland Rescue", "Mountain Rescue"}},
-    {"radio_operator", "Radio operator", 1, 3, 0.08, 0.5, {"RAYNET", "Ofcom"}},
-    {"flood_rescue", "Flood rescue", 1, 3, 0.08, 1.0, {"DEFRA", "Rescue 3 Europe"}},
-    {"chainsaw", "Chainsaw operator", 1, 2, 0.06, 1.0, {"City & Guilds NPTC", "Lantra"}},
-    {"interpreter", "Interpreter", 1, 5, 0.05, 0.0, {"", ""}},
-    {"boat_crew", "Boat crew", 1, 3, 0.04, 1.0, {"RYA", "RNLI"}},
-    {"drone_pilot", "Drone pilot", 1, 2, 0.03, 1.0, {"CAA", "CAA"}},
+    {"first_aid", 0.42, 1.0, {"St John Ambulance", "British Red Cross"}},
+    {"welfare", 0.22, 0.3, {"British Red Cross", "Salvation Army"}},
+    {"driver_4x4", 0.20, 0.5, {"Lantra", "4x4 Response"}},
+    {"flood_warden", 0.12, 0.4, {"Environment Agency", "Local council"}},
+    {"search_rescue", 0.10, 0.8, {"Lowland Rescue", "Mountain Rescue"}},
+    {"radio_operator", 0.08, 0.5, {"RAYNET", "Ofcom"}},
+    {"flood_rescue", 0.08, 1.0, {"DEFRA", "Rescue 3 Europe"}},
+    {"chainsaw", 0.06, 1.0, {"City & Guilds NPTC", "Lantra"}},
+    {"interpreter", 0.05, 0.0, {"", ""}},
+    {"boat_crew", 0.04, 1.0, {"RYA", "RNLI"}},
+    {"drone_pilot", 0.03, 1.0, {"CAA", "CAA"}},
 };
 
 constexpr const char* kFirstNames[] = {
@@ -257,9 +259,21 @@ void AddChannels(Reservist& r, Rng& rng, int64_t index, const char* first, const
                                                                          : hook);
 }
 
+// The catalogue entry of a profile's code. A code missing from the
+// catalogue gets an empty entry (levels 1..1) and then fails roster
+// validation, which tests/daemon/ranking/synthetic_roster_test.cc checks.
+const Skill& CatalogueEntry(const SkillProfile& s) {
+  static const Skill kMissing{};
+  for (const Skill& skill : DefaultSkillCatalogue()) {
+    if (skill.code == s.code) return skill;
+  }
+  return kMissing;
+}
+
 int DrawLevel(Rng& rng, const SkillProfile& s) {
-  int level = s.min_level;
-  while (level < s.max_level && rng.Chance(0.45)) ++level;
+  const Skill& skill = CatalogueEntry(s);
+  int level = skill.min_level;
+  while (level < skill.max_level && rng.Chance(0.45)) ++level;
   return level;
 }
 
@@ -336,9 +350,7 @@ std::span<const Town> EnglishTowns() {
 }
 
 std::vector<Skill> StandardSkillCatalogue() {
-  std::vector<Skill> out;
-  for (const SkillProfile& s : kSkills) out.push_back({s.code, s.name, s.min_level, s.max_level});
-  return out;
+  return DefaultSkillCatalogue();
 }
 
 SyntheticRoster::SyntheticRoster(SyntheticRosterOptions options) : options_(options) {

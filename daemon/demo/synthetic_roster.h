@@ -36,9 +36,11 @@ struct Town {
 // About 100 English towns and cities with approximate populations.
 std::span<const Town> EnglishTowns();
 
-// The skill catalogue the generator draws from: first_aid, driver_4x4,
-// flood_rescue, flood_warden, search_rescue, interpreter, welfare, chainsaw,
-// boat_crew, radio_operator, drone_pilot.
+// The default skill catalogue (deploy/skills-default.csv, sorted by code),
+// which the generator draws from: first_aid, driver_4x4, flood_rescue,
+// flood_warden, search_rescue, interpreter, welfare, chainsaw, boat_crew,
+// radio_operator and drone_pilot (levels as in the file); logistics and
+// rest_centre are in the catalogue but never drawn.
 std::vector<Skill> StandardSkillCatalogue();
 
 struct SyntheticRosterOptions {
