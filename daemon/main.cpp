@@ -22,7 +22,7 @@ namespace {
 struct Overrides {
   std::optional<std::string> db, listen, port_file, log_level, log_format, http_listen,
       http_port_file, public_url;
-  bool demo = false, allow_remote_plaintext = false;
+  bool demo = false, allow_remote_plaintext = false, http_allow_remote_plaintext = false;
 };
 
 void AddFlags(CLI::App& app, std::string& config_path, bool& check_only, Overrides& o) {
@@ -39,6 +39,8 @@ void AddFlags(CLI::App& app, std::string& config_path, bool& check_only, Overrid
   app.add_option("--http-listen", o.http_listen,
                  "HTTP endpoint HOST:PORT for answer links, gateway callbacks, /metrics, /healthz; "
                  "port 0 = any free port; \"\" = none [127.0.0.1:7071]");
+  app.add_flag("--http-allow-remote-plaintext", o.http_allow_remote_plaintext,
+               "Allow the plain-HTTP endpoint on a non-loopback address (behind a TLS proxy)");
   app.add_option("--http-port-file", o.http_port_file,
                  "Write the bound HTTP port here once serving");
   app.add_option("--public-url", o.public_url,
@@ -56,6 +58,7 @@ void Apply(const Overrides& o, muster::DaemonConfig& c) {
   if (o.public_url) c.public_url = *o.public_url;
   if (o.demo) c.demo = true;
   if (o.allow_remote_plaintext) c.allow_remote_plaintext = true;
+  if (o.http_allow_remote_plaintext) c.http_allow_remote_plaintext = true;
 }
 
 int Serve(const muster::DaemonConfig& config) {

@@ -50,6 +50,11 @@ struct DaemonConfig {
   std::string http_listen = "127.0.0.1:7071";  // http.listen: HOST:PORT; "" = no HTTP endpoint
   std::string public_url;      // http.public_url: base of answer links; "" = http://<http.listen>
   std::string http_port_file;  // http.port_file: write the bound HTTP port here ("" = no)
+  // http.allow_remote_plaintext: serve HTTP on a non-loopback http.listen
+  // (only behind a TLS-terminating proxy; see docs/operations.md)
+  bool http_allow_remote_plaintext = false;
+  int http_max_connections_per_client = 32;  // http.max_connections_per_client: from one IP
+  int http_idle_timeout_ms = 5000;  // http.idle_timeout_ms: wait for a request's first byte
   // [dispatch]
   int per_person_hourly_cap =
       6;  // dispatch.per_person_hourly_cap: call-out messages per person per hour

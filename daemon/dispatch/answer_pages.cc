@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 
 namespace muster::dispatch {
@@ -15,9 +16,17 @@ int HexValue(char c) {
   return -1;
 }
 
+// Answer pages live under secret URLs: no cache may keep them and no link
+// may carry the URL on as a Referer.
+void AddPrivacyHeaders(http::Response& r) {
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+}
+
 http::Response Page(int status, const std::string& title, const std::string& body_html) {
   http::Response r;
   r.status = status;
+  AddPrivacyHeaders(r);
   r.content_type = "text/html; charset=utf-8";
   r.body = fmt::format(
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -33,6 +42,7 @@ http::Response Page(int status, const std::string& title, const std::string& bod
 http::Response Text(int status, std::string text) {
   http::Response r;
   r.status = status;
+  AddPrivacyHeaders(r);
   r.content_type = "text/plain; charset=utf-8";
   r.body = std::move(text);
   r.body += "\n";
@@ -45,6 +55,40 @@ bool ValidToken(std::string_view t) {
     if (HexValue(c) < 0 || (c >= 'A' && c <= 'F')) return false;
   }
   return true;
+}
+
+http::Response NotRecognised() {
+  return Page(404, "Link not recognised",
+              "<p>This link is unknown or no longer in use: the activation may have ended. "
+              "Nothing was recorded.</p>");
+}
+
+// The first non-empty field of `names` (gateways spell them differently).
+std::string Field(const std::map<std::string, std::string>& f,
+                  std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    auto it = f.find(n);
+    if (it != f.end() && !it->second.empty()) return it->second;
+  }
+  return "";
+}
+
+// "203.0.113.7:5301" / "[2001:db8::1]:5301" -> the address.
+std::string RemoteIp(const std::string& remote) {
+  std::string host = remote.substr(0, remote.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+// The reply to an SMS answer: says what happened, names nobody.
+std::string SmsReply(const AnswerResult& r, bool accept) {
+  if (r.outcome == AnswerOutcome::kNoLongerNeeded) {
+    return "Thank you: you are no longer needed for this call-out; no need to come.";
+  }
+  return accept ? "Thank you: you are confirmed. Your call-out message has the details."
+                : "Thank you: your answer is recorded; you are not expected.";
 }
 
 }  // namespace
@@ -120,6 +164,8 @@ http::Response AnswerPages::Link(const http::Request& req) {
                 "sent.</p>");
   }
   if (req.method == "GET" || req.method == "HEAD") {
+    // The same 404 as a POST would get for a token that answers nothing.
+    if (!dispatcher_.KnowsAnswerToken(token)) return NotRecognised();
     // Never answer on GET: link previews and scanners fetch links.
     return Page(200, accept ? "Confirm: I can help" : "Confirm: I cannot help",
                 fmt::format("<p>Press the button to send your answer.</p>"
@@ -133,11 +179,7 @@ http::Response AnswerPages::Link(const http::Request& req) {
   a.via = "link";
   auto r = dispatcher_.Answer(a);
   if (!r.ok()) {
-    if (r.status().code() == Code::kNotFound) {
-      return Page(404, "Link not recognised",
-                  "<p>This link is unknown or no longer in use: the activation may have ended. "
-                  "Nothing was recorded.</p>");
-    }
+    if (r.status().code() == Code::kNotFound) return NotRecognised();
     spdlog::error("answer link: {}", r.status().ToString());
     return Page(500, "Sorry", "<p>Your answer could not be recorded. Please try again.</p>");
   }
@@ -147,30 +189,65 @@ http::Response AnswerPages::Link(const http::Request& req) {
   return Page(200, title, "<p>" + HtmlEscape(r->message) + "</p>");
 }
 
+const notify::SmsCallbackCheck* AnswerPages::FromGateway(const http::Request& req) const {
+  for (const auto& check : options_.sms_callbacks) {
+    notify::SmsCallbackRequest c;
+    c.url = options_.public_url + req.target;
+    c.content_type = req.Header("content-type");
+    c.body = req.body;
+    c.signature = req.Header(check.header);
+    c.remote_ip = RemoteIp(req.remote_address);
+    if (notify::SmsCallbackAllowed(check, c)) return &check;
+  }
+  // Not logged above debug: anyone can send these, and must not fill the log.
+  spdlog::debug("sms callback {} from {} refused: no configured gateway's check passes", req.path,
+                RemoteIp(req.remote_address));
+  return nullptr;
+}
+
 http::Response AnswerPages::SmsInbound(const http::Request& req) {
   if (req.method != "POST") return Text(405, "method not allowed");
+  const notify::SmsCallbackCheck* gateway = FromGateway(req);
+  if (gateway == nullptr) return Text(403, "forbidden");
+  // Twilio relays a TwiML <Message>; other gateways take the plain text.
+  auto reply = [gateway](std::string text) {
+    if (gateway->signature != notify::SmsCallbackCheck::Signature::kTwilio) {
+      return Text(200, std::move(text));
+    }
+    http::Response r = Text(200, "");
+    r.content_type = "application/xml";
+    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>" + HtmlEscape(text) +
+             "</Message></Response>\n";
+    return r;
+  };
   auto f = ParseFields(req.Header("content-type"), req.body);
-  if (f["from"].empty()) return Text(400, "from is required");
-  auto r = dispatcher_.AnswerFromPhone(f["from"], f["text"]);
+  std::string from = Field(f, {"from", "From", "msisdn"});
+  if (from.empty()) return Text(400, "from is required");
+  std::string text = Field(f, {"text", "Body", "body"});
+  auto r = dispatcher_.AnswerFromPhone(from, text);
+  // The gateway relays the reply to the sender: the same words whether or
+  // not the number is on the roster, and no names.
   if (!r.ok()) {
-    // The gateway relays this text back to the sender.
     if (r.status().code() == Code::kInvalidArgument) {
-      return Text(200, "Please reply YES if you can help or NO if you cannot.");
+      return reply("Please reply YES if you can help or NO if you cannot.");
     }
     if (r.status().code() == Code::kNotFound) {
-      return Text(200, "There is no call-out waiting for your answer.");
+      return reply("There is no call-out waiting for your answer.");
     }
+    spdlog::error("sms answer: {}", r.status().ToString());
     return Text(500, "error");
   }
-  return Text(200, r->message);
+  return reply(SmsReply(*r, r->callout.state == CalloutState::kAccepted));
 }
 
 http::Response AnswerPages::SmsReceipt(const http::Request& req) {
   if (req.method != "POST") return Text(405, "method not allowed");
+  if (!FromGateway(req)) return Text(403, "forbidden");
   auto f = ParseFields(req.Header("content-type"), req.body);
-  const std::string& ref = f["reference"];
+  std::string ref = Field(f, {"reference"});
+  if (ref.empty() && req.query.count("reference")) ref = req.query.at("reference");
   if (ref.empty()) return Text(400, "reference is required");
-  std::string status = f["status"];
+  std::string status = Field(f, {"status", "MessageStatus", "SmsStatus"});
   for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   bool delivered = status == "delivered" || status == "delivrd";
   bool failed = status == "failed" || status == "undelivered" || status == "rejected" ||

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <openssl/sha.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -47,26 +48,6 @@ void Adjust(RequirementRecord& r, CalloutState s, int sign) {
   r.accepted += sign * one.accepted;
   r.declined += sign * one.declined;
   r.unreachable += sign * one.unreachable;
-}
-
-// "muster-a<activation>-r<reservist>" -> the two ids.
-bool ParseCalloutKey(std::string_view key, int64_t* activation, int64_t* reservist) {
-  auto number = [](std::string_view& rest, int64_t* out) {
-    size_t n = 0;
-    int64_t v = 0;
-    while (n < rest.size() && n < 18 && rest[n] >= '0' && rest[n] <= '9') {
-      v = v * 10 + (rest[n] - '0');
-      ++n;
-    }
-    rest.remove_prefix(n);
-    *out = v;
-    return n > 0;
-  };
-  if (!key.starts_with("muster-a")) return false;
-  key.remove_prefix(8);
-  if (!number(key, activation) || !key.starts_with("-r")) return false;
-  key.remove_prefix(2);
-  return number(key, reservist) && key.empty();
 }
 
 bool IsEnded(ActivationState s) {
@@ -144,6 +125,7 @@ struct Dispatcher::Impl {
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
   std::unordered_map<int64_t, Live> live;
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
+  std::unordered_map<std::string, std::string> by_reference;  // receipt reference -> answer token
   // reservist -> call-out send times in the last hour, oldest first (a few
   // each: a vector, not a deque, which would take 512 bytes per person).
   std::unordered_map<int64_t, std::vector<int64_t>> sends;
@@ -235,7 +217,10 @@ struct Dispatcher::Impl {
       ++r.asked;
       Adjust(r, c.state, 1);
     }
-    if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
+    if (!c.answer_token.empty()) {
+      by_token[c.answer_token] = {l.a.id, c.id};
+      by_reference[ReceiptReference(c.answer_token, false)] = c.answer_token;
+    }
     l.by_reservist[c.reservist_id] = c.id;
     l.callouts.emplace(c.id, std::move(c));
   }
@@ -352,30 +337,6 @@ struct Dispatcher::Impl {
     for (auto& [id, l] : live) {
       auto it = l.callouts.find(callout_id);
       if (it != l.callouts.end()) return {&l, &it->second};
-    }
-    return {nullptr, nullptr};
-  }
-
-  // The live call-out with this idempotency key. Keys are
-  // "muster-a<activation>-r<reservist>" (see SqliteActivationStore); any
-  // other key is looked for among every live call-out.
-  std::pair<Live*, CalloutRow*> FindCalloutByKey(const std::string& key) {
-    int64_t activation = 0, reservist = 0;
-    if (ParseCalloutKey(key, &activation, &reservist)) {
-      auto l = live.find(activation);
-      if (l == live.end()) return {nullptr, nullptr};
-      auto r = l->second.by_reservist.find(reservist);
-      if (r == l->second.by_reservist.end()) return {nullptr, nullptr};
-      auto c = l->second.callouts.find(r->second);
-      if (c == l->second.callouts.end() || c->second.idempotency_key != key) {
-        return {nullptr, nullptr};
-      }
-      return {&l->second, &c->second};
-    }
-    for (auto& [id, l] : live) {
-      for (auto& [cid, c] : l.callouts) {
-        if (c.idempotency_key == key) return {&l, &c};
-      }
     }
     return {nullptr, nullptr};
   }
@@ -756,6 +717,7 @@ struct Dispatcher::Impl {
     m.idempotency_key = j.key;
     m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
                                             : notify::MessageKind::kStandDown;
+    m.receipt_reference = ReceiptReference(c.answer_token, j.kind != OutboxKind::kCallout);
     m.message_id = j.outbox_id;
     m.activation_id = l.a.id;
     m.callout_id = c.id;
@@ -1144,6 +1106,7 @@ struct Dispatcher::Impl {
       Flush();
       for (auto& [cid, c] : live.at(id).callouts) {
         by_token.erase(c.answer_token);
+        by_reference.erase(ReceiptReference(c.answer_token, false));
       }
       live.erase(id);
       owner.live_count_ = live.size();
@@ -1309,18 +1272,28 @@ struct Dispatcher::Impl {
     return Answer(req);
   }
 
-  Status Receipt(const std::string& key, bool delivered, const std::string& detail) {
+  bool KnowsAnswerToken(const std::string& token) {
     FinishLoading();
-    // Keys are call-out keys (or "-standdown" ones); the call-out is what
-    // changes.
-    std::string base = key;
+    auto t = by_token.find(token);
+    if (t == by_token.end()) return false;
+    auto [l, c] = FindCallout(t->second.first, t->second.second);
+    return l != nullptr && c != nullptr;
+  }
+
+  Status Receipt(const std::string& reference, bool delivered, const std::string& detail) {
+    FinishLoading();
+    // References are call-out references (or "-standdown" ones); the
+    // call-out is what changes.
+    std::string base = reference;
     if (base.size() > 10 && base.ends_with("-standdown")) base.resize(base.size() - 10);
-    {
-      auto [lp, cp] = FindCalloutByKey(base);
+    auto token = by_reference.find(base);
+    auto t = token == by_reference.end() ? by_token.end() : by_token.find(token->second);
+    if (t != by_token.end()) {
+      auto [lp, cp] = FindCallout(t->second.first, t->second.second);
       if (lp && cp) {
         Live& l = *lp;
         CalloutRow& c = *cp;
-        if (base != key) return {};  // stand-down receipts change nothing
+        if (base != reference) return {};  // stand-down receipts change nothing
         if (delivered && (c.state == CalloutState::kSent || c.state == CalloutState::kQueued)) {
           CalloutUpdate u;
           u.detail = "delivery receipt: delivered";
@@ -1338,7 +1311,7 @@ struct Dispatcher::Impl {
         return {};
       }
     }
-    return Status::NotFound(fmt::format("no live call-out with key '{}'", key));
+    return Status::NotFound("no live call-out has this receipt reference");
   }
 
   void EnqueueRetryAfterReceipt(Live& l, CalloutRow& c) {
@@ -1514,8 +1487,27 @@ Result<AnswerResult> Dispatcher::AnswerFromPhone(const std::string& phone,
       [&]() -> Result<AnswerResult> { return impl_->AnswerFromPhone(phone, text); });
 }
 
-Status Dispatcher::Receipt(const std::string& key, bool delivered, const std::string& detail) {
-  return RunOnThread<Status>([&]() { return impl_->Receipt(key, delivered, detail); });
+Status Dispatcher::Receipt(const std::string& reference, bool delivered,
+                           const std::string& detail) {
+  return RunOnThread<Status>([&]() { return impl_->Receipt(reference, delivered, detail); });
+}
+
+bool Dispatcher::KnowsAnswerToken(const std::string& token) {
+  return RunOnThread<bool>([&]() { return impl_->KnowsAnswerToken(token); });
+}
+
+std::string ReceiptReference(const std::string& answer_token, bool stand_down) {
+  if (answer_token.empty()) return "";
+  std::string input = "muster-receipt:" + answer_token;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return stand_down ? out + "-standdown" : out;
 }
 
 void Dispatcher::SweepNow() {

@@ -85,6 +85,13 @@ struct AnswerResult {
   std::string message;  // what to tell the reservist
 };
 
+// The reference an SMS gateway is given for a call-out's message (and echoes
+// in its delivery receipt): 32 hex digits of SHA-256 over the call-out's
+// secret answer token, so it cannot be guessed from activation and reservist
+// ids and does not reveal the token; "<that>-standdown" for the stand-down.
+// The same on every resend. "" when the token is empty.
+std::string ReceiptReference(const std::string& answer_token, bool stand_down);
+
 // Builds the backends once the dispatcher's executor exists.
 using BackendFactory =
     std::function<Result<std::vector<Backend>>(boost::asio::any_io_executor executor)>;
@@ -111,10 +118,14 @@ class Dispatcher {
   // recent call-out awaiting an answer. NotFound if none; InvalidArgument if
   // the text is neither.
   Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text);
-  // A gateway's delivery receipt for a message key: sent -> delivered
-  // (delivered = true) or, for a call-out, a failure that moves it on to the
-  // next channel. NotFound if the key is unknown.
-  Status Receipt(const std::string& idempotency_key, bool delivered, const std::string& detail);
+  // A gateway's delivery receipt for a message's receipt reference (see
+  // ReceiptReference; never the guessable idempotency key): sent ->
+  // delivered (delivered = true) or, for a call-out, a failure that moves it
+  // on to the next channel. NotFound if the reference is unknown.
+  Status Receipt(const std::string& reference, bool delivered, const std::string& detail);
+  // True when `token` is a live call-out's answer token: what Answer would
+  // find (answer pages show a confirm page only for these).
+  bool KnowsAnswerToken(const std::string& token);
   // Checks deadlines, expiry and retries now (the sweep timer does this on
   // its own; tests with a ManualClock call it after moving the clock).
   void SweepNow();

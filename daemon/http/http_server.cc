@@ -113,6 +113,23 @@ bool DecodePath(std::string_view in, std::string* out) {
   return PercentDecode(in, false, out);
 }
 
+bool IsLoopbackListen(std::string_view host_port) {
+  size_t colon = host_port.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string host(host_port.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return false;  // a host name other than localhost may resolve anywhere
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
+
 // ---------------------------------------------------------------- Impl
 
 class Session;
@@ -133,17 +150,51 @@ class HttpServer::Impl {
   Response Dispatch(const Request& request, std::string* route);
   void Record(const std::string& route, int status, double seconds);
 
-  void Register(std::uint64_t id, const std::shared_ptr<Session>& s) {
+  // How a new connection from `client` is treated, given what is open.
+  enum class Admit { kServe, kReservedOnly, kRefuse };
+  Admit Decide(const std::string& client) {
     std::lock_guard lock(sessions_mu);
-    sessions[id] = s;
+    auto mine = per_client.find(client);
+    if (mine != per_client.end() && mine->second >= options.max_connections_per_client) {
+      return Admit::kRefuse;
+    }
+    if (admitted < options.max_connections) return Admit::kServe;
+    if (admitted < options.max_connections + options.reserved_connections) {
+      return Admit::kReservedOnly;
+    }
+    return Admit::kRefuse;
+  }
+  // `admitted`: counts against the limits (refused connections that are
+  // only being told 503 do not).
+  void Register(std::uint64_t id, const std::shared_ptr<Session>& s, const std::string& client,
+                bool admitted_now) {
+    std::lock_guard lock(sessions_mu);
+    sessions[id] = Entry{s, client, admitted_now};
+    if (admitted_now) {
+      ++admitted;
+      ++per_client[client];
+    }
   }
   void Unregister(std::uint64_t id) {
     std::lock_guard lock(sessions_mu);
-    sessions.erase(id);
+    auto it = sessions.find(id);
+    if (it == sessions.end()) return;
+    if (it->second.admitted) {
+      --admitted;
+      auto c = per_client.find(it->second.client);
+      if (c != per_client.end() && --c->second <= 0) per_client.erase(c);
+    }
+    sessions.erase(it);
   }
   int OpenConnections() {
     std::lock_guard lock(sessions_mu);
     return static_cast<int>(sessions.size());
+  }
+  bool IsReservedPath(const std::string& path) const {
+    for (const auto& p : options.reserved_paths) {
+      if (p == path) return true;
+    }
+    return false;
   }
 
   const Options options;
@@ -153,8 +204,15 @@ class HttpServer::Impl {
   int port = 0;
 
   // Declared before io so that sessions destroyed with io can still unregister.
+  struct Entry {
+    std::weak_ptr<Session> session;
+    std::string client;  // remote IP address
+    bool admitted = false;
+  };
   std::mutex sessions_mu;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::uint64_t, Entry> sessions;
+  std::unordered_map<std::string, int> per_client;  // admitted connections per IP
+  int admitted = 0;
   std::uint64_t next_session_id = 1;  // I/O thread only
 
   std::unique_ptr<asio::io_context> io;
@@ -182,15 +240,37 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   ~Session() { server_->Unregister(id_); }
 
-  void Start() { DoRead(); }
-  void Reject() { SendPlain(503, "too many connections\n"); }
+  // reserved_only: serve one request, and only on a reserved path.
+  void Start(bool reserved_only) {
+    reserved_only_ = reserved_only;
+    DoRead();
+  }
+  void Reject() {
+    refused_ = true;
+    SendPlain(503, "too many connections\n");
+  }
   void Close() {
     boost::system::error_code ec;
     stream_.socket().close(ec);
   }
 
  private:
+  // Waits (idle_timeout) for a request's first byte unless one is already
+  // buffered, then reads the whole request (read_timeout).
   void DoRead() {
+    if (server_->stopping) return Close();
+    if (buffer_.size() > 0) return ReadRequest();
+    stream_.expires_after(server_->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(8192),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec)
+                                return self->Close();  // idle too long, peer closed, or stopping
+                              self->buffer_.commit(n);
+                              self->ReadRequest();
+                            });
+  }
+
+  void ReadRequest() {
     if (server_->stopping) return Close();
     parser_.emplace();
     parser_->body_limit(server_->options.body_limit);
@@ -210,7 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();  // peer closed, timed out, or the server is stopping
     started_ = std::chrono::steady_clock::now();
     auto req = parser_->release();
-    keep_alive_ = req.keep_alive();
+    keep_alive_ = req.keep_alive() && !reserved_only_;
     version_ = req.version();
 
     auto request = std::make_shared<Request>();
@@ -231,6 +311,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request->body = std::move(req.body());
     request->remote_address = remote_;
+    if (reserved_only_ && !server_->IsReservedPath(request->path)) {
+      return SendPlain(503, "too many connections\n");
+    }
 
     // Handlers run on the worker pool; the answer comes back to the I/O thread.
     asio::post(server_->workers, [self = shared_from_this(), request] {
@@ -289,6 +372,9 @@ class Session : public std::enable_shared_from_this<Session> {
                          if (close) {
                            beast::error_code ignored;
                            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                           // A refused connection is not kept for draining:
+                           // it must not hold a descriptor for long.
+                           if (self->refused_) return self->Close();
                            return self->DrainThenClose();
                          }
                          self->DoRead();
@@ -302,6 +388,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
   bool keep_alive_ = true;
+  bool reserved_only_ = false;  // admitted beyond max_connections: reserved paths only
+  bool refused_ = false;        // told 503 at accept
   unsigned version_ = 11;
   std::size_t drained_ = 0;  // bytes dropped by DrainThenClose
   std::chrono::steady_clock::time_point started_;
@@ -333,14 +421,17 @@ void HttpServer::Impl::DoAccept() {
       });
       return;
     }
-    bool full = OpenConnections() >= options.max_connections;
+    boost::system::error_code remote_ec;
+    auto remote = socket.remote_endpoint(remote_ec);
+    std::string client = remote_ec ? std::string() : remote.address().to_string();
+    Admit admit = Decide(client);
     std::uint64_t id = next_session_id++;
     auto session = std::make_shared<Session>(this, id, std::move(socket));
-    Register(id, session);
-    if (full) {
+    Register(id, session, client, admit != Admit::kRefuse);
+    if (admit == Admit::kRefuse) {
       session->Reject();
     } else {
-      session->Start();
+      session->Start(admit == Admit::kReservedOnly);
     }
     DoAccept();
   });
@@ -388,8 +479,8 @@ void HttpServer::Impl::Stop() {
       std::vector<std::shared_ptr<Session>> open;
       {
         std::lock_guard lock(sessions_mu);
-        for (auto& [id, weak] : sessions) {
-          if (auto s = weak.lock()) open.push_back(std::move(s));
+        for (auto& [id, entry] : sessions) {
+          if (auto s = entry.session.lock()) open.push_back(std::move(s));
         }
       }
       for (auto& s : open) s->Close();
@@ -421,8 +512,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
                                                       const Options& options) {
   auto endpoint = ParseListen(listen);
   if (!endpoint.ok()) return endpoint.status();
-  if (options.threads < 1 || options.max_connections < 1) {
-    return Status::InvalidArgument("http", "threads and max_connections must be at least 1");
+  if (options.threads < 1 || options.max_connections < 1 ||
+      options.max_connections_per_client < 1 || options.reserved_connections < 0) {
+    return Status::InvalidArgument("http",
+                                   "threads, max_connections and max_connections_per_client must "
+                                   "be at least 1, reserved_connections at least 0");
   }
   auto impl = std::make_unique<Impl>(options);
   MUSTER_RETURN_IF_ERROR(impl->Listen(*endpoint));

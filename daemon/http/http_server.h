@@ -10,10 +10,15 @@
 // blocks for a few milliseconds (an SQLite write) never stalls accepting or
 // reading. Handlers may run concurrently with each other.
 //
-// Limits: the request (headers and body) must arrive within
-// Options::read_timeout (also the keep-alive idle limit), the body is at most
-// Options::body_limit bytes (413 otherwise), at most Options::max_connections
-// connections are open at once (more get 503 and are closed).
+// Limits: the first byte of a request must arrive within
+// Options::idle_timeout (a new connection, and between keep-alive requests),
+// the rest of it (headers and body) within Options::read_timeout; the body is
+// at most Options::body_limit bytes (413 otherwise). At most
+// Options::max_connections connections are served at once, and at most
+// Options::max_connections_per_client from one client address; more get 503
+// and are closed. Beyond max_connections, Options::reserved_connections more
+// may be open for Options::reserved_paths only (health and readiness), so a
+// full server still answers its health checks.
 //
 // Request bodies are never logged (they may hold phone numbers).
 #pragma once
@@ -74,13 +79,23 @@ std::map<std::string, std::string> ParseFormUrlEncoded(std::string_view text);
 // Percent-decodes a path ('+' stays '+'). False on a malformed escape.
 bool DecodePath(std::string_view in, std::string* out);
 
+// True when the host of a "HOST:PORT" / "[V6]:PORT" listen address is a
+// loopback address: an IPv4 address in 127.0.0.0/8 (dotted quad, parsed as
+// an address, so "127.evil.com" is not one), ::1 (or ::ffff:127.x.y.z), or
+// "localhost". Anything else, including other host names, is not.
+bool IsLoopbackListen(std::string_view host_port);
+
 class HttpServer {
  public:
   struct Options {
     int threads = 2;                                 // handler worker threads (>= 1)
-    std::chrono::milliseconds read_timeout{10'000};  // whole request, and keep-alive idle
+    std::chrono::milliseconds idle_timeout{5'000};   // until a request's first byte
+    std::chrono::milliseconds read_timeout{10'000};  // from the first byte to the whole request
     std::size_t body_limit = 64 * 1024;              // bytes; larger bodies get 413
-    int max_connections = 512;                       // open at once; more get 503
+    int max_connections = 512;                       // served at once; more get 503
+    int max_connections_per_client = 32;             // from one IP address; more get 503
+    int reserved_connections = 8;  // beyond max_connections, for reserved_paths only
+    std::vector<std::string> reserved_paths = {"/healthz", "/readyz"};
     // Where muster_http_requests_total / muster_http_request_duration_seconds
     // go; nullptr = metrics::DefaultRegistry().
     metrics::Registry* registry = nullptr;
@@ -113,7 +128,8 @@ class HttpServer {
   // be called from a handler.
   void Stop();
 
-  // Connections currently open (for tests and metrics).
+  // Connections currently open, refused ones still closing included (for
+  // tests and metrics).
   int open_connections() const;
 
   class Impl;

@@ -38,8 +38,12 @@ struct Message {
   // Stable for this message: "<call-out key>" for a call-out,
   // "<call-out key>-standdown" for its stand-down. A resend after a crash
   // carries the same key (webhook: Idempotency-Key header; email:
-  // Message-ID; sms: the gateway's client reference).
+  // Message-ID).
   std::string idempotency_key;
+  // What an SMS gateway is given as its client reference and echoes in
+  // delivery receipts: unguessable, the same on every resend
+  // (dispatch::ReceiptReference). "" when the sender gives none.
+  std::string receipt_reference;
   MessageKind kind = MessageKind::kCallout;
   int64_t message_id = 0;  // outbox row id
   int64_t activation_id = 0;

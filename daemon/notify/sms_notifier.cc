@@ -5,6 +5,7 @@
 
 #include "notify/http_client.h"
 #include "notify/settings.h"
+#include "notify/sms_callback.h"
 
 namespace muster::notify {
 namespace {
@@ -100,7 +101,7 @@ std::string RenderSmsTemplate(const std::string& tmpl, const Message& m, bool fo
   return ForEachPlaceholder(tmpl, [&](const std::string& name) -> std::string {
     if (name == "to") return esc(m.channel.address);
     if (name == "text") return esc(m.text);
-    if (name == "reference") return esc(m.idempotency_key);
+    if (name == "reference") return esc(m.receipt_reference);
     if (name == "subject") return esc(m.subject);
     return "{" + name + "}";
   });
@@ -150,6 +151,9 @@ Result<std::unique_ptr<Notifier>> MakeSmsNotifier(const NotifierSpec& spec,
   base.headers = ReadHeaderList(r, "headers");
   std::string id_field = r.String("id_field");
   HttpClientOptions options = ReadHttpClientOptions(r);
+  // Checked here so that a bad callback setting fails start-up by name; the
+  // answer pages read them again (SmsCallbackChecks).
+  (void)ReadSmsCallbackCheck(r);
   MUSTER_RETURN_IF_ERROR(r.Finish());
 
   auto url = ParseUrl(url_text);

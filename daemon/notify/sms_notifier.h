@@ -4,7 +4,10 @@
 // body_template (placeholders {to} {text} {reference} {subject}, escaped for
 // the content type), auth_header ("Authorization: Bearer X"), headers,
 // id_field (response JSON field with the provider's message id, dotted path
-// allowed), connect_timeout_ms, timeout_ms, ca_file, verify.
+// allowed), connect_timeout_ms, timeout_ms, ca_file, verify; and how the
+// gateway's callbacks are checked: callback_signature, callback_secret,
+// callback_signature_header, callback_allow_from (notify/sms_callback.h).
+// {reference} is Message::receipt_reference (unguessable), not the key.
 // 2xx = kSent (provider_id from id_field); failures as for webhook.
 // Thread-safety: as HttpClient.
 #pragma once

@@ -24,6 +24,7 @@
 #include "http/health_endpoints.h"
 #include "http/http_server.h"
 #include "metrics/metrics.h"
+#include "notify/sms_callback.h"
 #include "ranking/roster_index.h"
 #include "roster/roster.h"
 #include "server/security_layer.h"
@@ -49,17 +50,42 @@ Status WritePortFile(const std::string& path, int port) {
   return {};
 }
 
+// Base of answer links and of what gateways call: http.public_url, or the
+// HTTP listener's own address. No trailing slash.
+std::string PublicUrl(const DaemonConfig& config, int http_port) {
+  std::string url = config.public_url;
+  if (url.empty() && http_port > 0) {
+    std::string host = config.http_listen.substr(0, config.http_listen.rfind(':'));
+    url = fmt::format("http://{}:{}", host, http_port);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// The HTTP endpoint carries answers and gateway callbacks in plain HTTP: off
+// loopback only when the operator says a TLS proxy is in front.
+Status CheckHttpListen(const DaemonConfig& config) {
+  if (config.http_listen.empty() || config.http_allow_remote_plaintext ||
+      http::IsLoopbackListen(config.http_listen)) {
+    return {};
+  }
+  return Status::InvalidArgument(
+      "http.listen",
+      fmt::format("'{}' is not a loopback address; the HTTP endpoint (answer links, SMS "
+                  "callbacks) is plain HTTP and is only served on loopback unless "
+                  "http.allow_remote_plaintext = true (--http-allow-remote-plaintext) says a "
+                  "TLS-terminating proxy is in front (see docs/operations.md)",
+                  config.http_listen));
+}
+
 }  // namespace
 
 bool IsLoopbackAddress(const std::string& host_port) {
-  std::string host = host_port.substr(0, host_port.rfind(':'));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return http::IsLoopbackListen(host_port);
 }
 
 Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
+  MUSTER_RETURN_IF_ERROR(CheckHttpListen(options));
   std::unique_ptr<Daemon> d(new Daemon());
   auto security = SecurityLayer::Create(options);
   if (!security.ok()) return security.status();
@@ -68,7 +94,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
   MUSTER_RETURN_IF_ERROR(d->OpenActivations(options));
   MUSTER_RETURN_IF_ERROR(d->OpenHttp(options));  // first: answer links need its port
   MUSTER_RETURN_IF_ERROR(d->OpenDispatch(options));
-  MUSTER_RETURN_IF_ERROR(d->ServeHttp());
+  MUSTER_RETURN_IF_ERROR(d->ServeHttp(options));
   MUSTER_RETURN_IF_ERROR(d->Serve(options));
   // The HTTP port file first: tests take the gRPC one as "serving".
   if (d->http_ && !options.http_port_file.empty()) {
@@ -130,14 +156,7 @@ Status Daemon::OpenDispatch(const DaemonConfig& config) {
   options.per_person_hourly_cap = config.per_person_hourly_cap;
   options.sweep_interval_ms = config.sweep_interval_ms;
   options.routes = dispatch::RoutesFromConfig(config);
-  options.public_url = config.public_url;
-  if (options.public_url.empty() && http_) {
-    std::string host = config.http_listen.substr(0, config.http_listen.rfind(':'));
-    options.public_url = fmt::format("http://{}:{}", host, http_->port());
-  }
-  while (!options.public_url.empty() && options.public_url.back() == '/') {
-    options.public_url.pop_back();
-  }
+  options.public_url = PublicUrl(config, http_port());
   options.on_state_change = [this](int64_t id, ActivationState state, const std::string&) {
     AuditEntry e;
     e.actor = "dispatcher";
@@ -161,16 +180,27 @@ int Daemon::http_port() const {
 
 Status Daemon::OpenHttp(const DaemonConfig& config) {
   if (config.http_listen.empty()) return {};
-  auto server = http::HttpServer::Start(config.http_listen);
+  http::HttpServer::Options options;
+  options.max_connections_per_client = config.http_max_connections_per_client;
+  options.idle_timeout = std::chrono::milliseconds(config.http_idle_timeout_ms);
+  auto server = http::HttpServer::Start(config.http_listen, options);
   if (!server.ok()) return server.status();
   http_ = std::move(server).value();
   return {};
 }
 
 // Routes go on once everything behind them exists.
-Status Daemon::ServeHttp() {
+Status Daemon::ServeHttp(const DaemonConfig& config) {
   if (!http_) return {};
-  answer_pages_ = std::make_unique<dispatch::AnswerPages>(*dispatcher_);
+  dispatch::AnswerPagesOptions pages;
+  pages.public_url = PublicUrl(config, http_port());
+  auto checks = notify::SmsCallbackChecks(config.notifiers);
+  if (!checks.ok()) return checks.status();
+  pages.sms_callbacks = std::move(checks).value();
+  if (pages.sms_callbacks.empty()) {
+    spdlog::info("http: SMS gateway callbacks refused (no sms notifier sets callback_signature)");
+  }
+  answer_pages_ = std::make_unique<dispatch::AnswerPages>(*dispatcher_, std::move(pages));
   answer_pages_->Install(*http_);
   http::InstallHealthEndpoints(*http_, metrics::DefaultRegistry(), [this] {
     http::Readiness r;

@@ -60,7 +60,7 @@ class Daemon {
   Status OpenActivations(const DaemonConfig& config);
   Status OpenDispatch(const DaemonConfig& config);
   Status OpenHttp(const DaemonConfig& config);
-  Status ServeHttp();
+  Status ServeHttp(const DaemonConfig& config);
   Status Serve(const DaemonConfig& config);
 
   std::unique_ptr<SecurityLayer> security_;
@@ -81,7 +81,8 @@ class Daemon {
   std::once_flag shutdown_once_;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost" listen addresses.
+// True for 127.0.0.0/8, ::1 and "localhost" listen addresses, parsed as
+// addresses (http::IsLoopbackListen): "127.evil.com" is not loopback.
 bool IsLoopbackAddress(const std::string& host_port);
 
 }  // namespace muster

@@ -125,7 +125,8 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
 TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next wave, 404s",
           "[integration][dispatch]") {
   TempDir dir;
-  MusterdProcess daemon(MUSTERD_PATH, dir.File("m.db"), dir.path(), {"--log-level", "info"});
+  // Debug level: the full answer links are in debug lines only.
+  MusterdProcess daemon(MUSTERD_PATH, dir.File("m.db"), dir.path(), {"--log-level", "debug"});
   REQUIRE(daemon.http_port() > 0);
   Ctl ctl{daemon.address(), dir.path()};
   WriteFile(dir.File("roster.csv"), kRoster);
@@ -136,7 +137,8 @@ TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next
   std::string id = made["activation"]["id"];
   WaitForActivation(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
 
-  // The links are in the messages, which the log notifier writes out.
+  // The links are in the messages, which the log notifier writes out whole
+  // at debug level.
   std::map<std::string, std::string> links;  // key -> accept path
   std::regex link_re("(muster-a[0-9]+-r[0-9]+)[^\\n]*?(/r/[0-9a-f]{32})/accept");
   std::string log = ReadFile(daemon.log_path());

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "activation/sqlite_activation_store.h"
+#include "notify/sms_callback.h"
 #include "ranking/roster_index.h"
 #include "store/sqlite_roster_store.h"
 #include "support/temp_dir.h"
@@ -591,6 +592,18 @@ TEST_CASE("answer links: GET only shows a confirm page, POST records, bad tokens
   http::Response page = pages.Handle(get);
   CHECK(page.status == 200);
   CHECK(page.body.find("<form method=\"post\">") != std::string::npos);
+  // Pages under secret URLs are neither cached nor passed on as a Referer.
+  auto header = [](const http::Response& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  CHECK(header(page, "Cache-Control") == "no-store");
+  CHECK(header(page, "Referrer-Policy") == "no-referrer");
+  http::Response unknown = pages.Handle(Req("GET", "/r/nothex/accept"));
+  CHECK(header(unknown, "Cache-Control") == "no-store");
+  CHECK(header(unknown, "Referrer-Policy") == "no-referrer");
   CHECK(w.Get(a.id).callouts[0].state == CalloutState::kDelivered);  // nothing recorded
   http::Request post = Req("POST", "/r/" + token + "/accept");
   page = pages.Handle(post);
@@ -598,61 +611,174 @@ TEST_CASE("answer links: GET only shows a confirm page, POST records, bad tokens
   CHECK(page.body.find("confirmed") != std::string::npos);
   CHECK(w.Get(a.id).callouts[0].state == CalloutState::kAccepted);
   CHECK(pages.Handle(Req("POST", "/r/0123456789abcdef0123456789abcdef/accept")).status == 404);
+  // A well-formed token that answers nothing gets the same 404 on GET.
+  CHECK(pages.Handle(Req("GET", "/r/0123456789abcdef0123456789abcdef/accept")).status == 404);
+  CHECK(pages.Handle(Req("HEAD", "/r/0123456789abcdef0123456789abcdef/decline")).status == 404);
   CHECK(pages.Handle(Req("POST", "/r/nothex/accept")).status == 404);
   CHECK(pages.Handle(Req("POST", "/r/" + token + "/maybe")).status == 404);
   CHECK(pages.Handle(Req("PUT", "/r/" + token + "/accept")).status == 405);
   CHECK(pages.Handle(Req("GET", "/elsewhere")).status == 404);
 }
 
-TEST_CASE("SMS replies answer the number's latest call-out — receipts mark delivery",
+// A request as a gateway signing with the generic HMAC-SHA256 would send it.
+http::Request Signed(const std::string& path, const std::string& content_type,
+                     const std::string& body, const std::string& secret = "s3cret") {
+  http::Request r = Req("POST", path, content_type, body);
+  r.headers["x-muster-signature"] = notify::HmacSha256Signature(secret, body);
+  r.remote_address = "127.0.0.1:40000";
+  return r;
+}
+
+AnswerPagesOptions GatewayOptions() {
+  AnswerPagesOptions o;
+  o.public_url = "https://muster.example.org";
+  auto checks = notify::SmsCallbackChecks(
+      {NotifierSpec{"gw",
+                            "sms",
+                            {{"url", std::string("https://gw.example/send")},
+                             {"callback_signature", std::string("hmac-sha256")},
+                             {"callback_secret", std::string("s3cret")}}}});
+  REQUIRE(checks.ok());
+  o.sms_callbacks = std::move(checks).value();
+  return o;
+}
+
+TEST_CASE("SMS replies answer the number's latest call-out, name nobody, only from the gateway",
           "[dispatch][http]") {
   World w;
   w.StartDispatcher();
   Activation a = w.Activate(2);
   w.Idle();
-  AnswerPages pages(*w.dispatcher);
+  AnswerPages pages(*w.dispatcher, GatewayOptions());
   // fa2's phone (reservist ids follow insertion order).
   const Callout* fa2 = nullptr;
   for (const auto& c : a.callouts) {
     if (c.reservist_name == "fa2") fa2 = &c;
   }
   REQUIRE(fa2 != nullptr);
-  http::Response r = pages.Handle(Req("POST", "/sms/inbound", "application/x-www-form-urlencoded",
-                                      "from=%2B447700900002&text=yes+please"));
+  auto fa2_state = [&] {
+    for (const auto& c : w.Get(a.id).callouts) {
+      if (c.id == fa2->id) return c.state;
+    }
+    return CalloutState::kQueued;
+  };
+  const std::string yes = "from=%2B447700900002&text=yes+please";
+  const std::string form = "application/x-www-form-urlencoded";
+
+  // Unsigned, wrongly signed, or signed for another body: refused, nothing recorded.
+  CHECK(pages.Handle(Req("POST", "/sms/inbound", form, yes)).status == 403);
+  CHECK(pages.Handle(Signed("/sms/inbound", form, yes, "guess")).status == 403);
+  http::Request moved = Signed("/sms/inbound", form, "from=%2B447700900002&text=no");
+  moved.body = yes;
+  CHECK(pages.Handle(moved).status == 403);
+  CHECK(fa2_state() == CalloutState::kDelivered);
+  // With no gateway configured, even a signed callback is refused.
+  AnswerPages unconfigured(*w.dispatcher);
+  CHECK(unconfigured.Handle(Signed("/sms/inbound", form, yes)).status == 403);
+  CHECK(fa2_state() == CalloutState::kDelivered);
+
+  http::Response r = pages.Handle(Signed("/sms/inbound", form, yes));
   CHECK(r.status == 200);
   CHECK(r.body.find("confirmed") != std::string::npos);
-  Activation got = w.Get(a.id);
-  for (const auto& c : got.callouts) {
-    if (c.id == fa2->id) CHECK(c.state == CalloutState::kAccepted);
-  }
-  r = pages.Handle(Req("POST", "/sms/inbound", "application/json",
-                       R"({"from":"+447700900002","text":"maybe"})"));
-  CHECK(r.body.find("reply YES") != std::string::npos);
+  CHECK(r.body.find("fa2") == std::string::npos);       // no name
+  CHECK(r.body.find("incident") == std::string::npos);  // no incident
+  CHECK(fa2_state() == CalloutState::kAccepted);
   r = pages.Handle(
-      Req("POST", "/sms/inbound", "application/json", R"({"from":"+449999999999","text":"yes"})"));
-  CHECK(r.body.find("no call-out") != std::string::npos);
-  CHECK(pages
-            .Handle(Req("POST", "/sms/receipt", "application/json",
-                        R"({"reference":"nope","status":"delivered"})"))
-            .status == 404);
-  CHECK(pages
-            .Handle(Req(
-                "POST", "/sms/receipt", "application/json",
-                R"({"reference":")" + a.callouts[0].idempotency_key + R"(","status":"DELIVRD"})"))
-            .status == 200);
-  // Keys are found by the activation and reservist they name.
-  auto receipt = [&](const std::string& key) {
-    return pages
-        .Handle(Req("POST", "/sms/receipt", "application/json",
-                    R"({"reference":")" + key + R"(","status":"delivered"})"))
-        .status;
+      Signed("/sms/inbound", "application/json", R"({"from":"+447700900002","text":"maybe"})"));
+  CHECK(r.body.find("reply YES") != std::string::npos);
+  // Twilio-style field names are understood too.
+  r = pages.Handle(Signed("/sms/inbound", form, "From=%2B447700900001&Body=No"));
+  CHECK(r.status == 200);
+  CHECK(r.body.find("fa1") == std::string::npos);
+  // An unknown number learns nothing: the same reply as a known one with
+  // nothing waiting.
+  std::string unknown = pages
+                            .Handle(Signed("/sms/inbound", "application/json",
+                                           R"({"from":"+449999999999","text":"yes"})"))
+                            .body;
+  std::string known_idle = pages
+                               .Handle(Signed("/sms/inbound", "application/json",
+                                              R"({"from":"+447700900001","text":"yes"})"))
+                               .body;
+  CHECK(unknown.find("no call-out") != std::string::npos);
+  CHECK(unknown == known_idle);
+
+  // A Twilio-signed reply gets its answer back as TwiML.
+  AnswerPagesOptions twilio_options;
+  twilio_options.public_url = "https://muster.example.org";
+  auto checks = notify::SmsCallbackChecks(
+      {NotifierSpec{"twilio",
+                            "sms",
+                            {{"url", std::string("https://api.twilio.example/Messages.json")},
+                             {"callback_signature", std::string("twilio")},
+                             {"callback_secret", std::string("auth-token")}}}});
+  REQUIRE(checks.ok());
+  twilio_options.sms_callbacks = std::move(checks).value();
+  AnswerPages twilio(*w.dispatcher, std::move(twilio_options));
+  http::Request t = Req("POST", "/sms/inbound", form, "From=%2B449999999999&Body=yes&To=%2B44");
+  t.headers["x-twilio-signature"] =
+      notify::TwilioSignature("auth-token", "https://muster.example.org/sms/inbound", t.body);
+  r = twilio.Handle(t);
+  CHECK(r.status == 200);
+  CHECK(r.content_type == "application/xml");
+  CHECK(r.body.find("<Response><Message>There is no call-out") != std::string::npos);
+  t.headers["x-twilio-signature"] =
+      notify::TwilioSignature("auth-token", "https://muster.example.org/elsewhere", t.body);
+  CHECK(twilio.Handle(t).status == 403);
+}
+
+TEST_CASE("SMS receipts name messages by an unguessable reference, the same on a resend",
+          "[dispatch][http]") {
+  World w;
+  {
+    // Everyone's first try fails, so each message is sent twice.
+    std::lock_guard l(w.sms->mu);
+    for (int r = 1; r <= 6; ++r) {
+      w.sms->per_key[fmt::format("muster-a1-r{}", r)] = {notify::SendOutcome::kRetry};
+    }
+  }
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  for (int i = 0; i < 20 && !w.dispatcher->WaitIdle(std::chrono::milliseconds(50)); ++i) {
+    w.Advance(1000);
+  }
+  w.Idle();
+  AnswerPages pages(*w.dispatcher, GatewayOptions());
+  auto sent = w.sms->Sent();
+  REQUIRE(sent.size() == 2 * a.callouts.size());
+  std::map<std::string, std::set<std::string>> refs;  // key -> references sent under it
+  for (const auto& m : sent) refs[m.idempotency_key].insert(m.receipt_reference);
+  for (const auto& [key, r] : refs) {
+    INFO(key);
+    REQUIRE(r.size() == 1);  // a resend carries the same reference
+    CHECK(r.begin()->size() == 32);
+    CHECK(r.begin()->find("muster-a") == std::string::npos);
+  }
+  CHECK(w.sms->Count(a.callouts[0].idempotency_key) == 2);
+  const Callout& first = a.callouts[0];
+  std::string ref = *refs.at(first.idempotency_key).begin();
+  CHECK(ref == ReceiptReference(w.Token(first.id), false));
+
+  auto receipt = [&](const std::string& reference, bool sign = true) {
+    std::string body = R"({"reference":")" + reference + R"(","status":"DELIVRD"})";
+    http::Request req = sign ? Signed("/sms/receipt", "application/json", body)
+                             : Req("POST", "/sms/receipt", "application/json", body);
+    return pages.Handle(req).status;
   };
-  CHECK(receipt(a.callouts[0].idempotency_key + "-standdown") == 200);
-  CHECK(receipt(fmt::format("muster-a{}-r999999", a.id)) == 404);
-  CHECK(receipt(fmt::format("muster-a{}-r{}", a.id + 1, a.callouts[0].candidate.reservist_id)) ==
-        404);
-  CHECK(receipt(a.callouts[0].idempotency_key + "x") == 404);
-  CHECK(receipt("muster-a-r") == 404);
+  // The guessable idempotency key is no reference.
+  CHECK(receipt(first.idempotency_key) == 404);
+  CHECK(receipt(fmt::format("muster-a{}-r{}", a.id, first.candidate.reservist_id)) == 404);
+  CHECK(receipt("nope") == 404);
+  CHECK(receipt(ref, false) == 403);  // unsigned
+  CHECK(receipt(ref) == 200);
+  CHECK(receipt(ref + "-standdown") == 200);  // known, changes nothing
+  CHECK(receipt(ref + "x") == 404);
+  // Twilio passes the reference in the status-callback URL's query.
+  http::Request q = Signed("/sms/receipt", "application/x-www-form-urlencoded",
+                           "MessageSid=SM1&MessageStatus=delivered");
+  q.target = "/sms/receipt?reference=" + ref;
+  q.query["reference"] = ref;
+  CHECK(pages.Handle(q).status == 200);
 }
 
 TEST_CASE("HtmlEscape", "[dispatch][http]") {

@@ -183,6 +183,7 @@ TEST_CASE("server: bodies over the limit get 413, at the limit are served") {
 TEST_CASE("server: a client that stalls mid-headers is disconnected after the read timeout") {
   http::HttpServer::Options options;
   options.read_timeout = std::chrono::milliseconds(200);
+  options.idle_timeout = std::chrono::milliseconds(200);
   ServerFixture f(options);
   f.server->Handle("GET", "/healthz", Echo("ok"));
   HttpTestClient slow(f.server->port());
@@ -243,6 +244,7 @@ TEST_CASE("server: concurrent clients are all served") {
 TEST_CASE("server: connections over the limit get 503") {
   http::HttpServer::Options options;
   options.max_connections = 2;
+  options.reserved_connections = 0;  // the health reserve: connection_limits_test.cc
   ServerFixture f(options);
   f.server->Handle("GET", "/ok", Echo("ok"));
   HttpTestClient a(f.server->port()), b(f.server->port());

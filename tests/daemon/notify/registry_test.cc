@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "notify/log_notifier.h"
 #include "notify/notifier.h"
 #include "notify_test_util.h"
 
@@ -128,7 +129,38 @@ TEST_CASE("log backend delivers and keeps contact data out of info lines") {
   CHECK_THAT(text, Catch::Contains("co-42-7f3a"));
   CHECK_THAT(text, Catch::Contains("reservist=1007"));
   CHECK_THAT(text, Catch::Contains("channel=sms"));
-  CHECK_THAT(text, Catch::Contains("http://x/a/1"));
+  CHECK_THAT(text, !Catch::Contains("http://x/a/1"));  // links are redacted at info
   CHECK_THAT(text, !Catch::Contains("+447700900123"));
   CHECK_THAT(text, !Catch::Contains("Alex Example"));
+}
+
+TEST_CASE("log backend redacts answer-link tokens at info and logs them whole at debug") {
+  auto stream = std::make_shared<std::ostringstream>();
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(*stream);
+  auto logger = std::make_shared<spdlog::logger>("notify-test", sink);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(logger);
+  boost::asio::io_context ioc;
+  auto n = Make(Spec("log", "log"), ioc);
+  Message m = SampleMessage(ChannelKind::kSms, "+447700900123");
+  m.accept_url = "https://muster.example.org/r/0123456789abcdef0123456789abcdef/accept";
+  m.decline_url = "https://muster.example.org/r/0123456789abcdef0123456789abcdef/decline";
+
+  spdlog::set_level(spdlog::level::info);
+  SendAndWait(*n, ioc, m);
+  std::string info = stream->str();
+  stream->str("");
+  spdlog::set_level(spdlog::level::debug);
+  SendAndWait(*n, ioc, m);
+  std::string debug = stream->str();
+  spdlog::set_default_logger(previous);
+  spdlog::set_level(spdlog::level::info);
+
+  CHECK_THAT(info, !Catch::Contains("0123456789abcdef"));
+  CHECK_THAT(info, Catch::Contains("accept=https://muster.example.org/r/<redacted>/accept"));
+  CHECK_THAT(info, Catch::Contains("decline=https://muster.example.org/r/<redacted>/decline"));
+  CHECK_THAT(debug, Catch::Contains(m.accept_url));
+  CHECK(RedactAnswerLink("") == "-");
+  CHECK(RedactAnswerLink("http://x/a/1") == "http://x/<redacted>");
+  CHECK(RedactAnswerLink("http://x") == "http://x");
 }

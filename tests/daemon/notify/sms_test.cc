@@ -59,6 +59,7 @@ TEST_CASE("sms JSON template escapes values and reads the provider id") {
                       {"id_field", std::string("data.id")}}),
                 ioc);
   Message m = SampleMessage(ChannelKind::kSms, "+447700900123");
+  m.receipt_reference = "9f2c4e1a7b3d5c6e8f0a1b2c3d4e5f60";
   m.text = "Say \"yes\" \\ or no\nnext line\ttab – Ünïcode";
   SendResult r = SendAndWait(*n, ioc, m);
   CHECK(r.outcome == SendOutcome::kSent);
@@ -73,7 +74,10 @@ TEST_CASE("sms JSON template escapes values and reads the provider id") {
   auto j = nlohmann::json::parse(reqs[0].body);  // throws if escaping broke the JSON
   CHECK(j["to"] == "+447700900123");
   CHECK(j["text"] == m.text);
-  CHECK(j["reference"] == "co-42-7f3a");
+  // The gateway's reference is the unguessable receipt reference, never the
+  // idempotency key (which names activation and reservist).
+  CHECK(j["reference"] == m.receipt_reference);
+  CHECK(reqs[0].body.find("co-42-7f3a") == std::string::npos);
 }
 
 TEST_CASE("sms form template URL-encodes values") {
@@ -88,6 +92,7 @@ TEST_CASE("sms form template URL-encodes values") {
                  {"headers", std::vector<std::string>{"X-Api-Key: k1"}}}),
            ioc);
   Message m = SampleMessage(ChannelKind::kSms, "+447700900123");
+  m.receipt_reference = "9f2c4e1a7b3d5c6e8f0a1b2c3d4e5f60-standdown";
   m.text = "a&b=c d/é?";
   SendResult r = SendAndWait(*n, ioc, m);
   CHECK(r.outcome == SendOutcome::kSent);
@@ -102,7 +107,7 @@ TEST_CASE("sms form template URL-encodes values") {
   CHECK(form.size() == 4);
   CHECK(form["To"] == "+447700900123");
   CHECK(form["Body"] == m.text);
-  CHECK(form["Ref"] == "co-42-7f3a");
+  CHECK(form["Ref"] == m.receipt_reference);
   CHECK(form["S"] == m.subject);
 }
 
