@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
 webhook = ["hook"]
 [notifiers.hook]
 type = "webhook"
+allow_networks = ["127.0.0.0/8"]  # the test sinks listen on loopback
 concurrency = {}
 pipeline = {}
 )",

@@ -27,7 +27,8 @@ struct StoredCallout {
   int wave = 1;
   std::string idempotency_key;
   std::string answer_token;
-  std::string channels;  // "kind<TAB>address" lines, preference order
+  std::string channels;    // "kind<TAB>address" lines, preference order
+  double distance_km = 0;  // home to the activation, as ranked (for the message text)
 };
 
 class ActivationStore {

@@ -309,6 +309,7 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
     s.reservist_id = c.candidate.reservist_id;
     s.reservist_name = c.reservist_name;
     s.requirement = c.candidate.requirement_index;
+    s.distance_km = c.candidate.distance_km;
     s.wave = wave;
     s.idempotency_key = c.idempotency_key.empty()
                             ? fmt::format("muster-a{}-r{}", id, c.candidate.reservist_id)

@@ -29,7 +29,8 @@ constexpr const char* kSelectRequirements =
 constexpr const char* kSelectCallouts =
     "SELECT id, reservist_id, reservist_name, requirement_position, wave, state, "
     "idempotency_key, coalesce(answer_token, ''), channels, channel, backend, last_error, "
-    "updated_at_ms, answered_at_ms IS NOT NULL FROM callouts WHERE activation_id = ?1 ORDER BY id";
+    "updated_at_ms, answered_at_ms IS NOT NULL, distance_km FROM callouts WHERE activation_id = ?1 "
+    "ORDER BY id";
 
 constexpr const char* kSelectWaves =
     "SELECT wave, started_at_ms, deadline_ms, closed FROM waves WHERE activation_id = ?1 "
@@ -117,6 +118,7 @@ Status DispatchStore::LoadCallouts(LiveActivationRow& row) {
     c.last_error = s.ColumnText(11);
     c.updated_at_ms = s.ColumnInt64(12);
     c.answered = s.ColumnInt(13) != 0;
+    c.distance_km = s.ColumnDouble(14);
     row.callouts.push_back(std::move(c));
   }
   return {};

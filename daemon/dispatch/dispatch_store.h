@@ -32,6 +32,7 @@ struct CalloutRow {
   std::string idempotency_key;
   std::string answer_token;
   std::vector<ContactChannel> channels;  // snapshot, preference order
+  double distance_km = 0;                // home to the activation, as ranked at selection
   int channel_kind = 0;
   std::string backend;
   std::string last_error;

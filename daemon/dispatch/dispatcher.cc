@@ -18,6 +18,7 @@
 #include <mutex>
 #include <queue>
 #include <random>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -66,10 +67,13 @@ struct Dispatcher::Impl {
     int64_t activation_id = 0;
     OutboxKind kind = OutboxKind::kCallout;
     std::string key;
-    int attempts_total = 0;  // as stored plus this run's
-    size_t channel = 0;      // index into the call-out's channels
-    size_t backend = 0;      // index into the channel's backends
-    int attempts_here = 0;   // on the current backend
+    int attempts_total = 0;  // sends: as stored plus this run's
+    size_t channel = 0;      // first channel still in play (earlier ones failed for good)
+    size_t backend = 0;      // index into the channel's backends of the last try
+    // Tries per route position (PositionKey), sent or counted while the
+    // backend rested: a position whose tries reach its max_attempts is
+    // spent, whatever its circuit breaker does. A few entries at most.
+    std::vector<std::pair<uint32_t, int>> tries;
     bool in_flight = false;
     std::string last_error;
   };
@@ -103,7 +107,11 @@ struct Dispatcher::Impl {
     metrics::Gauge* resting = nullptr;  // muster_notifier_resting{backend}: breaker open
     int in_flight = 0;
     int consecutive_failures = 0;
+    // The circuit breaker: 0 = closed; once open, skipped until this time;
+    // then half-open: the next try is the one probe (probe_job), the others
+    // wait for its answer, which closes the breaker or opens it again.
     int64_t open_until_ms = 0;
+    int64_t probe_job = 0;  // the probe in flight, 0 = none
     double tokens = 0;
     int64_t last_refill_ms = 0;
     std::deque<int64_t> waiting;  // job ids
@@ -304,6 +312,7 @@ struct Dispatcher::Impl {
       c.idempotency_key = s.idempotency_key;
       c.answer_token = std::move(s.answer_token);
       c.channels = ParseChannelSnapshot(s.channels);
+      c.distance_km = s.distance_km;
       c.updated_at_ms = l.a.created_at_ms;
       AddCallout(l, std::move(c));
       if (s.outbox_id != 0 && !jobs.count(s.outbox_id)) {
@@ -630,61 +639,103 @@ struct Dispatcher::Impl {
         }
       }
     }
-    if (j.kind == OutboxKind::kCallout && j.attempts_total == 0 && j.channel == 0 &&
-        j.backend == 0 && !UnderCap(c->reservist_id, now)) {
+    if (j.kind == OutboxKind::kCallout && j.attempts_total == 0 &&
+        !UnderCap(c->reservist_id, now)) {
       GiveUp(j, *l, *c,
              fmt::format("per-person cap: {} call-out messages in the last hour",
                          options.per_person_hourly_cap));
       return;
     }
-    // First backend not broken, from the job's position on.
-    int64_t earliest_open = 0;
-    for (;;) {
-      if (j.channel >= c->channels.size()) {
-        if (earliest_open > 0) {  // every backend left is resting: wait
-          j.channel = 0;
-          j.backend = 0;
-          Schedule(j.outbox_id, earliest_open);
+    // The first position, in preference order, with tries left whose
+    // backend is not resting; a resting one is remembered in case nothing
+    // else is left.
+    BackendRt* resting = nullptr;
+    size_t resting_channel = 0, resting_backend = 0;
+    for (size_t ch = j.channel; ch < c->channels.size(); ++ch) {
+      const std::vector<std::string>* names = BackendsFor(c->channels[ch].kind);
+      for (size_t bi = 0; names && bi < names->size(); ++bi) {
+        auto b = backends.find((*names)[bi]);
+        if (b == backends.end()) continue;
+        BackendRt& rt = b->second;
+        if (Tries(j, ch, bi) >= rt.b.limits.max_attempts) continue;
+        if (rt.open_until_ms > now || rt.probe_job != 0) {
+          if (!resting)
+            std::tie(resting, resting_channel, resting_backend) = std::tuple(&rt, ch, bi);
+          continue;
+        }
+        if (rt.in_flight >= rt.b.limits.concurrency) {
+          rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
           return;
         }
-        GiveUp(j, *l, *c,
-               c->channels.empty() ? "no contact channel"
-                                   : fmt::format("every channel failed; last: {}", j.last_error));
+        if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
+          Schedule(j.outbox_id,
+                   now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
+          return;
+        }
+        j.channel = ch;
+        j.backend = bi;
+        if (rt.open_until_ms != 0) rt.probe_job = j.outbox_id;  // the cooldown is over: probe
+        Send(j, *l, *c, rt);
         return;
       }
-      auto route = options.routes.find(c->channels[j.channel].kind);
-      const std::vector<std::string>* names =
-          route == options.routes.end() ? nullptr : &route->second;
-      if (!names || j.backend >= names->size()) {
-        ++j.channel;
-        j.backend = 0;
-        j.attempts_here = 0;
-        continue;
-      }
-      auto b = backends.find((*names)[j.backend]);
-      if (b == backends.end()) {
-        ++j.backend;
-        continue;
-      }
-      BackendRt& rt = b->second;
-      if (rt.open_until_ms > now) {
-        earliest_open =
-            earliest_open == 0 ? rt.open_until_ms : std::min(earliest_open, rt.open_until_ms);
-        ++j.backend;
-        j.attempts_here = 0;
-        continue;
-      }
-      if (rt.in_flight >= rt.b.limits.concurrency) {
-        rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
-        return;
-      }
-      if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
-        Schedule(j.outbox_id, now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
-        return;
-      }
-      Send(j, *l, *c, rt);
+    }
+    if (resting && resting->probe_job != 0) {
+      resting->waiting.push_back(j.outbox_id);  // back when the probe has its answer
       return;
     }
+    if (resting) {
+      TryResting(j, *l, *c, *resting, resting_channel, resting_backend, now);
+      return;
+    }
+    GiveUp(j, *l, *c,
+           c->channels.empty() ? "no contact channel"
+                               : fmt::format("every channel failed; last: {}", j.last_error));
+  }
+
+  const std::vector<std::string>* BackendsFor(ChannelKind kind) const {
+    auto route = options.routes.find(kind);
+    return route == options.routes.end() ? nullptr : &route->second;
+  }
+
+  static uint32_t PositionKey(size_t channel, size_t backend) {
+    return static_cast<uint32_t>(channel << 16 | (backend & 0xFFFF));
+  }
+
+  int& Tries(Job& j, size_t channel, size_t backend) {
+    uint32_t key = PositionKey(channel, backend);
+    for (auto& [k, n] : j.tries) {
+      if (k == key) return n;
+    }
+    return j.tries.emplace_back(key, 0).second;
+  }
+
+  // Every position left has tries but rests behind an open breaker: this
+  // try counts against the first of them as one that failed, and the next
+  // follows the backoff. A message's attempts are thus spent on its own
+  // schedule whatever the breakers do, and one whose attempts are spent is
+  // failed (and replaced) instead of waiting for a backend to come back.
+  void TryResting(Job& j, Live& l, CalloutRow& c, BackendRt& rt, size_t channel, size_t backend,
+                  int64_t now) {
+    int tries = ++Tries(j, channel, backend);
+    j.channel = channel;
+    j.backend = backend;
+    j.last_error = fmt::format("{}: not tried: resting after {} failures in a row", rt.b.name,
+                               rt.consecutive_failures);
+    RecordFailure(j, l, c, static_cast<int>(c.channels[channel].kind), rt.b.name);
+    Schedule(j.outbox_id,
+             tries < rt.b.limits.max_attempts ? now + Backoff(rt.b.limits, tries) : now);
+  }
+
+  // Stores a failed try's error on a call-out still awaiting an answer.
+  void RecordFailure(Job& j, Live& l, CalloutRow& c, int channel_kind, const std::string& backend) {
+    if (j.kind != OutboxKind::kCallout || !IsAwaitingAnswer(c.state)) return;
+    CalloutUpdate u;
+    u.channel_kind = channel_kind;
+    u.backend = backend;
+    u.last_error = j.last_error;
+    u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
+    u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
+    SetState(l, c, c.state, std::move(u));
   }
 
   bool TakeToken(BackendRt& rt, int64_t now) {
@@ -730,8 +781,8 @@ struct Dispatcher::Impl {
     }
     MessageText text =
         j.kind == OutboxKind::kCallout
-            ? CalloutText(l.a.spec, c.reservist_name, 0, skill, options.public_url, c.answer_token,
-                          c.idempotency_key)
+            ? CalloutText(l.a.spec, c.reservist_name, c.distance_km, skill, options.public_url,
+                          c.answer_token, c.idempotency_key)
             : StandDownText(l.a.spec, c.reservist_name,
                             l.end_reason.empty() ? "the places are filled" : l.end_reason,
                             c.idempotency_key);
@@ -740,7 +791,7 @@ struct Dispatcher::Impl {
     m.accept_url = std::move(text.accept_url);
     m.decline_url = std::move(text.decline_url);
     m.attempt = j.attempts_total + 1;
-    ++j.attempts_here;
+    ++Tries(j, j.channel, j.backend);
     ++j.attempts_total;
     j.in_flight = true;
     ++rt.in_flight;
@@ -768,7 +819,7 @@ struct Dispatcher::Impl {
       --rt->in_flight;
       if (rt->outcomes[static_cast<int>(r.outcome)])
         rt->outcomes[static_cast<int>(r.outcome)]->Inc();
-      if (rt->resting) rt->resting->Set(rt->open_until_ms > now ? 1 : 0);
+      Breaker(*rt, job_id, r.outcome, now);
     }
     auto it = jobs.find(job_id);
     if (it != jobs.end()) {
@@ -778,46 +829,26 @@ struct Dispatcher::Impl {
       bool ok =
           r.outcome == notify::SendOutcome::kDelivered || r.outcome == notify::SendOutcome::kSent;
       if (ok) {
-        if (rt) rt->consecutive_failures = 0;
         if (l && c) OnSent(j, *l, *c, backend, channel_kind, r, now);
         if (jobs.count(job_id)) FinishJob(jobs.at(job_id), OutboxState::kDone);
       } else {
         j.last_error = fmt::format("{}: {}", backend, r.detail);
         if (r.outcome == notify::SendOutcome::kRetry) {
-          if (rt && ++rt->consecutive_failures >= rt->b.limits.breaker_failures &&
-              rt->open_until_ms <= now) {
-            rt->open_until_ms = now + rt->b.limits.breaker_cooldown_ms;
-            if (rt->resting) rt->resting->Set(1);
-            spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
-                         backend, rt->consecutive_failures, rt->b.limits.breaker_cooldown_ms);
-          }
-          int max_attempts = rt ? rt->b.limits.max_attempts : 1;
-          if (j.attempts_here < max_attempts) {
-            Schedule(j.outbox_id, now + (rt ? Backoff(rt->b.limits, j.attempts_here) : 1000));
-          } else {
-            ++j.backend;
-            j.attempts_here = 0;
-            Schedule(j.outbox_id, now);
-          }
+          int tries = Tries(j, j.channel, j.backend);
+          bool more = rt && tries < rt->b.limits.max_attempts;
+          // Spent: Route moves on to the next position at once.
+          Schedule(j.outbox_id, more ? now + Backoff(rt->b.limits, tries) : now);
         } else {  // permanent for this address: next channel
           ++j.channel;
           j.backend = 0;
-          j.attempts_here = 0;
           Schedule(j.outbox_id, now);
         }
-        if (l && c && j.kind == OutboxKind::kCallout && IsAwaitingAnswer(c->state)) {
-          CalloutUpdate u;
-          u.channel_kind = channel_kind;
-          u.backend = backend;
-          u.last_error = j.last_error;
-          u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
-          u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-          SetState(*l, *c, c->state, std::move(u));
-        }
+        if (l && c) RecordFailure(j, *l, *c, channel_kind, backend);
       }
     }
     if (rt) {
-      while (!rt->waiting.empty() && rt->in_flight < rt->b.limits.concurrency) {
+      while (!rt->waiting.empty() && rt->in_flight < rt->b.limits.concurrency &&
+             rt->probe_job == 0) {
         int64_t next = rt->waiting.front();
         rt->waiting.pop_front();
         auto n = jobs.find(next);
@@ -825,6 +856,29 @@ struct Dispatcher::Impl {
       }
     }
     MaybeRetire();
+  }
+
+  // The circuit breaker's part of a result. Any answer from the receiver
+  // (delivered, sent, or permanent for one address) shows the backend
+  // works and closes it; a temporary failure counts, and breaker_failures
+  // of them in a row open it for breaker_cooldown_ms. A failed probe opens
+  // it again; results of sends made before it opened change nothing.
+  void Breaker(BackendRt& rt, int64_t job_id, notify::SendOutcome outcome, int64_t now) {
+    const bool probe = rt.probe_job != 0 && rt.probe_job == job_id;
+    if (probe) rt.probe_job = 0;
+    if (outcome != notify::SendOutcome::kRetry) {
+      rt.consecutive_failures = 0;
+      rt.open_until_ms = 0;
+    } else {
+      ++rt.consecutive_failures;
+      if (probe ||
+          (rt.open_until_ms == 0 && rt.consecutive_failures >= rt.b.limits.breaker_failures)) {
+        rt.open_until_ms = now + rt.b.limits.breaker_cooldown_ms;
+        spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
+                     rt.b.name, rt.consecutive_failures, rt.b.limits.breaker_cooldown_ms);
+      }
+    }
+    if (rt.resting) rt.resting->Set(rt.open_until_ms != 0 ? 1 : 0);
   }
 
   void OnSent(Job& j, Live& l, CalloutRow& c, const std::string& backend, int channel_kind,

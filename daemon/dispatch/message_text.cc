@@ -27,6 +27,13 @@ std::string Duration(int minutes) {
   return fmt::format("{} min", minutes);
 }
 
+// "0.4 km", "3.2 km", "27 km": a tenth below 10 km, where it tells the
+// reservist something, whole km beyond.
+std::string Distance(double km) {
+  if (!(km >= 0)) km = 0;
+  return km < 9.95 ? fmt::format("{:.1f} km", km) : fmt::format("{:.0f} km", km);
+}
+
 }  // namespace
 
 std::string LondonShort(int64_t unix_seconds) {
@@ -49,10 +56,10 @@ MessageText CalloutText(const ActivationSpec& spec, const std::string& name, dou
   m.accept_url = fmt::format("{}/r/{}/accept", public_url, token);
   m.decline_url = fmt::format("{}/r/{}/decline", public_url, token);
   m.text = fmt::format(
-      "{}, you are asked to help ({}): {}.{}{} From {} for {}, {:.0f} km from you, as {}. "
+      "{}, you are asked to help ({}): {}.{}{} From {} for {}, {} from you, as {}. "
       "Please answer within {} min. Accept: {} Decline: {} (ref {})",
       name, PriorityWord(spec.priority), spec.title, spec.message.empty() ? "" : " ", spec.message,
-      LondonShort(spec.start_unix), Duration(spec.duration_minutes), distance_km, skill,
+      LondonShort(spec.start_unix), Duration(spec.duration_minutes), Distance(distance_km), skill,
       spec.answer_within_minutes, m.accept_url, m.decline_url, key);
   return m;
 }

@@ -34,7 +34,7 @@ struct EmailOptions {
   int port = 25;
   std::string from;
   std::string helo = "muster.localhost";
-  std::string starttls = "auto";
+  std::string starttls = "require";  // DefaultStartTls(host) when not configured
   std::string username;
   std::string password;
   int connect_timeout_ms = 10000;
@@ -280,6 +280,15 @@ class EmailNotifier final : public Notifier, public std::enable_shared_from_this
 
 }  // namespace
 
+const char* DefaultStartTls(const std::string& host) {
+  if (host == "localhost") return "auto";
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  // A name is looked up later, and whatever it resolves to may change: only
+  // a loopback literal is known to keep the session on this machine.
+  return !ec && address.is_loopback() ? "auto" : "require";
+}
+
 Result<std::unique_ptr<Notifier>> MakeEmailNotifier(const NotifierSpec& spec,
                                                     boost::asio::any_io_executor executor) {
   SettingsReader r(spec);
@@ -288,7 +297,7 @@ Result<std::unique_ptr<Notifier>> MakeEmailNotifier(const NotifierSpec& spec,
   o.port = static_cast<int>(r.Int("port", 25, 1, 65535));
   o.from = r.RequiredString("from");
   o.helo = r.String("helo", o.helo);
-  o.starttls = r.Choice("starttls", "auto", {"auto", "require", "off"});
+  o.starttls = r.Choice("starttls", DefaultStartTls(o.host), {"auto", "require", "off"});
   o.username = r.String("username");
   o.password = r.String("password");
   std::string ca_file = r.String("ca_file");

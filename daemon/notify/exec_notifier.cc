@@ -117,6 +117,11 @@ class ExecNotifier final : public Notifier, public std::enable_shared_from_this<
     posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+    // Nothing else reaches the child: sockets Asio opened without
+    // close-on-exec (the HTTP listener, answer connections) would otherwise
+    // stay open in it and in anything it leaves running, and a restarted
+    // daemon could not bind its port again.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(program_.c_str()));
     for (auto& a : args_) argv.push_back(const_cast<char*>(a.c_str()));

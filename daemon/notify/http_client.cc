@@ -81,6 +81,7 @@ struct Conn {
   beast::ssl_stream<beast::tcp_stream> stream;
   bool tls;
   beast::flat_buffer buffer;
+  bool refused = false;  // Connect found no address the policy allows
   beast::tcp_stream& tcp() { return stream.next_layer(); }
   void Close() {
     beast::error_code ignored;
@@ -341,7 +342,9 @@ class HttpClientImpl final : public HttpClient,
       // be reached does not have connections opened for it without end.
       PipeHost& h = self->pipes_[key];
       for (size_t i = 0; i < self->Depth() && !h.queue.empty(); ++i) {
-        h.queue.front().finish(HttpResponse{err, 0, "", ""});
+        HttpResponse out{err, 0, "", ""};
+        out.refused = c->conn.refused;
+        h.queue.front().finish(std::move(out));
         h.queue.pop_front();
       }
       self->PipeFail(key, *c, err, false);
@@ -446,10 +449,27 @@ class HttpClientImpl final : public HttpClient,
     auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port),
                                                      redirect_error(use_awaitable, ec));
     if (ec) co_return "resolve " + url.host + ": " + ec.message();
+    // Only addresses the policy allows are connected to; they are the ones
+    // resolved now, so a name cannot pass a check and then point elsewhere.
+    std::vector<tcp::endpoint> allowed;
+    std::string refusal;
+    for (const auto& e : endpoints) {
+      std::string why = options_.addresses.Refusal(e.endpoint().address());
+      if (why.empty()) {
+        allowed.push_back(e.endpoint());
+      } else if (refusal.empty()) {
+        refusal = std::move(why);
+      }
+    }
+    if (allowed.empty()) {
+      c.refused = true;
+      co_return "refused to connect to " + url.HostPort() + ": " + refusal +
+          " (not in allow_networks)";
+    }
     auto connect_deadline =
         std::min(deadline, Clock::now() + std::chrono::milliseconds(options_.connect_timeout_ms));
     c.tcp().expires_at(connect_deadline);
-    co_await c.tcp().async_connect(endpoints, redirect_error(use_awaitable, ec));
+    co_await c.tcp().async_connect(allowed, redirect_error(use_awaitable, ec));
     if (ec == beast::error::timeout) {
       co_return "connect " + url.HostPort() + ": timed out after " +
           std::to_string(options_.connect_timeout_ms) + " ms";
@@ -508,7 +528,9 @@ class HttpClientImpl final : public HttpClient,
         std::string err = co_await Connect(*conn, request.url, deadline);
         if (!err.empty()) {
           conn->Close();
-          co_return HttpResponse{shutdown_ ? "shut down" : err, 0, "", ""};
+          HttpResponse out{shutdown_ ? "shut down" : err, 0, "", ""};
+          out.refused = conn->refused && !shutdown_;
+          co_return out;
         }
       }
       conn->tcp().expires_at(deadline);
@@ -629,10 +651,17 @@ Result<std::shared_ptr<HttpClient>> HttpClient::Create(boost::asio::any_io_execu
 }
 
 SendResult MapHttpResponse(const HttpResponse& r, SendOutcome success) {
-  if (!r.error.empty()) return SendResult{SendOutcome::kRetry, r.error, ""};
+  if (!r.error.empty()) {
+    return SendResult{r.refused ? SendOutcome::kPermanent : SendOutcome::kRetry, r.error, ""};
+  }
   if (r.status >= 200 && r.status < 300) return SendResult{success, "", ""};
-  std::string detail =
-      "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
+  // The standard reason phrase, never the receiver's own words: whatever a
+  // receiver answers (reason phrase or body) stays out of last_error, where
+  // whoever set the address could read it back.
+  auto reason = http::obsolete_reason(static_cast<http::status>(r.status));
+  std::string detail = "HTTP " + std::to_string(r.status);
+  if (!reason.empty() && reason != "<unknown-status>")
+    detail += " " + std::string(reason.data(), reason.size());
   if (r.status == 408 || r.status == 429 || r.status >= 500) {
     return SendResult{SendOutcome::kRetry, detail, ""};
   }

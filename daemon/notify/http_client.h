@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "notify/address_policy.h"
 #include "notify/notifier.h"
 
 namespace muster::notify {
@@ -52,6 +53,12 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
+  HttpResponse() = default;
+  HttpResponse(std::string error_in, int status_in, std::string reason_in, std::string body_in)
+      : error(std::move(error_in)),
+        status(status_in),
+        reason(std::move(reason_in)),
+        body(std::move(body_in)) {}
   // Transport failure (connect, TLS, timeout, shutdown); "" when a response
   // arrived, e.g. "connect 127.0.0.1:9: Connection refused",
   // "timed out after 10000 ms".
@@ -59,6 +66,9 @@ struct HttpResponse {
   int status = 0;      // HTTP status when error is ""
   std::string reason;  // "Service Unavailable"
   std::string body;    // at most 1 MiB
+  // The target resolved only to addresses the client's AddressPolicy
+  // refuses (error says which); nothing was sent.
+  bool refused = false;
 };
 
 struct HttpClientOptions {
@@ -74,6 +84,8 @@ struct HttpClientOptions {
   // up to N requests, and the requests a failed connection leaves
   // unanswered are sent again once (with their idempotency key).
   int pipeline = 1;
+  // Which resolved addresses may be connected to (checked at every connect).
+  AddressPolicy addresses = AddressPolicy::AllowAll();
 };
 
 class HttpClient {
@@ -94,8 +106,9 @@ class HttpClient {
 };
 
 // Maps an HTTP result to a notifier outcome: 2xx -> `success`; 408, 429, 5xx
-// and transport errors -> kRetry; other statuses -> kPermanent. detail is
-// "HTTP 503 Service Unavailable" or the transport error.
+// and transport errors -> kRetry; an address the policy refuses and other
+// statuses -> kPermanent. detail is "HTTP 503 Service Unavailable" (the
+// standard reason phrase, never the receiver's) or the transport error.
 SendResult MapHttpResponse(const HttpResponse& response, SendOutcome success);
 
 // Reads the HTTP settings shared by webhook and sms (connect_timeout_ms,

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -48,7 +49,15 @@ class WebhookNotifier final : public Notifier {
     req.headers = headers_;
     req.headers.emplace_back("Idempotency-Key", m.idempotency_key);
     if (!secret_.empty()) {
-      req.headers.emplace_back("X-Muster-Signature", "sha256=" + HmacSha256Hex(secret_, req.body));
+      // A fresh timestamp on every attempt: a receiver's window then accepts
+      // a retry, and refuses a recording of an old request replayed later.
+      std::string timestamp =
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+      req.headers.emplace_back("X-Muster-Timestamp", timestamp);
+      req.headers.emplace_back("X-Muster-Signature",
+                               WebhookSignature(secret_, timestamp, req.body));
     }
     client_->Send(std::move(req), [done = std::move(done)](HttpResponse r) {
       done(MapHttpResponse(r, SendOutcome::kDelivered));
@@ -219,6 +228,29 @@ std::string HmacSha256Hex(const std::string& secret, const std::string& body) {
   return out;
 }
 
+namespace {
+
+// An array of "ADDRESS[/PREFIX]" strings; errors name the key and the entry.
+std::vector<Network> ReadNetworks(SettingsReader& r, const std::string& key) {
+  std::vector<Network> out;
+  for (const auto& text : r.StringList(key)) {
+    auto n = ParseNetwork(text);
+    if (!n.ok()) {
+      r.Fail(key, n.status().message());
+      return {};
+    }
+    out.push_back(*n);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string WebhookSignature(const std::string& secret, const std::string& timestamp,
+                             const std::string& body) {
+  return "sha256=" + HmacSha256Hex(secret, timestamp + "." + body);
+}
+
 Result<std::unique_ptr<Notifier>> MakeWebhookNotifier(const NotifierSpec& spec,
                                                       boost::asio::any_io_executor executor) {
   SettingsReader r(spec);
@@ -226,6 +258,7 @@ Result<std::unique_ptr<Notifier>> MakeWebhookNotifier(const NotifierSpec& spec,
   std::string secret = r.String("secret");
   HeaderList headers = ReadHeaderList(r, "headers");
   HttpClientOptions options = ReadHttpClientOptions(r);
+  options.addresses = AddressPolicy::PublicOnly(ReadNetworks(r, "allow_networks"));
   MUSTER_RETURN_IF_ERROR(r.Finish());
   std::optional<Url> url;
   if (!url_text.empty()) {

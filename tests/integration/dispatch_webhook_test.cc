@@ -94,6 +94,7 @@ email = ["mail"]
 
 [notifiers.hook]
 type = "webhook"
+allow_networks = ["127.0.0.0/8"]  # the test sinks listen on loopback
 secret = "s3cret"
 backoff_initial_ms = 50
 backoff_max_ms = 200
@@ -137,7 +138,8 @@ starttls = "off"
     const auto& r = requests[i];
     std::string key = r.Header("idempotency-key");
     REQUIRE(!key.empty());
-    CHECK(r.Header("x-muster-signature") == "sha256=" + HmacHex("s3cret", r.body));
+    CHECK(r.Header("x-muster-signature") ==
+          "sha256=" + HmacHex("s3cret", r.Header("x-muster-timestamp") + "." + r.body));
     json body = json::parse(r.body);
     CHECK(body["idempotency_key"] == key);
     if (i >= 2) {  // the first two were answered 500
@@ -230,6 +232,7 @@ email = ["mail"]
 
 [notifiers.hook]
 type = "webhook"
+allow_networks = ["127.0.0.0/8"]  # the test sinks listen on loopback
 timeout_ms = 500
 connect_timeout_ms = 500
 max_attempts = 2
@@ -292,6 +295,7 @@ webhook = ["hook"]
 
 [notifiers.hook]
 type = "webhook"
+allow_networks = ["127.0.0.0/8"]  # the test sinks listen on loopback
 concurrency = 16
 rate_per_second = 1500
 )");

@@ -9,7 +9,10 @@
 #include <sqlite3.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
@@ -118,8 +121,9 @@ struct World {
       p.name = fmt::format("fa{}", i);
       p.external_id = p.name;
       p.home_area = "gloucestershire";
-      p.lat = kLat;
-      p.lon = kLon + i * 0.01467;  // i km east
+      // i km east; past 40, rows of 40 spaced 100 m north.
+      p.lat = kLat + ((i - 1) / 40) * 0.0009;
+      p.lon = kLon + ((i - 1) % 40 + 1) * 0.01467;
       p.channels = {{ChannelKind::kSms, fmt::format("+4477009000{:02}", i)},
                     {ChannelKind::kEmail, fmt::format("fa{}@example.org", i)}};
       p.skills = {{"first_aid", 2, "", std::nullopt}};
@@ -783,4 +787,245 @@ TEST_CASE("SMS receipts name messages by an unguessable reference, the same on a
 
 TEST_CASE("HtmlEscape", "[dispatch][http]") {
   CHECK(HtmlEscape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+}
+
+TEST_CASE("each call-out message says how far the reservist lives from the activation",
+          "[dispatch]") {
+  World w(10);  // fa<i> lives i km east of the activation's centre
+  w.StartDispatcher();
+  Activation a = w.Activate(2);  // asks 3 (the selection the create hands over)
+  w.Idle();
+  // Two declines: a second wave (read back from the store) asks more.
+  w.Answer(a.callouts[0].id, AnswerKind::kDecline);
+  w.Answer(a.callouts[1].id, AnswerKind::kDecline);
+  w.dispatcher->SweepNow();
+  w.Idle();
+  auto sent = w.sms->Sent();
+  REQUIRE(sent.size() > a.callouts.size());
+  for (const auto& m : sent) {
+    INFO(m.text);
+    int km = std::stoi(m.reservist_name.substr(2));
+    CHECK(m.text.find(fmt::format(", {}.0 km from you,", km)) != std::string::npos);
+  }
+}
+
+namespace {
+
+// Moves the manual clock on in steps, letting due work run after each.
+void AdvanceInSteps(World& w, int steps, int64_t step_ms) {
+  for (int i = 0; i < steps; ++i) {
+    w.Advance(step_ms);
+    w.dispatcher->WaitIdle(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("max_attempts holds while the circuit breaker opens and closes: spent messages fail",
+          "[dispatch]") {
+  World w(10);
+  w.options.routes = {{ChannelKind::kSms, {"sms"}}};  // one channel per person
+  w.limits.max_attempts = 3;
+  w.limits.breaker_failures = 1;      // every failure opens it...
+  w.limits.breaker_cooldown_ms = 30;  // ...for less than a backoff
+  w.sms->fallback = notify::SendOutcome::kRetry;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  AdvanceInSteps(w, 100, 10);
+  Activation got = w.Get(a.id);
+  REQUIRE(got.callouts.size() > a.callouts.size());  // the failed were replaced
+  for (const auto& c : got.callouts) {
+    INFO(c.idempotency_key);
+    CHECK(w.sms->Count(c.idempotency_key) <= 3);
+    if (c.wave == 1) {
+      CHECK(c.state == CalloutState::kFailed);
+      CHECK_THAT(c.last_error, Catch::StartsWith("every channel failed; last: sms: "));
+    }
+  }
+}
+
+TEST_CASE(
+    "a resting backend does not hold messages: they fail on their own schedule, are "
+    "replaced, and one probe tests the backend when the rest ends",
+    "[dispatch]") {
+  World w(10);
+  w.options.routes = {{ChannelKind::kSms, {"sms"}}};
+  w.limits.max_attempts = 3;
+  w.limits.breaker_failures = 2;
+  w.limits.breaker_cooldown_ms = 60000;
+  w.sms->fallback = notify::SendOutcome::kRetry;  // e.g. a receiver that only times out
+  w.StartDispatcher();
+  Activation a = w.Activate(2);
+  // A second's worth of backoffs, far less than the rest: everyone asked is
+  // failed and replaced (and the replacements too) without waiting for it.
+  AdvanceInSteps(w, 100, 10);
+  Activation got = w.Get(a.id);
+  REQUIRE(got.callouts.size() == 10);  // everyone on the roster was asked
+  for (const auto& c : got.callouts) {
+    INFO(c.idempotency_key);
+    CHECK(c.state == CalloutState::kFailed);
+    CHECK(w.sms->Count(c.idempotency_key) <= 3);
+  }
+}
+
+TEST_CASE("after a rest one probe goes first; the others follow once it succeeds", "[dispatch]") {
+  World w(10);
+  w.options.routes = {{ChannelKind::kSms, {"sms"}}};
+  w.limits.max_attempts = 1000;
+  w.limits.breaker_failures = 1;
+  w.limits.breaker_cooldown_ms = 1000;
+  w.sms->fallback = notify::SendOutcome::kRetry;
+  w.StartDispatcher();
+  Activation a = w.Activate(2);  // 3 asked
+  AdvanceInSteps(w, 50, 10);     // the breaker opened at the first failure
+  size_t resting = w.sms->Sent().size();
+  CHECK(resting <= a.callouts.size());  // only the first sends; nothing while it rests
+  AdvanceInSteps(w, 60, 10);            // past the rest: one probe, failed, rests again
+  CHECK(w.sms->Sent().size() == resting + 1);
+  w.sms->fallback = notify::SendOutcome::kDelivered;
+  AdvanceInSteps(w, 110, 10);  // the next probe succeeds and everyone follows
+  w.Idle();
+  for (const auto& c : w.Get(a.id).callouts) CHECK(c.state == CalloutState::kDelivered);
+}
+
+namespace {
+
+// A notifier that answers after `latency_ms` of real time, failing the first
+// try of every message; records when each try started (steady clock).
+class SlowFirstFailNotifier : public notify::Notifier {
+ public:
+  SlowFirstFailNotifier(boost::asio::any_io_executor ex, int latency_ms)
+      : ex_(ex), latency_ms_(latency_ms) {}
+  void Send(const notify::Message& m, std::function<void(notify::SendResult)> done) override {
+    bool first;
+    {
+      std::lock_guard l(mu_);
+      auto& t = tries_[m.idempotency_key];
+      t.push_back(std::chrono::steady_clock::now());
+      first = t.size() == 1;
+    }
+    auto timer = std::make_shared<boost::asio::steady_timer>(ex_);
+    timer->expires_after(std::chrono::milliseconds(latency_ms_));
+    timer->async_wait([timer, done, first](const boost::system::error_code&) {
+      done({first ? notify::SendOutcome::kRetry : notify::SendOutcome::kDelivered,
+            first ? "first try fails" : "", ""});
+    });
+  }
+  // Per message: ms from the first try's answer to the second try.
+  std::vector<double> FirstRetryDelays() {
+    std::lock_guard l(mu_);
+    std::vector<double> out;
+    for (auto& [key, t] : tries_) {
+      if (t.size() < 2) continue;
+      out.push_back(std::chrono::duration<double, std::milli>(t[1] - t[0]).count() - latency_ms_);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // Whether every first try started before any second try did.
+  bool FirstTriesBeforeRetries() {
+    std::lock_guard l(mu_);
+    auto last_first = std::chrono::steady_clock::time_point::min();
+    auto first_retry = std::chrono::steady_clock::time_point::max();
+    for (auto& [key, t] : tries_) {
+      last_first = std::max(last_first, t[0]);
+      if (t.size() > 1) first_retry = std::min(first_retry, t[1]);
+    }
+    return last_first <= first_retry;
+  }
+
+ private:
+  boost::asio::any_io_executor ex_;
+  int latency_ms_;
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> tries_;
+};
+
+}  // namespace
+
+namespace {
+
+struct RetryRun {
+  std::vector<double> delays;  // first retry after its failure, ms, sorted
+  bool first_tries_first = false;
+  size_t asked = 0;
+};
+
+// Asks 78 through one backend answering in 20 ms, which fails every first
+// try; the clock runs in real time, so the retries' timers are real.
+RetryRun MeasureFirstRetries(int concurrency) {
+  World w(120);
+  w.options.routes = {{ChannelKind::kSms, {"slow"}}};
+  struct Ticker {
+    std::atomic<bool> stop{false};
+    std::thread thread;
+    ~Ticker() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  } ticker;
+  ticker.thread = std::thread([&] {
+    auto start = std::chrono::steady_clock::now();
+    int64_t base = w.clock.NowMs();
+    while (!ticker.stop) {
+      w.clock.Set(base + std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count());
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  SlowFirstFailNotifier* slow = nullptr;
+  notify::BackendLimits limits;
+  limits.concurrency = concurrency;
+  limits.backoff_initial_ms = 200;
+  limits.backoff_max_ms = 200;
+  limits.breaker_failures = 1000;
+  auto d = Dispatcher::Start(w.dir.File("m.db"), *w.manager, *w.store, w.clock, w.options,
+                             [&](boost::asio::any_io_executor ex) -> Result<std::vector<Backend>> {
+                               auto n = std::make_unique<SlowFirstFailNotifier>(ex, 20);
+                               slow = n.get();
+                               std::vector<Backend> out;
+                               out.push_back({"slow", std::move(n), limits});
+                               return out;
+                             });
+  REQUIRE(d.ok());
+  w.dispatcher = std::move(d).value();
+  auto made = w.manager->Create(World::Spec(52), "");  // x1.5: 78 asked
+  REQUIRE(made.ok());
+  REQUIRE(w.dispatcher->Kick(made->activation.id).ok());
+  RetryRun run;
+  run.asked = made->activation.callouts.size();
+  REQUIRE(w.dispatcher->WaitIdle(std::chrono::seconds(30)));
+  run.delays = slow->FirstRetryDelays();
+  run.first_tries_first = slow->FirstTriesBeforeRetries();
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "first retries follow the backoff when the backend has free slots, "
+    "and wait behind earlier messages when it has none",
+    "[dispatch][timing]") {
+  SECTION("32 slots: every retry on time (backoff 200 ms +-20%)") {
+    RetryRun run = MeasureFirstRetries(32);
+    REQUIRE(run.asked == 78);
+    REQUIRE(run.delays.size() == run.asked);
+    double median = run.delays[run.delays.size() / 2];
+    UNSCOPED_INFO("first retry after its failure: min " << run.delays.front() << " ms, median "
+                                                        << median << " ms, max "
+                                                        << run.delays.back() << " ms");
+    CHECK(run.delays.front() >= 0.8 * 200 - 5);
+    CHECK(median <= 200 + 20);
+    CHECK(run.delays.back() <= 1.2 * 200 + 50);
+  }
+  SECTION("4 slots: retries queue behind the first tries still waiting (docs/delivery.md)") {
+    RetryRun run = MeasureFirstRetries(4);
+    REQUIRE(run.delays.size() == run.asked);
+    CHECK(run.first_tries_first);
+    CHECK(run.delays.front() >= 0.8 * 200 - 5);
+    UNSCOPED_INFO("first retry after its failure: min "
+                  << run.delays.front() << " ms, median " << run.delays[run.delays.size() / 2]
+                  << " ms, max " << run.delays.back() << " ms");
+  }
 }

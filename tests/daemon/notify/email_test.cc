@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "notify/email_notifier.h"
 #include "notify/mime.h"
 #include "notify_test_util.h"
 #include "support/process.h"
@@ -240,6 +241,26 @@ TEST_CASE("email maps SMTP replies and connection problems to outcomes") {
   SendResult r4 = SendAndWait(*n, ioc, MailMessage());
   CHECK(r4.outcome == SendOutcome::kRetry);
   CHECK(r4.detail == "connect 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
+
+TEST_CASE("email requires STARTTLS unless told otherwise, except for a loopback server") {
+  using Catch::Matchers::Equals;
+  for (const char* host : {"smtp.example.org", "10.1.2.3", "192.168.0.25", "2001:db8::25",
+                           "127.0.0.1.example.org", "localhost.example.org"}) {
+    INFO(host);
+    CHECK_THAT(DefaultStartTls(host), Equals("require"));
+  }
+  for (const char* host : {"127.0.0.1", "127.8.9.1", "::1", "localhost"}) {
+    INFO(host);
+    CHECK_THAT(DefaultStartTls(host), Equals("auto"));
+  }
+  // The default is what a notifier without the key does: a server that does
+  // not offer STARTTLS gets nothing.
+  TempDir dir;
+  SmtpSink sink(dir.path().string());
+  boost::asio::io_context ioc;
+  auto n = Make(EmailSpec(sink.port(), {{"host", std::string("127.0.0.1")}}), ioc);
+  CHECK(SendAndWait(*n, ioc, MailMessage()).outcome == SendOutcome::kDelivered);
 }
 
 TEST_CASE("MIME helpers: quoted-printable, encoded words, dot-stuffing") {

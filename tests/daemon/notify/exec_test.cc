@@ -1,5 +1,10 @@
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
@@ -130,4 +135,29 @@ TEST_CASE("exec runs several programs at once without blocking") {
   WriteFile(gate, "open");
   RunUntil(ioc, [&] { return done == 4; });
   CHECK(delivered == 4);
+}
+
+TEST_CASE("exec children get stdin, stdout and stderr and no other descriptor of the daemon") {
+  // A listening socket opened the way Asio opens them (no close-on-exec).
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  REQUIRE((::fcntl(listener, F_GETFD) & FD_CLOEXEC) == 0);
+
+  boost::asio::io_context ioc;
+  // ls lists its own descriptors: what it inherited plus 3, the directory it reads.
+  auto n =
+      Make(Spec("fds", "exec",
+                {{"program", std::string("/bin/sh")},
+                 {"args",
+                  std::vector<std::string>{"-c", "ls /proc/self/fd | tr '\\n' ' ' >&2; exit 3"}}}),
+           ioc);
+  SendResult r = SendAndWait(*n, ioc, SampleMessage(ChannelKind::kSms, "+447700900123"));
+  ::close(listener);
+  CHECK(r.outcome == SendOutcome::kPermanent);
+  CHECK(r.detail == "exit 3: 0 1 2 3 ");
 }

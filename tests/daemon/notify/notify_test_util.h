@@ -37,6 +37,13 @@ inline NotifierSpec Spec(std::string name, std::string type,
   return NotifierSpec{std::move(name), std::move(type), std::move(settings)};
 }
 
+// A webhook spec for the test sinks, which listen on loopback: webhooks
+// refuse internal addresses unless allow_networks lists them.
+inline NotifierSpec LoopbackHook(std::map<std::string, SettingValue> settings = {}) {
+  settings.emplace("allow_networks", std::vector<std::string>{"127.0.0.0/8"});
+  return Spec("hook", "webhook", std::move(settings));
+}
+
 inline std::unique_ptr<Notifier> Make(const NotifierSpec& spec, boost::asio::io_context& ioc) {
   auto factory = FindNotifierFactory(spec.type);
   REQUIRE(factory);

@@ -51,7 +51,7 @@ TEST_CASE("pipelined webhook: each message gets its own answer over few connecti
     return std::nullopt;
   });
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"url", sink.url("/p")}, {"pipeline", int64_t{8}}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink.url("/p")}, {"pipeline", int64_t{8}}}), ioc);
   auto results = SendAll(*n, ioc, 300);
   for (const auto& [key, r] : results) {
     int i = std::stoi(key.substr(2));
@@ -89,7 +89,7 @@ TEST_CASE("pipelined webhook: a server closing after every answer still gets eve
   HttpSink sink;
   sink.SetCloseAfterResponse(true);
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}, {"pipeline", int64_t{4}}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink.url()}, {"pipeline", int64_t{4}}}), ioc);
   auto results = SendAll(*n, ioc, 20);
   for (const auto& [key, r] : results) {
     INFO(key << " " << r.detail);
@@ -111,10 +111,9 @@ TEST_CASE("pipelined webhook to a hanging server times out, and shutdown ends th
   sink.SetHang(true);
   boost::asio::io_context ioc;
   {
-    auto n =
-        Make(Spec("hook", "webhook",
-                  {{"url", sink.url()}, {"pipeline", int64_t{4}}, {"timeout_ms", int64_t{300}}}),
-             ioc);
+    auto n = Make(
+        LoopbackHook({{"url", sink.url()}, {"pipeline", int64_t{4}}, {"timeout_ms", int64_t{300}}}),
+        ioc);
     auto results = SendAll(*n, ioc, 6);
     for (const auto& [key, r] : results) {
       INFO(key);
@@ -123,8 +122,8 @@ TEST_CASE("pipelined webhook to a hanging server times out, and shutdown ends th
     }
   }
   auto n =
-      Make(Spec("hook", "webhook",
-                {{"url", sink.url()}, {"pipeline", int64_t{4}}, {"timeout_ms", int64_t{120000}}}),
+      Make(LoopbackHook(
+               {{"url", sink.url()}, {"pipeline", int64_t{4}}, {"timeout_ms", int64_t{120000}}}),
            ioc);
   std::map<int, SendResult> stuck;
   int64_t seen = sink.request_count();
@@ -147,7 +146,7 @@ TEST_CASE("pipelined webhook to a closed port is a retry naming the address") {
     port = a.local_endpoint().port();
   }
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
-  auto n = Make(Spec("hook", "webhook", {{"url", url}, {"pipeline", int64_t{4}}}), ioc);
+  auto n = Make(LoopbackHook({{"url", url}, {"pipeline", int64_t{4}}}), ioc);
   auto results = SendAll(*n, ioc, 10);
   for (const auto& [key, r] : results) {
     CHECK(r.outcome == SendOutcome::kRetry);

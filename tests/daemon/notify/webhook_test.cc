@@ -1,6 +1,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -68,10 +75,9 @@ TEST_CASE("webhook body is the JSON nlohmann::json writes, invalid UTF-8 replace
 TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signature") {
   HttpSink sink;
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook",
-                     {{"url", sink.url("/muster/hook?x=1")},
-                      {"secret", std::string("s3cret")},
-                      {"headers", std::vector<std::string>{"X-Team: glos"}}}),
+  auto n = Make(LoopbackHook({{"url", sink.url("/muster/hook?x=1")},
+                              {"secret", std::string("s3cret")},
+                              {"headers", std::vector<std::string>{"X-Team: glos"}}}),
                 ioc);
   Message m = SampleMessage();
   m.text = "Line one \"quoted\"\nLine two: Überschwemmung";
@@ -88,8 +94,20 @@ TEST_CASE("webhook posts the JSON body with idempotency key and verifiable signa
   CHECK(q.Header("Content-Type") == "application/json");
   CHECK(q.Header("Idempotency-Key") == "co-42-7f3a");
   CHECK(q.Header("X-Team") == "glos");
-  CHECK(q.Header("X-Muster-Signature") == "sha256=" + HmacSha256Hex("s3cret", q.body));
-  CHECK(q.Header("X-Muster-Signature") != "sha256=" + HmacSha256Hex("other", q.body));
+  // The signature covers "<timestamp>.<body>", the timestamp is this
+  // attempt's (unix seconds), and neither verifies without the other.
+  const std::string ts = q.Header("X-Muster-Timestamp");
+  REQUIRE(!ts.empty());
+  REQUIRE(ts.find_first_not_of("0123456789") == std::string::npos);
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  CHECK(std::abs(std::stoll(ts) - now) <= 5);
+  CHECK(q.Header("X-Muster-Signature") == "sha256=" + HmacSha256Hex("s3cret", ts + "." + q.body));
+  CHECK(q.Header("X-Muster-Signature") != "sha256=" + HmacSha256Hex("s3cret", q.body));
+  CHECK(q.Header("X-Muster-Signature") !=
+        "sha256=" + HmacSha256Hex("s3cret", std::to_string(std::stoll(ts) - 600) + "." + q.body));
+  CHECK(q.Header("X-Muster-Signature") != "sha256=" + HmacSha256Hex("other", ts + "." + q.body));
 
   auto j = nlohmann::json::parse(q.body);
   CHECK(j["idempotency_key"] == "co-42-7f3a");
@@ -112,10 +130,9 @@ TEST_CASE("webhook over HTTPS: the certificate is verified, then requests share 
   boost::asio::io_context ioc;
 
   SECTION("trusted through ca_file: delivered, signed, keep-alive") {
-    auto n = Make(Spec("hook", "webhook",
-                       {{"url", sink.url("/tls")},
-                        {"secret", std::string("s3cret")},
-                        {"ca_file", dir.File("cert.pem")}}),
+    auto n = Make(LoopbackHook({{"url", sink.url("/tls")},
+                                {"secret", std::string("s3cret")},
+                                {"ca_file", dir.File("cert.pem")}}),
                   ioc);
     for (int i = 0; i < 3; ++i) {
       SendResult r = SendAndWait(*n, ioc, SampleMessage());
@@ -125,12 +142,12 @@ TEST_CASE("webhook over HTTPS: the certificate is verified, then requests share 
     REQUIRE(reqs.size() == 3);
     CHECK(reqs[0].target == "/tls");
     CHECK(reqs[2].Header("X-Muster-Signature") ==
-          "sha256=" + HmacSha256Hex("s3cret", reqs[2].body));
+          WebhookSignature("s3cret", reqs[2].Header("X-Muster-Timestamp"), reqs[2].body));
     CHECK(sink.connections() == 1);
     CHECK(sink.failed_handshakes() == 0);
   }
   SECTION("an untrusted certificate is refused before anything is sent (a retry)") {
-    auto n = Make(Spec("hook", "webhook", {{"url", sink.url("/tls")}}), ioc);
+    auto n = Make(LoopbackHook({{"url", sink.url("/tls")}}), ioc);
     SendResult r = SendAndWait(*n, ioc, SampleMessage());
     CHECK(r.outcome == SendOutcome::kRetry);
     CHECK_FALSE(r.detail.empty());
@@ -142,7 +159,7 @@ TEST_CASE("webhook over HTTPS: the certificate is verified, then requests share 
     MakeCert(other, "DNS:localhost");
     HttpSink named(1, true,
                    muster::testing::SinkTlsFiles{other.File("cert.pem"), other.File("key.pem")});
-    auto n = Make(Spec("hook", "webhook", {{"ca_file", other.File("cert.pem")}}), ioc);
+    auto n = Make(LoopbackHook({{"ca_file", other.File("cert.pem")}}), ioc);
     const std::string port = std::to_string(named.port());
     SendResult by_ip = SendAndWait(
         *n, ioc, SampleMessage(ChannelKind::kWebhook, "https://127.0.0.1:" + port + "/a"));
@@ -160,7 +177,7 @@ TEST_CASE("webhook over HTTPS: the certificate is verified, then requests share 
 TEST_CASE("webhook without url posts to the channel address and a bad address is permanent") {
   HttpSink sink;
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook"), ioc);
+  auto n = Make(LoopbackHook(), ioc);
   SendResult r = SendAndWait(*n, ioc, SampleMessage(ChannelKind::kWebhook, sink.url("/person/7")));
   CHECK(r.outcome == SendOutcome::kDelivered);
   REQUIRE(sink.request_count() == 1);
@@ -175,7 +192,7 @@ TEST_CASE("webhook without url posts to the channel address and a bad address is
 TEST_CASE("webhook maps HTTP statuses to outcomes") {
   HttpSink sink;
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink.url()}}), ioc);
   Message m = SampleMessage();
 
   sink.FailNext(500, 2);
@@ -207,7 +224,7 @@ TEST_CASE("webhook to a hanging server times out as retry") {
   HttpSink sink;
   sink.SetHang(true);
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}, {"timeout_ms", int64_t{300}}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink.url()}, {"timeout_ms", int64_t{300}}}), ioc);
   SendResult r = SendAndWait(*n, ioc, SampleMessage());
   CHECK(r.outcome == SendOutcome::kRetry);
   CHECK(r.detail == "timed out after 300 ms");
@@ -218,7 +235,7 @@ TEST_CASE("a hanging webhook does not block other sends and shutdown ends it as 
   HttpSink hanging, healthy;
   hanging.SetHang(true);
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"timeout_ms", int64_t{120000}}}), ioc);
+  auto n = Make(LoopbackHook({{"timeout_ms", int64_t{120000}}}), ioc);
   std::optional<SendResult> stuck, fine;
   n->Send(SampleMessage(ChannelKind::kWebhook, hanging.url()), [&](SendResult r) { stuck = r; });
   RunUntil(ioc, [&] { return hanging.request_count() == 1; });
@@ -235,8 +252,7 @@ TEST_CASE("a hanging webhook does not block other sends and shutdown ends it as 
 TEST_CASE("webhook connection refused is a retry naming the address") {
   int port = ClosedPort();
   boost::asio::io_context ioc;
-  auto n = Make(
-      Spec("hook", "webhook", {{"url", "http://127.0.0.1:" + std::to_string(port) + "/"}}), ioc);
+  auto n = Make(LoopbackHook({{"url", "http://127.0.0.1:" + std::to_string(port) + "/"}}), ioc);
   SendResult r = SendAndWait(*n, ioc, SampleMessage());
   CHECK(r.outcome == SendOutcome::kRetry);
   CHECK(r.detail == "connect 127.0.0.1:" + std::to_string(port) + ": Connection refused");
@@ -245,7 +261,7 @@ TEST_CASE("webhook connection refused is a retry naming the address") {
 TEST_CASE("webhook reuses keep-alive connections") {
   HttpSink sink;
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink.url()}}), ioc);
   for (int i = 0; i < 10; ++i) {
     CHECK(SendAndWait(*n, ioc, SampleMessage()).outcome == SendOutcome::kDelivered);
   }
@@ -272,7 +288,7 @@ TEST_CASE("webhook retries once on a fresh connection when a pooled one was clos
   HttpSink sink;
   sink.SetCloseAfterResponse(true);
   boost::asio::io_context ioc;
-  auto n = Make(Spec("hook", "webhook", {{"url", sink.url()}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink.url()}}), ioc);
   for (int i = 0; i < 3; ++i) {
     SendResult r = SendAndWait(*n, ioc, SampleMessage());
     INFO(r.detail);
@@ -286,10 +302,77 @@ TEST_CASE("webhook to a server gone away is a retry naming the address") {
   boost::asio::io_context ioc;
   auto sink = std::make_unique<HttpSink>();
   int port = sink->port();
-  auto n = Make(Spec("hook", "webhook", {{"url", sink->url()}}), ioc);
+  auto n = Make(LoopbackHook({{"url", sink->url()}}), ioc);
   CHECK(SendAndWait(*n, ioc, SampleMessage()).outcome == SendOutcome::kDelivered);
   sink.reset();  // closes the pooled connection's far end, and the listener
   SendResult r = SendAndWait(*n, ioc, SampleMessage());
   CHECK(r.outcome == SendOutcome::kRetry);
   CHECK(r.detail == "connect 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
+
+TEST_CASE(
+    "webhooks refuse internal addresses after resolving them unless allow_networks lists them") {
+  HttpSink sink;
+  boost::asio::io_context ioc;
+  auto strict = Make(Spec("hook", "webhook"), ioc);
+  const std::string port = std::to_string(sink.port());
+  // Literals, and a name that resolves to loopback: refused before any
+  // byte is sent, for good (kPermanent), naming the address, not a reply.
+  for (const std::string& target : std::vector<std::string>{
+           "http://127.0.0.1:" + port + "/x", "http://localhost:" + port + "/x",
+           "http://[::ffff:127.0.0.1]:" + port + "/x", "http://169.254.169.254/latest/meta-data/",
+           "http://[fd00:ec2::254]/latest/meta-data/", "http://10.0.0.1/",
+           "http://0.0.0.0:" + port}) {
+    INFO(target);
+    SendResult r = SendAndWait(*strict, ioc, SampleMessage(ChannelKind::kWebhook, target));
+    CHECK(r.outcome == SendOutcome::kPermanent);
+    CHECK_THAT(r.detail, Catch::StartsWith("refused to connect to "));
+    CHECK_THAT(r.detail, Catch::Contains("(not in allow_networks)"));
+  }
+  CHECK(sink.request_count() == 0);
+  CHECK(sink.connections() == 0);
+
+  // An operator's allow-list opens exactly what it names.
+  auto other_net = Make(
+      Spec("hook", "webhook", {{"allow_networks", std::vector<std::string>{"10.0.0.0/8", "::1"}}}),
+      ioc);
+  CHECK(
+      SendAndWait(*other_net, ioc, SampleMessage(ChannelKind::kWebhook, sink.url("/x"))).outcome ==
+      SendOutcome::kPermanent);
+  auto allowed = Make(LoopbackHook(), ioc);
+  CHECK(SendAndWait(*allowed, ioc, SampleMessage(ChannelKind::kWebhook, sink.url("/x"))).outcome ==
+        SendOutcome::kDelivered);
+  CHECK(sink.request_count() == 1);
+
+  auto bad = FindNotifierFactory("webhook")(
+      Spec("hook", "webhook", {{"allow_networks", std::vector<std::string>{"10.0.0.0/33"}}}),
+      ioc.get_executor());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().field() == "notifiers.hook.allow_networks");
+}
+
+TEST_CASE("a receiver's reason phrase and body never reach the failure detail") {
+  // A raw server: one answer with its own reason phrase and a body.
+  namespace asio = boost::asio;
+  asio::io_context server_io;
+  asio::ip::tcp::acceptor acceptor(server_io, {asio::ip::make_address("127.0.0.1"), 0});
+  const int port = acceptor.local_endpoint().port();
+  std::thread server([&] {
+    asio::ip::tcp::socket s(server_io);
+    acceptor.accept(s);
+    asio::streambuf in;
+    asio::read_until(s, in, "\r\n\r\n");
+    const std::string body = "root:x:0:0: what an internal service said";
+    asio::write(s,
+                asio::buffer("HTTP/1.1 500 db password is hunter2\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body));
+    boost::system::error_code ignored;
+    s.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  });
+  boost::asio::io_context ioc;
+  auto n = Make(LoopbackHook({{"url", "http://127.0.0.1:" + std::to_string(port) + "/"}}), ioc);
+  SendResult r = SendAndWait(*n, ioc, SampleMessage());
+  server.join();
+  CHECK(r.outcome == SendOutcome::kRetry);
+  CHECK(r.detail == "HTTP 500 Internal Server Error");
 }
