@@ -1,13 +1,15 @@
 // musterctl activate | preview | activation list|show|cancel | explain.
 #include <fmt/format.h>
 
-#include <chrono>
 #include <memory>
 
 #include "activation_flags.h"
 #include "commands.h"
 #include "core/civil_time.h"
 #include "muster/v1/activation.grpc.pb.h"
+#include "number_flags.h"
+#include "roster_fields.h"
+#include "watch_view.h"
 
 namespace muster::client {
 namespace {
@@ -24,32 +26,24 @@ std::unique_ptr<v1::ActivationService::Stub> Stub(CommandEnv& env) {
   return v1::ActivationService::NewStub(env.connection().channel());
 }
 
-int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Builds the spec from flags; syntax errors only (the daemon checks meaning).
 Status BuildSpec(const SpecArgs& a, v1::ActivationSpec* spec) {
   spec->set_title(a.title);
   spec->set_message(a.message);
-  size_t comma = a.at.find(',');
-  char* end = nullptr;
-  if (comma == std::string::npos) {
-    return Status::InvalidArgument("--at", fmt::format("'{}' is not LAT,LON", a.at));
+  double lat = 0, lon = 0;
+  if (Status st = ParseLatLon(a.at, &lat, &lon); !st.ok()) {
+    return Status::InvalidArgument("--at", fmt::format("'{}': {}", a.at, st.ToString()));
   }
-  spec->set_lat(std::strtod(a.at.c_str(), &end));
-  if (end != a.at.c_str() + comma) {
-    return Status::InvalidArgument("--at", fmt::format("'{}' is not LAT,LON", a.at));
-  }
-  spec->set_lon(std::strtod(a.at.c_str() + comma + 1, &end));
-  if (*end != '\0')
-    return Status::InvalidArgument("--at", fmt::format("'{}' is not LAT,LON", a.at));
+  spec->set_lat(lat);
+  spec->set_lon(lon);
   spec->set_radius_km(a.radius_km);
-  auto start = ParseStart(a.start, NowUnix());
+  auto start = ParseStart(a.start);
   if (!start.ok()) return start.status();
-  spec->mutable_start()->set_seconds(*start);
+  if (start->has_value()) {
+    spec->mutable_start()->set_seconds(**start);
+  } else {
+    spec->set_start_now(true);
+  }
   spec->set_duration_minutes(static_cast<int32_t>(a.hours * 60 + 0.5));
   auto within = ParseMinutes(a.answer_within, "--answer-within");
   if (!within.ok()) return within.status();
@@ -81,33 +75,60 @@ std::string RequirementsTable(const v1::Activation& a) {
   return t.Render();
 }
 
+// The ranked candidates; a stored activation adds each call-out's STATE
+// (QUEUED, SENT, DELIVERED, FAILED, ACCEPTED, ...).
 std::string CandidatesTable(const v1::Activation& a) {
-  Table t({{"SKILL"},
-           {"RANK", Align::kRight},
-           {"ID", Align::kRight},
-           {"NAME", Align::kLeft, 30},
-           {"KM", Align::kRight},
-           {"LEVEL", Align::kRight},
-           {"SCORE", Align::kRight},
-           {"DIST", Align::kRight},
-           {"LVL", Align::kRight},
-           {"FAIR", Align::kRight},
-           {"RELY", Align::kRight},
-           {"P(ACCEPT)", Align::kRight},
-           {"WAVE", Align::kRight}});
+  const bool stored = a.id() != 0;
+  std::vector<TableColumn> columns = {{"SKILL"},
+                                      {"RANK", Align::kRight},
+                                      {"ID", Align::kRight},
+                                      {"NAME", Align::kLeft, 30},
+                                      {"KM", Align::kRight},
+                                      {"LEVEL", Align::kRight},
+                                      {"SCORE", Align::kRight},
+                                      {"DIST", Align::kRight},
+                                      {"LVL", Align::kRight},
+                                      {"FAIR", Align::kRight},
+                                      {"RELY", Align::kRight},
+                                      {"P(ACCEPT)", Align::kRight},
+                                      {"WAVE", Align::kRight}};
+  if (stored) columns.push_back({"STATE"});
+  Table t(std::move(columns));
   for (const auto& c : a.candidates()) {
     const auto& s = c.score();
     std::string skill = c.requirement_index() < a.spec().requirements_size()
                             ? a.spec().requirements(c.requirement_index()).skill()
                             : "?";
-    t.AddRow({skill, std::to_string(c.rank()), std::to_string(c.reservist_id()), c.name(),
-              fmt::format("{:.1f}", c.distance_km()), std::to_string(c.level()),
-              fmt::format("{:.3f}", s.total()), fmt::format("{:.3f}", s.distance()),
-              fmt::format("{:.3f}", s.level()), fmt::format("{:.3f}", s.fairness()),
-              fmt::format("{:.3f}", s.reliability()), fmt::format("{:.2f}", c.accept_probability()),
-              std::to_string(c.wave())});
+    std::vector<std::string> row = {skill,
+                                    std::to_string(c.rank()),
+                                    std::to_string(c.reservist_id()),
+                                    c.name(),
+                                    fmt::format("{:.1f}", c.distance_km()),
+                                    std::to_string(c.level()),
+                                    fmt::format("{:.3f}", s.total()),
+                                    fmt::format("{:.3f}", s.distance()),
+                                    fmt::format("{:.3f}", s.level()),
+                                    fmt::format("{:.3f}", s.fairness()),
+                                    fmt::format("{:.3f}", s.reliability()),
+                                    fmt::format("{:.2f}", c.accept_probability()),
+                                    std::to_string(c.wave())};
+    if (stored) row.emplace_back(CalloutStateName(c.state()));
+    t.AddRow(std::move(row));
   }
   return t.Render();
+}
+
+// "delivery errors:" and one line per call-out with a last error, in full:
+// "Ali Khan (44) FAILED via sms: sms_primary: HTTP 503". Empty if none.
+std::string DeliveryErrors(const v1::Activation& a) {
+  std::string out;
+  for (const auto& c : a.candidates()) {
+    if (c.last_error().empty()) continue;
+    out += fmt::format(
+        "{} ({}) {}{}: {}\n", CellText(c.name()), c.reservist_id(), CalloutStateName(c.state()),
+        c.channel().empty() ? "" : " via " + CellText(c.channel()), CellText(c.last_error()));
+  }
+  return out.empty() ? out : "\ndelivery errors:\n" + out;
 }
 
 void PrintActivation(CommandEnv& env, const v1::Activation& a) {
@@ -130,7 +151,7 @@ void PrintActivation(CommandEnv& env, const v1::Activation& a) {
   if (!s.message().empty()) rows.push_back({"message", {s.message()}});
   env.out() << RenderDetails(rows) << '\n' << RequirementsTable(a);
   if (a.candidates_size() > 0) {
-    env.out() << '\n' << CandidatesTable(a);
+    env.out() << '\n' << CandidatesTable(a) << DeliveryErrors(a);
   } else if (a.id() != 0 || a.requirements_size() > 0) {
     env.out() << "\nnobody eligible was found\n";
   }
@@ -188,9 +209,13 @@ int RunActivate(CommandEnv& env, const SpecArgs& args, bool preview) {
 void AddSpecFlags(CLI::App* cmd, SpecArgs& a) {
   cmd->add_option("--title", a.title, "Short title, e.g. \"Tewkesbury flooding\"")->required();
   cmd->add_option("--at", a.at, "Where help is needed, LAT,LON in degrees")->required();
-  cmd->add_option("--radius", a.radius_km, "Search radius, km (0-1000]")->required();
+  cmd->add_option("--radius", a.radius_km, "Search radius, km (0-1000]")
+      ->required()
+      ->check(NumberIn(0, 1000));
   cmd->add_option("--start", a.start, "Start: now, or ISO 8601 with Z/offset [now]");
-  cmd->add_option("--hours", a.hours, "Duration in hours, e.g. 12 or 1.5")->required();
+  cmd->add_option("--hours", a.hours, "Duration in hours, e.g. 12 or 1.5, at most 720 (30 days)")
+      ->required()
+      ->check(NumberIn(0, 720));
   cmd->add_option("--need", a.needs, "SKILL[:MIN_LEVEL]:COUNT, repeatable, e.g. first_aid:2:12")
       ->required();
   cmd->add_option("--message", a.message, "Message text sent to reservists");
@@ -314,27 +339,33 @@ void RegisterActivationCommands(CLI::App& root, CommandEnv& env) {
   auto limit = std::make_shared<int>(50);
   CLI::App* list = group->add_subcommand("list", "Activations, newest first");
   list->add_option("--state", *state, "open|filled|stood_down|cancelled|expired");
-  list->add_option("--limit", *limit, "At most this many [50]")->check(CLI::Range(1, 500));
+  list->add_option("--limit", *limit, "At most this many [50]")->check(WholeNumberIn(1, 500));
   OnRun(list, env, [&env, state, limit] { return RunList(env, *state, *limit); });
 
   auto id = std::make_shared<int64_t>(0);
   CLI::App* show = group->add_subcommand(
       "show", "Requirements with asked/accepted counts and the ranked candidates");
-  show->add_option("id", *id, "Activation id")->required();
+  show->add_option("id", *id, "Activation id")->required()->check(WholeNumberIn(1, kMaxId));
   OnRun(show, env, [&env, id] { return RunShow(env, *id); });
 
   auto cancel_id = std::make_shared<int64_t>(0);
   auto reason = std::make_shared<std::string>();
   CLI::App* cancel = group->add_subcommand("cancel", "Cancel an open or filled activation");
-  cancel->add_option("id", *cancel_id, "Activation id")->required();
+  cancel->add_option("id", *cancel_id, "Activation id")
+      ->required()
+      ->check(WholeNumberIn(1, kMaxId));
   cancel->add_option("--reason", *reason, "Why, recorded with the change");
   OnRun(cancel, env, [&env, cancel_id, reason] { return RunCancel(env, *cancel_id, *reason); });
 
   auto ids = std::make_shared<std::pair<int64_t, int64_t>>();
   CLI::App* explain =
       root.add_subcommand("explain", "Why a reservist was or was not asked on an activation");
-  explain->add_option("activation", ids->first, "Activation id")->required();
-  explain->add_option("reservist", ids->second, "Reservist id")->required();
+  explain->add_option("activation", ids->first, "Activation id")
+      ->required()
+      ->check(WholeNumberIn(1, kMaxId));
+  explain->add_option("reservist", ids->second, "Reservist id")
+      ->required()
+      ->check(WholeNumberIn(1, kMaxId));
   OnRun(explain, env, [&env, ids] { return RunExplain(env, ids->first, ids->second); });
 }
 

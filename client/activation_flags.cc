@@ -29,11 +29,22 @@ Status ParseNeed(std::string_view text, v1::Requirement* out) {
   size_t first = text.find(':');
   if (first == std::string_view::npos || first == 0) return bad("has no count");
   size_t last = text.rfind(':');
+  // The wire fields are int32: a larger number would wrap (4294967297 -> 1).
+  constexpr int64_t kMax = INT32_MAX;
   int64_t count = 0, level = 0;
-  if (!ParseInt(text.substr(last + 1), count) || count <= 0) return bad("has no positive count");
+  std::string_view count_text = text.substr(last + 1);
+  if (!ParseInt(count_text, count)) {
+    // Digits that do not fit an int64 are a count too large, not a non-number.
+    bool digits =
+        !count_text.empty() && count_text.find_first_not_of("0123456789") == std::string_view::npos;
+    return bad(digits ? fmt::format("has a count above {}", kMax) : "has no positive count");
+  }
+  if (count <= 0) return bad("has no positive count");
+  if (count > kMax) return bad(fmt::format("has a count above {}", kMax));
   if (last != first && (!ParseInt(text.substr(first + 1, last - first - 1), level) || level <= 0)) {
     return bad("has a bad level");
   }
+  if (level > kMax) return bad(fmt::format("has a level above {}", kMax));
   out->set_skill(std::string(text.substr(0, first)));
   out->set_min_level(static_cast<int32_t>(level));
   out->set_count(static_cast<int32_t>(count));
@@ -69,8 +80,8 @@ Result<int32_t> ParseMinutes(std::string_view text, const char* flag) {
   return static_cast<int32_t>(total);
 }
 
-Result<int64_t> ParseStart(std::string_view text, int64_t now_unix) {
-  if (text == "now") return now_unix;
+Result<std::optional<int64_t>> ParseStart(std::string_view text) {
+  if (text == "now") return std::optional<int64_t>();
   auto t = ParseInstant(text);
   if (!t) {
     return Status::InvalidArgument(
@@ -78,7 +89,7 @@ Result<int64_t> ParseStart(std::string_view text, int64_t now_unix) {
                                "(e.g. 2026-11-25T18:00Z)",
                                text));
   }
-  return *t;
+  return std::optional<int64_t>(*t);
 }
 
 Result<v1::ActivationState> ParseActivationState(std::string_view text) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/status.h"
@@ -19,8 +20,10 @@ namespace muster::client {
 Status ParseNeed(std::string_view text, muster::v1::Requirement* out);
 // Minutes, > 0.
 Result<int32_t> ParseMinutes(std::string_view text, const char* flag);
-// Unix seconds; now_unix is used for "now".
-Result<int64_t> ParseStart(std::string_view text, int64_t now_unix);
+// Unix seconds, or nullopt for "now": the daemon resolves "now" by its own
+// clock (ActivationSpec.start_now), so that a retried `activate --start now
+// --key K` is the same request.
+Result<std::optional<int64_t>> ParseStart(std::string_view text);
 Result<muster::v1::ActivationState> ParseActivationState(std::string_view text);
 Result<muster::v1::Priority> ParsePriority(std::string_view text);
 

@@ -2,13 +2,16 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
 #include "admin/backup.h"
 #include "commands.h"
 #include "muster/v1/admin.grpc.pb.h"
+#include "private_file.h"
 
 namespace muster::client {
 namespace {
@@ -22,8 +25,10 @@ int RunBackup(CommandEnv& env, const std::string& path) {
   auto stub = v1::AdminService::NewStub(env.connection().channel());
   auto reader = stub->Backup(&context, v1::BackupRequest());
   std::string partial = path + ".partial";
-  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  if (!out) return env.Fail(kExitFailed, fmt::format("cannot write {}", partial));
+  std::ofstream out;  // 0600: the copy holds the whole roster
+  if (!OpenPrivateFile(partial, out)) {
+    return env.Fail(kExitFailed, fmt::format("cannot write {}: {}", partial, std::strerror(errno)));
+  }
   v1::BackupChunk chunk, last;
   int64_t written = 0;
   while (reader->Read(&chunk)) {

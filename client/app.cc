@@ -9,6 +9,10 @@
 namespace muster::client {
 namespace {
 
+// --timeout is at most a day: beyond that a deadline is no deadline, and the
+// milliseconds must fit an int64.
+constexpr double kMaxTimeoutSeconds = 86400;
+
 // Every command group, in --help order. A new group (activate, preview,
 // watch, audit) adds one line here and its Register function in commands.h.
 // An explicit list rather than static self-registration, because the linker
@@ -41,7 +45,7 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--timeout", options.timeout_seconds,
                  "Seconds to wait for each call; long streams are cut off only after this "
                  "long without progress")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberIn(0, kMaxTimeoutSeconds))
       ->capture_default_str();
   app.add_option("--token", options.token,
                  "Bearer token for musterd (prefer MUSTER_TOKEN: flags show in ps)")

@@ -101,7 +101,7 @@ void RegisterAuditCommands(CLI::App& root, CommandEnv& env) {
   group->add_option("--action", flags->action,
                     "Only this action (RosterService/UpsertReservist), or a prefix ending in /");
   group->add_option("--limit", flags->limit, "At most this many records")
-      ->check(CLI::Range(1, 1000000))
+      ->check(WholeNumberIn(1, 1000000))
       ->capture_default_str();
   // Subcommand callbacks run before their parent's: list only when no
   // subcommand was given, so `audit verify` is not overridden.

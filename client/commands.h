@@ -3,6 +3,7 @@
 #pragma once
 
 #include "command_env.h"
+#include "number_flags.h"
 
 namespace muster::client {
 

@@ -405,9 +405,9 @@ void RegisterDispatchCommands(CLI::App& root, CommandEnv& env) {
   auto watch = std::make_shared<WatchArgs>();
   CLI::App* cmd = root.add_subcommand(
       "watch", "Follow an activation's call-outs and answers live until it is over");
-  cmd->add_option("id", watch->id, "Activation id")->required();
+  cmd->add_option("id", watch->id, "Activation id")->required()->check(WholeNumberIn(1, kMaxId));
   cmd->add_option("--events", watch->events, "Latest events the live view lists [8]")
-      ->check(CLI::Range(0, 200));
+      ->check(WholeNumberIn(0, 200));
   cmd->add_option("--view", watch->view,
                   "auto: redraw in place when stdout is a terminal, else one line per event; "
                   "live or plain to choose [auto]")
@@ -420,8 +420,10 @@ void RegisterDispatchCommands(CLI::App& root, CommandEnv& env) {
                   "TOKEN accept|decline, or accept|decline with --activation and --reservist")
       ->expected(1, 2)
       ->required();
-  cmd->add_option("--activation", answer->activation, "Activation id (instead of a token)");
-  cmd->add_option("--reservist", answer->reservist, "Reservist id (with --activation)");
+  cmd->add_option("--activation", answer->activation, "Activation id (instead of a token)")
+      ->check(WholeNumberIn(1, kMaxId));
+  cmd->add_option("--reservist", answer->reservist, "Reservist id (with --activation)")
+      ->check(WholeNumberIn(1, kMaxId));
   cmd->footer(
       "\nForms:\n  musterctl answer TOKEN accept|decline\n"
       "  musterctl answer --activation ID --reservist RID accept|decline");
@@ -430,7 +432,9 @@ void RegisterDispatchCommands(CLI::App& root, CommandEnv& env) {
   auto stand_down = std::make_shared<StandDownArgs>();
   cmd = root.add_subcommand("stand-down",
                             "End an activation: everyone asked who has not declined is stood down");
-  cmd->add_option("id", stand_down->id, "Activation id")->required();
+  cmd->add_option("id", stand_down->id, "Activation id")
+      ->required()
+      ->check(WholeNumberIn(1, kMaxId));
   cmd->add_option("--reason", stand_down->reason, "Why; sent to everyone stood down");
   cmd->add_flag("--yes,-y", stand_down->yes,
                 "Do not ask for confirmation (needed when not on a terminal)");

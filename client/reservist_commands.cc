@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <istream>
+#include <limits>
 #include <memory>
 
 #include "commands.h"
@@ -297,7 +298,7 @@ void AddListCommand(CLI::App& group, CommandEnv& env) {
       ->check(CLI::IsMember({"active", "suspended"}));
   cmd->add_option("--area", args->area, "Only those of this home area");
   cmd->add_option("--limit", args->limit, "Show at most this many")
-      ->check(CLI::PositiveNumber)
+      ->check(WholeNumberIn(1, std::numeric_limits<int>::max()))
       ->capture_default_str();
   cmd->add_flag("--all", args->all, "Show every match (ignores --limit)");
   cmd->add_option("--page-token", args->page_token, "Continue a previous listing");

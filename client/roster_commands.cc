@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "private_file.h"
 #include "progress.h"
 #include "roster/skill_catalogue_csv.h"
 #include "roster_csv.h"
@@ -110,8 +111,7 @@ class ExportSink {
   bool Open() {
     if (file_.empty()) return true;
     temp_ = file_ + ".part";
-    stream_.open(temp_, std::ios::binary | std::ios::trunc);
-    return static_cast<bool>(stream_);
+    return OpenPrivateFile(temp_, stream_);  // 0600: the roster is personal data
   }
   std::ostream& stream() { return file_.empty() ? env_.out() : stream_; }
   // Flushes and renames into place; false on a write error.
@@ -219,7 +219,7 @@ void AddImportCommand(CLI::App& roster, CommandEnv& env) {
   cmd->add_flag("--atomic", args->atomic, "Store nothing if any row is rejected");
   cmd->add_flag("--dry-run", args->dry_run, "Check every row, store nothing");
   cmd->add_option("--chunk-rows", args->chunk_rows, "Rows per message on the stream")
-      ->check(CLI::Range(1, 10000))
+      ->check(WholeNumberIn(1, 10000))
       ->capture_default_str();
   cmd->add_option("--with-skills", args->with_skills,
                   "Import this skill catalogue file first (as `skill import` does), e.g. the "

@@ -30,6 +30,36 @@ std::string Lowered(std::string_view s) {
   return out;
 }
 
+// Spreadsheets take a cell that starts with one of these as a formula
+// (OWASP's list for CSV injection: = + - @ tab CR).
+bool IsFormulaLead(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+// True for text that is zero or more apostrophes and then a formula lead:
+// export writes such free text with one more apostrophe in front, and import
+// takes exactly one away again, so the two are inverse for every value.
+bool NeedsFormulaGuard(std::string_view text) {
+  size_t first = text.find_first_not_of('\'');
+  return first != std::string_view::npos && IsFormulaLead(text[first]);
+}
+
+// A free-text cell as read: the export's guard apostrophe removed.
+std::string_view UnguardedText(std::string_view cell) {
+  if (!cell.empty() && cell.front() == '\'' && NeedsFormulaGuard(cell.substr(1))) {
+    cell.remove_prefix(1);
+  }
+  return cell;
+}
+
+// Appends free text as a CSV field, guarded against formula injection.
+void AppendTextField(std::string_view text, std::string* scratch, std::string* out) {
+  if (!NeedsFormulaGuard(text)) return AppendCsvField(text, out);
+  scratch->assign(1, '\'');
+  scratch->append(text);
+  AppendCsvField(*scratch, out);
+}
+
 // Parses a number cell; an empty cell gives `if_empty`, or an error when
 // if_empty is null.
 Status DecodeNumber(std::string_view cell, const double* if_empty, double* out) {
@@ -77,10 +107,19 @@ Status DecodeListCell(RosterColumn column, std::string_view cell, v1::Reservist*
   }
 }
 
+// Cells a spreadsheet could take for a formula: the free text ones. Numbers
+// (lat -2.15) and lists (which start with a kind, a code, a day or a date)
+// are left as they are.
+bool IsFreeTextColumn(RosterColumn column) {
+  return column == RosterColumn::kExternalId || column == RosterColumn::kName ||
+         column == RosterColumn::kHomeArea || column == RosterColumn::kPostcode;
+}
+
 // Decodes a scalar cell; errors have an empty field (the caller names it).
 Status DecodeScalarCell(RosterColumn column, std::string_view cell, v1::Reservist* out) {
   static constexpr double kNoMaxTravel = 0;  // 0 = the daemon's default
   double number = 0;
+  if (IsFreeTextColumn(column)) cell = UnguardedText(cell);
   switch (column) {
     case RosterColumn::kExternalId:
       out->set_external_id(cell.data(), cell.size());
@@ -299,11 +338,11 @@ void AppendRosterCsvRecord(const v1::Reservist& r, const RosterCsvWriteOptions& 
     if (r.id() != 0) out->append(std::to_string(r.id()));
     out->push_back(',');
   }
-  AppendCsvField(r.external_id(), out);
+  AppendTextField(r.external_id(), &cell, out);
   out->push_back(',');
-  AppendCsvField(r.name(), out);
+  AppendTextField(r.name(), &cell, out);
   out->push_back(',');
-  AppendCsvField(r.home_area(), out);
+  AppendTextField(r.home_area(), &cell, out);
   out->push_back(',');
   out->append(ReservistStatusName(r.status()));
   out->push_back(',');
@@ -311,7 +350,7 @@ void AppendRosterCsvRecord(const v1::Reservist& r, const RosterCsvWriteOptions& 
   out->push_back(',');
   AppendNumber(r.lon(), out);
   out->push_back(',');
-  AppendCsvField(r.postcode(), out);
+  AppendTextField(r.postcode(), &cell, out);
   out->push_back(',');
   if (r.max_travel_km() != 0) AppendNumber(r.max_travel_km(), out);
   out->push_back(',');

@@ -93,7 +93,8 @@ std::string SpecDigest(const ActivationSpec& s) {
   // prints doubles exactly.
   std::string canon =
       fmt::format("v1|{}:{}|{}:{}|{:a}|{:a}|{:a}|{}|{}|{}|{}", s.title.size(), s.title,
-                  s.message.size(), s.message, s.lat, s.lon, s.radius_km, s.start_unix,
+                  s.message.size(), s.message, s.lat, s.lon, s.radius_km,
+                  s.start_now ? std::string("now") : std::to_string(s.start_unix),
                   s.duration_minutes, s.answer_within_minutes, static_cast<int>(s.priority));
   for (const auto& r : s.requirements) {
     canon += fmt::format("|{}:{}:{}:{}", r.skill.size(), r.skill, r.min_level, r.count);

@@ -42,8 +42,12 @@ struct ActivationSpec {
   std::string message;  // <= 1000 chars
   double lat = 0;       // WGS84 degrees
   double lon = 0;
-  double radius_km = 0;          // (0, 1000]
-  int64_t start_unix = 0;        // Unix seconds; at most 24 h in the past
+  double radius_km = 0;    // (0, 1000]
+  int64_t start_unix = 0;  // Unix seconds; at most 24 h in the past
+  // Start when the daemon takes the request: ValidateSpec sets start_unix to
+  // its clock's now, and SpecDigest (the idempotency check) hashes "now"
+  // instead of that instant, so a retry is the same request.
+  bool start_now = false;
   int32_t duration_minutes = 0;  // 1..43200
   std::vector<Requirement> requirements;
   int32_t answer_within_minutes = 15;  // 1..1440 (0 on input = 15)

@@ -44,6 +44,7 @@ ActivationManager::ActivationManager(ActivationStore& store, RosterStore& roster
     : store_(store), roster_(roster), ranker_(index, std::move(config)), clock_(clock) {}
 
 Status ActivationManager::ValidateSpec(ActivationSpec& spec) const {
+  if (spec.start_now) spec.start_unix = clock_.NowSeconds();  // the digest keeps "now"
   MUSTER_RETURN_IF_ERROR(CheckText("title", spec.title, kMaxTitleLength, true));
   MUSTER_RETURN_IF_ERROR(CheckText("message", spec.message, kMaxMessageLength, false));
   if (spec.answer_within_minutes == 0) spec.answer_within_minutes = kDefaultAnswerWithinMinutes;

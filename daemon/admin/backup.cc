@@ -1,10 +1,14 @@
 #include "admin/backup.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -26,6 +30,21 @@ Result<DbPtr> OpenDb(const std::string& path, int flags) {
   }
   sqlite3_busy_timeout(raw, 30000);
   return db;
+}
+
+// Replaces whatever is at path with a new empty file of mode 0600, so that
+// the copy (and SQLite's -journal beside it, which takes the file's mode) is
+// readable by the daemon's user alone: it holds the whole roster.
+Status CreatePrivateFile(const std::string& path) {
+  if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::Internal(fmt::format("cannot replace {}: {}", path, std::strerror(errno)));
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    return Status::Internal(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  }
+  ::close(fd);
+  return {};
 }
 
 Status CopyAll(sqlite3* source, sqlite3* dest) {
@@ -74,7 +93,7 @@ Result<std::string> FileSha256(const std::string& path) {
 }
 
 Result<BackupInfo> BackupDatabase(const std::string& source_path, const std::string& dest_path) {
-  std::remove(dest_path.c_str());
+  MUSTER_RETURN_IF_ERROR(CreatePrivateFile(dest_path));
   {
     auto source = OpenDb(source_path, SQLITE_OPEN_READONLY);
     if (!source.ok()) return source.status();

@@ -23,11 +23,17 @@ Result<ActivationSpec> FromProto(const v1::ActivationSpec& in) {
   s.lat = in.lat();
   s.lon = in.lon();
   s.radius_km = in.radius_km();
-  if (!in.has_start()) return Status::InvalidArgument("start", "is required");
-  if (in.start().nanos() != 0) {
-    return Status::InvalidArgument("start", "must be a whole second");
+  if (in.start_now()) {
+    if (in.has_start())
+      return Status::InvalidArgument("start", "must be unset when start_now is true");
+    s.start_now = true;  // resolved by the manager, by the daemon's clock
+  } else {
+    if (!in.has_start()) return Status::InvalidArgument("start", "is required (or start_now)");
+    if (in.start().nanos() != 0) {
+      return Status::InvalidArgument("start", "must be a whole second");
+    }
+    s.start_unix = in.start().seconds();
   }
-  s.start_unix = in.start().seconds();
   s.duration_minutes = in.duration_minutes();
   s.answer_within_minutes = in.answer_within_minutes();
   switch (in.priority()) {

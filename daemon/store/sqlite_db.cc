@@ -1,7 +1,12 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace muster {
 namespace {
@@ -12,6 +17,23 @@ constexpr size_t kMaxContextChars = 80;
 std::string Shorten(std::string_view text) {
   if (text.size() <= kMaxContextChars) return std::string(text);
   return std::string(text.substr(0, kMaxContextChars)) + "...";
+}
+
+// Creates the database file, empty and mode 0600, if it does not exist yet.
+// SQLite would create it with 0644 under the usual umask, and it gives the
+// -wal and -shm files the database file's mode, so creating the file first
+// keeps all three private: they hold names, homes and phone numbers. An
+// existing file keeps the mode its owner gave it.
+Status CreatePrivateFile(const std::string& path) {
+  if (path.empty() || path == ":memory:") return {};  // no file
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return {};
+  }
+  if (errno == EEXIST) return {};
+  return Status::Unavailable(
+      fmt::format("cannot create database {}: {}", path, std::strerror(errno)));
 }
 
 }  // namespace
@@ -33,6 +55,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   int flags =
       SQLITE_OPEN_NOMUTEX |
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!options.read_only) MUSTER_RETURN_IF_ERROR(CreatePrivateFile(path));
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {

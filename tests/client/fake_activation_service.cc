@@ -142,6 +142,11 @@ v1::Activation FakeActivationService::activation(int64_t id) {
   return it == activations_.end() ? v1::Activation() : it->second;
 }
 
+void FakeActivationService::Put(v1::Activation activation) {
+  std::lock_guard<std::mutex> lock(mu_);
+  activations_[activation.id()] = std::move(activation);
+}
+
 grpc::Status FakeActivationService::GetActivation(grpc::ServerContext*,
                                                   const v1::GetActivationRequest* request,
                                                   v1::Activation* response) {

@@ -80,6 +80,8 @@ class FakeActivationService final : public v1::ActivationService::Service {
   v1::RecordAnswerRequest last_answer();
   v1::StandDownRequest last_stand_down();
   v1::Activation activation(int64_t id);
+  // Adds or replaces an activation (by its id), e.g. one with failed call-outs.
+  void Put(v1::Activation activation);
 
  private:
   std::mutex mu_;
