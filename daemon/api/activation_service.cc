@@ -8,6 +8,7 @@
 #include "api/activation_convert.h"
 #include "api/page_token.h"
 #include "api/status_map.h"
+#include "auth/tokens.h"
 #include "core/clock.h"
 
 namespace muster::api {
@@ -28,6 +29,20 @@ grpc::Status SpecError(const Status& st) {
   return ToGrpcStatus(st.code() == Code::kInvalidArgument && st.field() != "idempotency_key"
                           ? st.WithFieldPrefix("spec")
                           : st);
+}
+
+// How often an idle WatchActivation stream checks whether its client left.
+constexpr std::chrono::seconds kWatchCancelCheck{5};
+
+// Whose WatchActivation slots a call counts against: its bearer token
+// (hashed), or its peer's host without one.
+std::string WatchCaller(const grpc::ServerContext& ctx) {
+  auto it = ctx.client_metadata().find("authorization");
+  if (it != ctx.client_metadata().end()) {
+    return "token:" + auth::Sha256Hex(std::string_view(it->second.data(), it->second.size()));
+  }
+  std::string peer = ctx.peer();  // "ipv4:127.0.0.1:5555", "ipv6:[::1]:5555"
+  return "peer:" + peer.substr(0, peer.rfind(':'));
 }
 
 // Above this many call-outs CreateActivation leaves the candidates out.
@@ -215,6 +230,11 @@ grpc::Status ActivationServiceImpl::WatchActivation(
     return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
   }
   if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
+  // Each stream holds a server thread while it lasts: bounded per caller
+  // (by token, or by peer host without one) and overall.
+  std::string why;
+  auto slot = watch_slots_.Acquire(WatchCaller(*ctx), why);
+  if (!slot) return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, why);
   dispatch::EventHub& hub = dispatcher_->events();
   // Subscribe before the snapshot so that nothing falls between them (an
   // event may repeat what the snapshot shows; that is harmless).
@@ -242,7 +262,10 @@ grpc::Status ActivationServiceImpl::WatchActivation(
   for (;;) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
     dispatch::DispatchEvent e;
-    switch (sub->Next(e, std::chrono::milliseconds(500))) {
+    // Events wake the wait at once; the timeout only bounds how long a
+    // watcher that went away keeps its slot (the sync API has no
+    // cancellation callback).
+    switch (sub->Next(e, kWatchCancelCheck)) {
       case dispatch::EventHub::Subscription::Poll::kEvent: {
         v1::ActivationEvent out;
         ToProto(e, &out);

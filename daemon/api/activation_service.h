@@ -4,6 +4,7 @@
 
 #include "activation/activation_manager.h"
 #include "api/caller_scope.h"
+#include "api/watch_slots.h"
 #include "dispatch/dispatcher.h"
 #include "muster/v1/activation.grpc.pb.h"
 
@@ -54,6 +55,9 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
   ActivationManager& manager_;
   dispatch::Dispatcher* dispatcher_;
   ScopeResolver scope_;
+  // Open WatchActivation streams: RESOURCE_EXHAUSTED past 8 per caller or
+  // 64 in all.
+  WatchSlots watch_slots_;
 };
 
 }  // namespace muster::api

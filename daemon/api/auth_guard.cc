@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "api/status_map.h"
@@ -62,39 +63,57 @@ class CoreCredentials final : public grpc::ServerCredentials {
   grpc_server_credentials* creds_;
 };
 
+constexpr char kTooManyTokens[] =
+    "more than one authorization value: send exactly one 'Bearer <token>'";
+
 // The C processor: decides the call from its metadata before any handler.
 void ProcessAuthMetadata(void* state, grpc_auth_context* context, const grpc_metadata* md,
                          size_t num_md, grpc_process_auth_metadata_done_cb cb, void* user_data) {
   auto* guard = static_cast<AuthGuard*>(state);
   std::string method, authorization, request_id;
+  int authorizations = 0;
   for (size_t i = 0; i < num_md; ++i) {
     std::string_view key = SliceView(md[i].key);
-    if (key == ":path")
+    if (key == ":path") {
       method = SliceView(md[i].value);
-    else if (key == "authorization")
+    } else if (key == kAuthorizationHeader) {
       authorization = SliceView(md[i].value);
-    else if (key == kRequestIdHeader)
+      ++authorizations;
+    } else if (key == kRequestIdHeader) {
       request_id = SliceView(md[i].value);
+    }
   }
   if (!AcceptableRequestId(request_id)) request_id = NewRequestId();
   std::string cn = FirstProperty(context, GRPC_X509_CN_PROPERTY_NAME);
   auth::Decision d = guard->Decide(method, authorization, cn);
+  if (authorizations > 1) {
+    // Two tokens would let one check read one and another check the other.
+    d.actor = "anonymous";
+    d.status = Status::Unauthenticated(kTooManyTokens);
+  }
   if (!d.status.ok()) {
     grpc::StatusCode code = ToGrpcCode(d.status.code());
-    spdlog::warn("refused {} from {}: {} (request {})", method, d.actor, d.status.message(),
-                 request_id);
-    guard->Record(
-        d.actor, method, "",
+    guard->RecordRefusal(
+        d, method,
         code == grpc::StatusCode::UNAUTHENTICATED ? "UNAUTHENTICATED" : "PERMISSION_DENIED",
         request_id);
-    cb(user_data, nullptr, 0, nullptr, 0, static_cast<grpc_status_code>(code),
-       d.status.message().c_str());
+    std::string message = BoundedStatusMessage(d.status.message());
+    cb(user_data, nullptr, 0, nullptr, 0, static_cast<grpc_status_code>(code), message.c_str());
+    return;
+  }
+  // Audit-first: an audited write runs only once its actor is on record.
+  // (muster's own methods: the health check and reflection are not audited).
+  if (d.rule.audited && !d.rule.personal_read && method.starts_with("/muster.") &&
+      !guard->Record(d.actor, method, "", "STARTED", request_id)) {
+    cb(user_data, nullptr, 0, nullptr, 0, GRPC_STATUS_UNAVAILABLE,
+       "the audit log cannot be written, so this change is refused (nothing was changed); "
+       "see the daemon log");
     return;
   }
   // Nothing is added to `context`: it is the connection's, shared by every
   // call on it, so per-call identity cannot live there (it would leak into
-  // later calls and grow without bound). The interceptor and the services
-  // identify the caller again from the call's own metadata.
+  // later calls and grow without bound). The interceptor decides the call
+  // again from the same metadata, once, and keeps that per call.
   cb(user_data, nullptr, 0, nullptr, 0, GRPC_STATUS_OK, nullptr);
 }
 
@@ -139,6 +158,9 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
  public:
   AuditInterceptor(grpc::experimental::ServerRpcInfo* info, AuthGuard* guard)
       : info_(info), guard_(guard), rule_(auth::RuleFor(info->method())) {}
+  ~AuditInterceptor() override {
+    if (remembered_) guard_->Forget(info_->server_context());
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -168,13 +190,24 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       // In the trailers as well: a failed call may send no initial
       // metadata, and clients can read one place.
-      methods->GetSendTrailingMetadata()->emplace(kRequestIdHeader, request_id_);
+      auto* trailers = methods->GetSendTrailingMetadata();
+      std::string rows;
+      if (auto it = trailers->find(kAuditRowsTrailer); it != trailers->end()) {
+        rows = "rows=" + logging::Printable(it->second, 20);
+        trailers->erase(it);
+      }
+      trailers->emplace(kRequestIdHeader, request_id_);
       if (rule_.audited && IsMusterMethod()) {
         grpc::Status status = methods->GetSendStatus();
-        // Ids and keys only (target_), never personal data.
-        spdlog::info("{} by {}: {}{}{}", AuditActionName(info_->method()), actor_,
-                     CodeName(status.error_code()), target_.empty() ? "" : " ", target_);
-        guard_->Record(actor_, info_->method(), target_, CodeName(status.error_code()),
+        std::string target = target_;
+        if (!rows.empty()) target += (target.empty() ? "" : " ") + rows;
+        // Ids and keys only (target), never personal data.
+        spdlog::info("{} by {}: {}{}{}", logging::Printable(AuditActionName(info_->method()), 128),
+                     logging::Printable(actor_, 64), CodeName(status.error_code()),
+                     target.empty() ? "" : " ", logging::Printable(target, 600));
+        // The change is made by now: a failure here is logged and counted
+        // (Record), the call's status stays what the handler said.
+        guard_->Record(actor_, info_->method(), std::move(target), CodeName(status.error_code()),
                        request_id_);
       }
       logging::SetCurrentRequestId("");
@@ -185,23 +218,32 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
  private:
   bool IsMusterMethod() const { return std::string_view(info_->method()).starts_with("/muster."); }
 
+  // Authenticates the call once: the decision names the audit actor and is
+  // what ScopeOf answers from while the call lasts.
   void ReadIdentity(grpc::experimental::InterceptorBatchMethods* methods) {
     std::string authorization;
+    size_t authorizations = 0;
     if (auto* md = methods->GetRecvInitialMetadata(); md != nullptr) {
       if (auto it = md->find(kRequestIdHeader); it != md->end()) {
         std::string_view id(it->second.data(), it->second.size());
         if (AcceptableRequestId(id)) request_id_ = std::string(id);
       }
-      if (auto it = md->find("authorization"); it != md->end()) {
+      auto [first, last] = md->equal_range(kAuthorizationHeader);
+      for (auto it = first; it != last; ++it, ++authorizations) {
         authorization.assign(it->second.data(), it->second.size());
       }
     }
     if (request_id_.empty()) request_id_ = NewRequestId();
-    // The processor has already refused calls that fail this check; here it
-    // only names the actor.
-    actor_ = guard_->Decide(info_->method(), authorization, ClientCertCn(*info_->server_context()))
-                 .actor;
-    if (actor_.empty()) actor_ = "unknown";
+    auth::Decision d =
+        guard_->Decide(info_->method(), authorization, ClientCertCn(*info_->server_context()));
+    if (authorizations > 1) {
+      // The processor refuses these; should one get here, it is nobody.
+      d.actor = "anonymous";
+      d.status = Status::Unauthenticated(kTooManyTokens);
+    }
+    actor_ = d.actor.empty() ? "unknown" : d.actor;
+    guard_->Remember(info_->server_context(), d);
+    remembered_ = true;
   }
 
   static std::string CodeName(grpc::StatusCode code) {
@@ -212,6 +254,7 @@ class AuditInterceptor final : public grpc::experimental::Interceptor {
   AuthGuard* guard_;
   auth::MethodRule rule_;
   int messages_ = 0;
+  bool remembered_ = false;
   std::string actor_, request_id_, target_;
 };
 
@@ -276,6 +319,12 @@ AuthGuard::MakeInterceptorFactory() {
   return std::make_unique<AuditInterceptorFactory>(this);
 }
 
+AuthGuard::AuthGuard(const auth::TokenAuthenticator& tokens, AuditSink* audit,
+                     metrics::Registry* metrics)
+    : tokens_(tokens),
+      audit_(audit),
+      metrics_(metrics != nullptr ? *metrics : metrics::DefaultRegistry()) {}
+
 auth::Decision AuthGuard::Decide(std::string_view method, std::string_view authorization,
                                  std::string_view cert_cn) const {
   auth::Decision d = tokens_.Check(method, authorization);
@@ -287,34 +336,94 @@ auth::Decision AuthGuard::Decide(std::string_view method, std::string_view autho
 
 AreaScope AuthGuard::ScopeOf(const grpc::ServerContext& ctx) const {
   if (!tokens_.enabled()) return AreaScope::All();
-  std::string_view authorization;
-  auto it = ctx.client_metadata().find("authorization");
-  if (it != ctx.client_metadata().end()) authorization = {it->second.data(), it->second.size()};
-  constexpr std::string_view kBearer = "Bearer ";
-  std::optional<auth::Principal> who;
-  if (authorization.size() > kBearer.size()) {
-    who = tokens_.Authenticate(authorization.substr(kBearer.size()));
-  }
+  std::lock_guard lock(mu_);
+  auto it = calls_.find(static_cast<const grpc::ServerContextBase*>(&ctx));
   // The processor refuses calls without a known token before any handler
-  // runs; should one get here all the same, it sees nothing.
-  if (!who) return AreaScope::Nothing();
-  if (who->areas.empty()) return AreaScope::All();
-  return AreaScope::Only(who->areas, who->mutual_aid);
+  // runs; a call without a decision, or with a refused one, sees nothing.
+  if (it == calls_.end() || !it->second.status.ok()) return AreaScope::Nothing();
+  const auth::Decision& d = it->second;
+  if (d.areas.empty()) return AreaScope::All();
+  return AreaScope::Only(d.areas, d.mutual_aid);
 }
 
-void AuthGuard::Record(std::string actor, std::string_view method, std::string target,
+void AuthGuard::Remember(const grpc::ServerContextBase* ctx, const auth::Decision& d) {
+  std::lock_guard lock(mu_);
+  calls_[ctx] = d;
+}
+
+void AuthGuard::Forget(const grpc::ServerContextBase* ctx) {
+  std::lock_guard lock(mu_);
+  calls_.erase(ctx);
+}
+
+bool AuthGuard::Record(std::string actor, std::string_view method, std::string target,
                        std::string_view outcome, std::string request_id) {
-  if (audit_ == nullptr) return;
+  if (audit_ == nullptr) return true;
   AuditEntry e;
-  e.actor = std::move(actor);
-  e.action = AuditActionName(method);
+  // Method names and certificate CNs can be a caller's text: escaped and
+  // cut short, as in the log.
+  e.actor = logging::Printable(actor, 128);
+  e.action = logging::Printable(AuditActionName(method), 128);
   e.target = std::move(target);
   e.outcome = std::string(outcome);
   e.request_id = std::move(request_id);
   auto appended = audit_->Append(std::move(e));
   if (!appended.ok()) {
-    spdlog::error("audit log append failed for {}: {}", method, appended.status().ToString());
+    metrics_
+        .GetCounter("muster_audit_append_failures_total",
+                    "Audit records that could not be written (an audited write is then refused).")
+        .Inc();
+    spdlog::error("audit log append failed for {}: {}", logging::Printable(method, 120),
+                  logging::Printable(appended.status().ToString(), 300));
+    return false;
   }
+  return true;
+}
+
+void AuthGuard::RecordRefusal(const auth::Decision& d, std::string_view method,
+                              std::string_view code, const std::string& request_id) {
+  std::string reason = code == "UNAUTHENTICATED" ? "unauthenticated" : "permission_denied";
+  metrics_
+      .GetCounter("muster_grpc_refused_total",
+                  "gRPC calls refused before any handler ran (no, unknown or several tokens; "
+                  "role too low).",
+                  {{"reason", reason}})
+      .Inc();
+  int64_t suppressed = 0;
+  {
+    std::lock_guard lock(mu_);
+    // One budget per actor: a flood without a token ("anonymous",
+    // "unknown-token") cannot crowd out the record of a real token's
+    // refusals. Actors are token names, certificate CNs and those two, so
+    // the map stays small; it is cleared should it grow all the same.
+    if (refusals_.size() > 1000) refusals_.clear();
+    RefusalWindow& w = refusals_[d.actor];
+    auto now = std::chrono::steady_clock::now();
+    if (w.rows == 0 || now - w.start >= std::chrono::minutes(1)) {
+      w.start = now;
+      w.rows = 0;
+    }
+    if (w.rows >= kRefusedRowsPerMinute) {
+      ++w.suppressed;
+      return;
+    }
+    ++w.rows;
+    suppressed = std::exchange(w.suppressed, 0);
+  }
+  // Unknown method names are the caller's text: cut short and escaped. A
+  // listed method's name is ours.
+  bool known = auth::IsPublicMethod(method) ||
+               std::ranges::any_of(auth::MethodRules(),
+                                   [&](const auth::MethodRule& r) { return r.method == method; });
+  std::string action =
+      known ? std::string(method) : "/unknown-method:" + logging::Printable(method, 64);
+  std::string actor = logging::Printable(d.actor, 64);
+  std::string target = suppressed > 0 ? fmt::format("suppressed={}", suppressed) : "";
+  spdlog::warn(
+      "refused {} from {}: {} (request {}){}", action, actor,
+      logging::Printable(d.status.message(), 200), request_id,
+      suppressed > 0 ? fmt::format("; {} refused calls before it not logged", suppressed) : "");
+  Record(std::move(actor), action, std::move(target), code, request_id);
 }
 
 }  // namespace muster::api

@@ -28,9 +28,20 @@ grpc::StatusCode ToGrpcCode(Code code) {
   return grpc::StatusCode::UNKNOWN;
 }
 
+std::string BoundedStatusMessage(std::string message) {
+  if (message.size() <= kMaxStatusMessageBytes) return message;
+  // Cut at a character boundary: never inside a UTF-8 sequence.
+  size_t cut = kMaxStatusMessageBytes;
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+  size_t dropped = message.size() - cut;
+  message.resize(cut);
+  message += "...(+" + std::to_string(dropped) + " bytes)";
+  return message;
+}
+
 grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(ToGrpcCode(status.code()), status.ToString());
+  return grpc::Status(ToGrpcCode(status.code()), BoundedStatusMessage(status.ToString()));
 }
 
 }  // namespace muster::api

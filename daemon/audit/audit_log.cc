@@ -1,9 +1,23 @@
 #include "audit/audit_log.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
 
 #include "auth/tokens.h"
 #include "store/migrator.h"
@@ -40,10 +54,100 @@ int64_t NowMs() {
       .count();
 }
 
+constexpr std::string_view kHeadMagic = "muster-audit-head-v1";
+
+std::string Hex(const unsigned char* data, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 0xf]);
+  }
+  return out;
+}
+
+std::string HeadMac(const std::string& key, int64_t id, const std::string& hash) {
+  std::string text = fmt::format("{} {} {}", kHeadMagic, id, hash);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &len);
+  return Hex(mac, len);
+}
+
+// Writes path with mode 0600 whatever the umask: a temporary file renamed
+// over it, so a reader never sees half a file.
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Status::Internal(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  ::fchmod(fd, 0600);
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::Internal(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  }
+  return {};
+}
+
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(fmt::format("cannot read {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str().substr(0, 4096);
+}
+
+// The key from <db>.audit-key, created (32 random bytes, hex) when absent.
+// created: whether this call made it.
+Result<std::string> LoadOrCreateKey(const std::string& path, bool& created) {
+  created = false;
+  auto text = ReadSmallFile(path);
+  if (text.ok()) {
+    std::string hex = text->substr(0, text->find_first_of("\r\n"));
+    if (hex.size() != 64) {
+      return Status::Internal(fmt::format("{}: not a 64-hex-digit key", path));
+    }
+    return hex;
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1)
+    return Status::Internal("no random bytes for the audit key");
+  std::string hex = Hex(bytes, sizeof bytes);
+  // O_EXCL: two daemons opening a fresh database never hold different keys.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return LoadOrCreateKey(path, created);
+    return Status::Internal(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  }
+  ::fchmod(fd, 0600);
+  std::string line = hex + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return Status::Internal(fmt::format("cannot write {}", path));
+  created = true;
+  return hex;
+}
+
+bool IsFileDatabase(const std::string& db_path) {
+  return !db_path.empty() && db_path != ":memory:" && !db_path.starts_with("file:");
+}
+
 }  // namespace
 
-AuditLog::AuditLog(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+AuditLog::AuditLog(std::unique_ptr<SqliteDb> db, std::string db_path, std::string key)
+    : db_(std::move(db)),
+      head_path_(IsFileDatabase(db_path) ? HeadPath(db_path) : ""),
+      key_(std::move(key)) {}
 AuditLog::~AuditLog() = default;
+
+std::string AuditLog::HeadPath(const std::string& db_path) {
+  return db_path + ".audit-head";
+}
+std::string AuditLog::KeyPath(const std::string& db_path) {
+  return db_path + ".audit-key";
+}
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path) {
   SqliteDbOptions options;
@@ -52,7 +156,91 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path) {
   auto db = SqliteDb::Open(db_path, options);
   if (!db.ok()) return db.status();
   MUSTER_RETURN_IF_ERROR(Migrator(SchemaMigrations()).Apply(**db));
-  return std::unique_ptr<AuditLog>(new AuditLog(std::move(db).value()));
+  std::string key;
+  bool created = false;
+  if (IsFileDatabase(db_path)) {
+    auto k = LoadOrCreateKey(KeyPath(db_path), created);
+    if (!k.ok()) return k.status();
+    key = std::move(k).value();
+  }
+  std::unique_ptr<AuditLog> log(new AuditLog(std::move(db).value(), db_path, std::move(key)));
+  auto last = log->LastRow();
+  if (!last.ok()) return last.status();
+  log->head_ = *last;
+  // A new key means a new database, or one from before checkpoints: its
+  // present end becomes the first checkpoint. With an existing key the
+  // checkpoint is left as it is, for Verify to judge.
+  if (created) MUSTER_RETURN_IF_ERROR(log->WriteHead(*last));
+  return log;
+}
+
+Result<AuditHead> AuditLog::LastRow() {
+  auto last = db_->Prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  if (!last.ok()) return last.status();
+  SqliteStatement::AutoReset reset(**last);
+  auto row = (*last)->Step();
+  if (!row.ok()) return row.status();
+  AuditHead head;
+  head.id = *row ? (*last)->ColumnInt64(0) : 0;
+  head.hash = *row ? (*last)->ColumnText(1) : kGenesisHash;
+  return head;
+}
+
+Status AuditLog::WriteHead(const AuditHead& head) {
+  if (head_path_.empty()) return {};
+  return WritePrivateFile(head_path_, fmt::format("{} {} {} {}\n", kHeadMagic, head.id, head.hash,
+                                                  HeadMac(key_, head.id, head.hash)));
+}
+
+AuditHead AuditLog::head() {
+  std::lock_guard lock(mu_);
+  return head_;
+}
+
+std::optional<AuditLog::HeadProblem> AuditLog::FindHeadProblem(const AuditHead& last) {
+  if (head_path_.empty()) return std::nullopt;
+  auto text = ReadSmallFile(head_path_);
+  if (!text.ok()) {
+    return HeadProblem{last.id + 1,
+                       fmt::format("the head checkpoint {} is missing (it was deleted, and rows "
+                                   "may have been cut off the end)",
+                                   head_path_)};
+  }
+  std::istringstream in(*text);
+  std::string magic, hash, mac;
+  int64_t id = -1;
+  in >> magic >> id >> hash >> mac;
+  if (magic != kHeadMagic || id < 0 || !auth::ConstantTimeEquals(mac, HeadMac(key_, id, hash))) {
+    return HeadProblem{last.id + 1,
+                       fmt::format("the head checkpoint {} is not authentic (changed, or written "
+                                   "with another key)",
+                                   head_path_)};
+  }
+  if (last.id < id) {
+    return HeadProblem{last.id + 1,
+                       fmt::format("rows {} to {} are missing: the chain ends at row {} but the "
+                                   "head checkpoint names row {} (rows were cut off the end)",
+                                   last.id + 1, id, last.id, id)};
+  }
+  // The chain reaches the checkpoint's row: it must be that very row (not
+  // one rebuilt after a cut).
+  std::string at_id = last.hash;
+  if (id == 0) {
+    at_id = kGenesisHash;
+  } else if (last.id > id) {
+    auto stmt = db_->Prepare("SELECT hash FROM audit_log WHERE id = ?1");
+    if (!stmt.ok()) return HeadProblem{id, stmt.status().ToString()};
+    SqliteStatement::AutoReset reset(**stmt);
+    (*stmt)->BindInt64(1, id);
+    auto row = (*stmt)->Step();
+    at_id = row.ok() && *row ? (*stmt)->ColumnText(0) : "";
+  }
+  if (at_id != hash) {
+    return HeadProblem{id, fmt::format("row {}: its hash differs from the one the head checkpoint "
+                                       "recorded (the chain was cut and rebuilt from there)",
+                                       id)};
+  }
+  return std::nullopt;
 }
 
 // Canonical form: every field length-prefixed, so no two different rows
@@ -80,15 +268,10 @@ Result<AuditEntry> AuditLog::Append(AuditEntry entry) {
   // IMMEDIATE: another process appending to the same file waits for us.
   auto txn = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kImmediate);
   if (!txn.ok()) return txn.status();
-  auto last = db_->Prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  auto last = LastRow();
   if (!last.ok()) return last.status();
-  {
-    SqliteStatement::AutoReset reset(**last);
-    auto row = (*last)->Step();
-    if (!row.ok()) return row.status();
-    entry.id = *row ? (*last)->ColumnInt64(0) + 1 : 1;
-    entry.prev_hash = *row ? (*last)->ColumnText(1) : kGenesisHash;
-  }
+  entry.id = last->id + 1;
+  entry.prev_hash = last->hash;
   entry.hash = ChainHash(entry, entry.prev_hash);
   auto insert = db_->Prepare(
       "INSERT INTO audit_log (id, at_ms, actor, action, target, outcome, request_id, prev_hash, "
@@ -105,7 +288,25 @@ Result<AuditEntry> AuditLog::Append(AuditEntry entry) {
   s.BindText(8, entry.prev_hash);
   s.BindText(9, entry.hash);
   MUSTER_RETURN_IF_ERROR(s.Run());
-  MUSTER_RETURN_IF_ERROR(txn->Commit());
+  // A checkpoint that no longer fits the chain is evidence: it is kept (and
+  // Verify reports it) rather than replaced by the shortened chain's head.
+  if (auto problem = FindHeadProblem(*last); problem) {
+    if (!evidence_logged_) {
+      spdlog::error("audit log: {}; the checkpoint is kept as evidence (docs/security.md: Audit)",
+                    problem->text);
+      evidence_logged_ = true;
+    }
+    MUSTER_RETURN_IF_ERROR(txn->Commit());
+    head_ = {entry.id, entry.hash};
+    return entry;
+  }
+  MUSTER_RETURN_IF_ERROR(WriteHead({entry.id, entry.hash}));
+  if (Status committed = txn->Commit(); !committed.ok()) {
+    // The row is not stored: the checkpoint goes back to the row before.
+    (void)WriteHead(*last);  // best effort; Verify reports a checkpoint ahead of the chain
+    return committed;
+  }
+  head_ = {entry.id, entry.hash};
   return entry;
 }
 
@@ -145,6 +346,7 @@ Result<AuditVerification> AuditLog::Verify() {
   SqliteStatement::AutoReset reset(s);
   AuditVerification v;
   std::string prev = kGenesisHash;
+  AuditHead last{0, kGenesisHash};
   auto fail = [&v](int64_t id, std::string problem) {
     v.ok = false;
     v.first_bad_id = id;
@@ -167,6 +369,14 @@ Result<AuditVerification> AuditLog::Verify() {
       break;
     }
     prev = e.hash;
+    last = {e.id, e.hash};
+  }
+  if (v.ok) {
+    if (auto problem = FindHeadProblem(last); problem) {
+      v.ok = false;
+      v.first_bad_id = problem->first_bad_id;
+      v.problem = problem->text;
+    }
   }
   return v;
 }

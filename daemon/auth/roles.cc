@@ -9,9 +9,10 @@ namespace {
 // tests/daemon/auth checks every RPC of the protos appears here.
 constexpr MethodRule kRules[] = {
     // RosterService: reads for viewers, writes for roster admins.
-    {"/muster.v1.RosterService/GetReservist", Role::kViewer, false},
-    {"/muster.v1.RosterService/ListReservists", Role::kViewer, false},
-    {"/muster.v1.RosterService/ExportReservists", Role::kViewer, false},
+    // Reads that return contact details are audited (who, what, how many).
+    {"/muster.v1.RosterService/GetReservist", Role::kViewer, true, true},
+    {"/muster.v1.RosterService/ListReservists", Role::kViewer, true, true},
+    {"/muster.v1.RosterService/ExportReservists", Role::kViewer, true, true},
     {"/muster.v1.RosterService/ListSkills", Role::kViewer, false},
     {"/muster.v1.RosterService/UpsertReservist", Role::kRosterAdmin, true},
     {"/muster.v1.RosterService/SuspendReservist", Role::kRosterAdmin, true},
@@ -31,7 +32,7 @@ constexpr MethodRule kRules[] = {
     {"/muster.v1.ActivationService/RecordAnswer", Role::kPlanner, true},
     // AdminService and AuditService: admin only. A backup copies everyone's
     // contact details, so it is audited although it writes nothing.
-    {"/muster.v1.AdminService/Backup", Role::kAdmin, true},
+    {"/muster.v1.AdminService/Backup", Role::kAdmin, true, true},
     {"/muster.v1.AuditService/ListAudit", Role::kAdmin, false},
     {"/muster.v1.AuditService/VerifyAudit", Role::kAdmin, false},
 };

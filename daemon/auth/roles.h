@@ -23,7 +23,11 @@ bool RoleAllows(Role have, Role need);
 struct MethodRule {
   std::string_view method;  // full gRPC path, "/muster.v1.RosterService/UpsertReservist"
   Role required;
-  bool audited;  // recorded in the audit log (every write, plus backup)
+  bool audited;  // recorded in the audit log (every write, backup, reads of personal data)
+  // A read that returns contact details (get, list, export, backup): audited
+  // when it ends, with the number of rows. Writes (audited, not personal_read)
+  // are also recorded before they run (AuthGuard: audit-first).
+  bool personal_read = false;
 };
 
 // Every RPC musterd serves, one row each.

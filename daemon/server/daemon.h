@@ -18,6 +18,8 @@ class Server;
 
 namespace muster {
 
+class MemoryTrimmer;
+
 class RosterStore;
 class Roster;
 class RosterIndex;
@@ -76,6 +78,7 @@ class Daemon {
   std::unique_ptr<api::ActivationServiceImpl> activation_service_;
   std::unique_ptr<api::AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MemoryTrimmer> trimmer_;  // returns freed memory every 30 s
   int grpc_port_ = 0;
   std::atomic<bool> serving_{false};  // gRPC is up (read by /readyz)
   std::once_flag shutdown_once_;

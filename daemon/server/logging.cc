@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace muster::logging {
@@ -156,6 +157,38 @@ std::string JsonEscape(std::string_view text) {
     }
     ++i;
   }
+  return out;
+}
+
+std::string Printable(std::string_view text, size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 16);
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t len = c < 0x80 ? 1 : Utf8SequenceLength(text, i);
+    if (i + std::max<size_t>(len, 1) > max_bytes) break;
+    if (len == 0) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    if (len > 1) {
+      out.append(text.substr(i, len));
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+    i += len;
+  }
+  if (i < text.size()) out += fmt::format("...(+{} bytes)", text.size() - i);
   return out;
 }
 

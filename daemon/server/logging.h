@@ -56,4 +56,11 @@ const std::string& CurrentRequestId();
 // characters escaped; invalid UTF-8 bytes become U+FFFD.
 std::string JsonEscape(std::string_view text);
 
+// `text` made safe to put inside one log line or status message: control
+// characters (newlines included) and invalid UTF-8 become \n, \xNN and so
+// on, so no caller-supplied text can start a forged line; at most
+// `max_bytes` of the input are kept (cut at a character boundary) and a cut
+// value ends in "...(+N bytes)", saying how much was dropped.
+std::string Printable(std::string_view text, size_t max_bytes = 200);
+
 }  // namespace muster::logging

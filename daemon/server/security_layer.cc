@@ -11,6 +11,7 @@
 #include "api/audit_service.h"
 #include "api/auth_guard.h"
 #include "auth/tokens.h"
+#include "metrics/metrics.h"
 #include "server/daemon.h"
 
 namespace muster {
@@ -36,9 +37,18 @@ class GuardedLayer : public SecurityLayer {
                const api::TransportOptions& transport)
       : tokens_(config.tokens),
         audit_(std::move(audit)),
-        guard_(tokens_, audit_.get()),
+        guard_(tokens_, audit_.get(), &metrics::DefaultRegistry()),
         credentials_(guard_.MakeCredentials(transport)),
-        audit_service_(*audit_) {}
+        audit_service_(*audit_) {
+    // The chain head, published off the host (scraped metrics) so that rows
+    // cut off the end are visible even to someone who rewrote the checkpoint
+    // file as well (see docs/security.md).
+    head_gauge_ = metrics::DefaultRegistry().AddCallbackGauge(
+        "muster_audit_head_id", "Id of the last audit log row (the chain head).", {},
+        [log = audit_.get()] { return static_cast<double>(log->head().id); });
+    AuditHead head = audit_->head();
+    spdlog::info("audit log head: row {} hash {}", head.id, head.hash);
+  }
 
   std::shared_ptr<grpc::ServerCredentials> credentials() const override { return credentials_; }
 
@@ -61,6 +71,7 @@ class GuardedLayer : public SecurityLayer {
   api::AuthGuard guard_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;
   api::AuditServiceImpl audit_service_;
+  metrics::CallbackRegistration head_gauge_;
 };
 
 }  // namespace

@@ -252,9 +252,13 @@ TEST_CASE("TLS and mutual TLS: the right certificates connect, others are refuse
     CHECK(r.exit_code == 3);
     std::vector<std::string> json_audit = {"--output", "json", "audit"};
     json rows = Records(Ctl(work, d.address(), mtls, json_audit));
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0]["actor"] == "field-laptop-7");
-    CHECK(rows[0]["action"] == "RosterService/UpsertSkill");
+    REQUIRE(rows.size() == 2);  // STARTED before the write, then its outcome
+    CHECK(rows[0]["outcome"] == "STARTED");
+    CHECK(rows[1]["outcome"] == "OK");
+    for (const auto& row : rows) {
+      CHECK(row["actor"] == "field-laptop-7");
+      CHECK(row["action"] == "RosterService/UpsertSkill");
+    }
   }
 
   SECTION("mutual TLS with tokens: the certificate connects, the token decides") {

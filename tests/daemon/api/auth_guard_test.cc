@@ -1,14 +1,24 @@
 // AuthGuard on a real in-process gRPC server over plaintext loopback: the
 // processor must run on insecure credentials too, refuse with the right
 // codes, and the interceptor must record audited calls with request ids.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <sstream>
 
 #include "api/admin_service.h"
 #include "api/audit_service.h"
 #include "api/auth_guard.h"
 #include "auth/tokens.h"
+#include "metrics/metrics.h"
 #include "muster/v1/admin.grpc.pb.h"
+#include "server/logging.h"
 #include "support/temp_dir.h"
 
 using namespace muster;
@@ -88,6 +98,56 @@ struct Fixture {
 
 }  // namespace
 
+namespace {
+
+// An audit sink whose appends fail (a full or broken disk).
+class FailingSink final : public AuditSink {
+ public:
+  Result<AuditEntry> Append(AuditEntry) override {
+    ++attempts;
+    return Status::Internal("disk I/O error");
+  }
+  std::atomic<int> attempts{0};
+};
+
+grpc::Status CallGeneric(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                         const std::vector<std::string>& tokens) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  for (const auto& t : tokens) ctx.AddMetadata("authorization", "Bearer " + t);
+  grpc::ByteBuffer request, response;
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
+    std::lock_guard lock(mu);
+    status = std::move(st);
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return status;
+}
+
+// Captures what the default logger writes while it lives.
+struct CapturedLog {
+  CapturedLog() : previous(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+    sink->set_formatter(logging::MakeLogFormatter("text"));
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous); }
+  std::ostringstream out;
+  std::shared_ptr<spdlog::logger> previous;
+};
+
+}  // namespace
+
 TEST_CASE("auth guard refuses on plaintext: no token, unknown token, wrong role") {
   Fixture fx({Token("ops-viewer", "v", "viewer"), Token("ops-admin", "a", "admin")});
   grpc::Status st = fx.Verify("");
@@ -127,6 +187,18 @@ TEST_CASE("auth guard records an audited call with its actor, outcome and reques
   CHECK(fx.log_->Verify()->ok);
 }
 
+TEST_CASE("auth guard writes no audit rows for the health check") {
+  Fixture fx({Token("ops-admin", "a", "admin")});
+  // Not served by the fixture (UNIMPLEMENTED), but the guard sees it first.
+  CHECK(CallGeneric(fx.channel_, "/grpc.health.v1.Health/Check", {}).error_code() ==
+        grpc::StatusCode::UNIMPLEMENTED);
+  CHECK(CallGeneric(fx.channel_, "/grpc.health.v1.Health/Check", {"a"}).error_code() ==
+        grpc::StatusCode::UNIMPLEMENTED);
+  auto rows = fx.log_->List({});
+  REQUIRE(rows.ok());
+  CHECK(rows->empty());
+}
+
 TEST_CASE("auth guard with no tokens lets every call through as local") {
   Fixture fx({});
   CHECK(fx.Verify("").ok());
@@ -135,4 +207,98 @@ TEST_CASE("auth guard with no tokens lets every call through as local") {
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].actor == "local");
+}
+
+TEST_CASE("auth guard refuses two authorization values even when the last would pass") {
+  Fixture fx({Token("ops-viewer", "v", "viewer"), Token("ops-admin", "a", "admin")});
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer v");
+  ctx.AddMetadata("authorization", "Bearer a");
+  v1::VerifyAuditResponse resp;
+  grpc::Status st = v1::AuditService::NewStub(fx.channel_)->VerifyAudit(&ctx, {}, &resp);
+  CHECK(st.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK_THAT(st.error_message(), Catch::Contains("more than one authorization value"));
+  auto rows = fx.log_->List({});
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  CHECK((*rows)[0].actor == "anonymous");
+}
+
+TEST_CASE("an audited write is refused UNAVAILABLE when its audit record cannot be written") {
+  Fixture fx({Token("ops-admin", "a", "admin")});
+  // Unknown muster methods need admin and are audited as writes: the guard
+  // must refuse before the server looks for a handler (which would say
+  // UNIMPLEMENTED).
+  const std::string method = "/muster.v1.RosterService/NoSuchWrite";
+  CHECK(CallGeneric(fx.channel_, method, {"a"}).error_code() == grpc::StatusCode::UNIMPLEMENTED);
+  auto rows = fx.log_->List({});
+  REQUIRE(rows.ok());
+  REQUIRE_FALSE(rows->empty());
+  CHECK(rows->front().outcome == "STARTED");
+  CHECK(rows->front().actor == "ops-admin");
+
+  FailingSink failing;
+  api::AuthGuard guard(fx.tokens_, &failing);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", guard.MakeCredentials({}), &port);
+  auto server = builder.BuildAndStart();
+  REQUIRE(server);
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  grpc::Status st = CallGeneric(channel, method, {"a"});
+  CHECK(st.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK_THAT(st.error_message(), Catch::Contains("audit log cannot be written"));
+  CHECK(failing.attempts == 1);
+  server->Shutdown();
+}
+
+TEST_CASE("refused calls are counted; only a few a minute reach the audit log and the log") {
+  metrics::Registry registry;
+  testing::TempDir dir;
+  auto log = AuditLog::Open(dir.File("muster.db"));
+  REQUIRE(log.ok());
+  auth::TokenAuthenticator tokens({Token("ops-admin", "a", "admin")});
+  api::AuthGuard guard(tokens, log->get(), &registry);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", guard.MakeCredentials({}), &port);
+  auto server = builder.BuildAndStart();
+  REQUIRE(server);
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  CapturedLog captured;
+  // A long path with a line break: an attempt to forge a log line and to
+  // grow the audit log with the caller's own text.
+  const std::string forged =
+      "/x\n[2026-12-07 10:00:00.000] [musterd] [info] forged " + std::string(3000, 'z') + "/M";
+  const int calls = 3 * api::kRefusedRowsPerMinute;
+  for (int i = 0; i < calls; ++i) {
+    CHECK(CallGeneric(channel, forged, {}).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  }
+  server->Shutdown();
+  CHECK_THAT(registry.RenderText(),
+             Catch::Contains("muster_grpc_refused_total{reason=\"unauthenticated\"} " +
+                             std::to_string(calls)));
+  auto rows = (*log)->List({});
+  REQUIRE(rows.ok());
+  CHECK(rows->size() == static_cast<size_t>(api::kRefusedRowsPerMinute));
+  for (const AuditEntry& e : *rows) {
+    CHECK(e.action.size() + e.actor.size() + e.target.size() < 400);
+    CHECK(e.action.find('\n') == std::string::npos);
+  }
+  std::string text = captured.out.str();
+  std::istringstream lines(text);
+  int refused_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line.substr(0, 200));
+    // The forged text stays inside the refusal's line, escaped.
+    CHECK_FALSE(line.starts_with("[2026-12-07 10:00:00.000]"));
+    if (line.find("forged") != std::string::npos) {
+      CHECK_THAT(line, Catch::Contains("refused /unknown-method:/x\\n[2026-12-07 10:00"));
+    }
+    CHECK(line.size() < 1000);
+    if (line.find("refused") != std::string::npos) ++refused_lines;
+  }
+  CHECK(refused_lines == api::kRefusedRowsPerMinute);
 }

@@ -156,3 +156,19 @@ TEST_CASE("SetupLogging validates its arguments and installs a json stderr logge
   CHECK(o.at("request_id") == "r-9");
   CHECK(spdlog::default_logger()->name() == "musterd");
 }
+
+TEST_CASE("printable escapes line breaks and control characters and bounds the length") {
+  using muster::logging::Printable;
+  CHECK(Printable("plain text") == "plain text");
+  CHECK(Printable("a\nb\rc\td\x1b[31m") == "a\\nb\\rc\\td\\x1b[31m");
+  CHECK(Printable("caf\xc3\xa9") == "caf\xc3\xa9");     // valid UTF-8 is kept
+  CHECK(Printable("bad\xff byte") == "bad\\xff byte");  // invalid bytes are escaped
+  std::string long_text(10000, 'x');
+  std::string cut = Printable(long_text, 100);
+  CHECK(cut == std::string(100, 'x') + "...(+9900 bytes)");
+  // Never cut inside a UTF-8 sequence.
+  std::string e_acute = "\xc3\xa9";
+  std::string accents;
+  for (int i = 0; i < 10; ++i) accents += e_acute;
+  CHECK(Printable(accents, 5) == e_acute + e_acute + "...(+16 bytes)");
+}

@@ -1,6 +1,9 @@
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "audit/audit_log.h"
@@ -170,4 +173,122 @@ TEST_CASE("concurrent appends from two connections keep one linear chain") {
   REQUIRE(v.ok());
   CHECK(v->ok);
   CHECK(v->rows_checked == 150);
+}
+
+TEST_CASE("audit verify finds rows cut off the end: the last, the last ten, all") {
+  struct Cut {
+    const char* what;
+    std::string sql;
+    int64_t first_missing;
+  };
+  for (const Cut& cut : {Cut{"the last row", "DELETE FROM audit_log WHERE id = 12", 12},
+                         Cut{"the last ten", "DELETE FROM audit_log WHERE id > 2", 3},
+                         Cut{"every row", "DELETE FROM audit_log", 1}}) {
+    INFO(cut.what);
+    testing::TempDir dir;
+    std::string path = dir.File("muster.db");
+    auto log = AuditLog::Open(path);
+    REQUIRE(log.ok());
+    for (int i = 0; i < 12; ++i)
+      REQUIRE((*log)->Append(Entry("alice", "X/Y", std::to_string(i))).ok());
+    REQUIRE((*log)->Verify()->ok);
+    Tamper(path, cut.sql);
+    auto v = (*log)->Verify();
+    REQUIRE(v.ok());
+    CHECK_FALSE(v->ok);
+    CHECK(v->first_bad_id == cut.first_missing);
+    CHECK_THAT(v->problem, Catch::Contains("cut off the end") && Catch::Contains("row 12"));
+  }
+}
+
+TEST_CASE("audit verify finds a chain cut and rebuilt past the checkpoint") {
+  testing::TempDir dir;
+  std::string path = dir.File("muster.db");
+  {
+    auto log = AuditLog::Open(path);
+    REQUIRE(log.ok());
+    for (int i = 0; i < 3; ++i) REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());
+  }
+  std::string head;
+  {
+    std::ifstream in(AuditLog::HeadPath(path));
+    std::getline(in, head);
+  }
+  // Row 3 deleted and the chain extended again by someone else's rows: the
+  // chain is whole, but row 3 is not the row the checkpoint names.
+  Tamper(path, "DELETE FROM audit_log WHERE id = 3");
+  {
+    auto log = AuditLog::Open(path);
+    REQUIRE(log.ok());
+    REQUIRE((*log)->Append(Entry("mallory", "X/Y")).ok());
+    REQUIRE((*log)->Append(Entry("mallory", "X/Y")).ok());
+  }
+  {
+    std::ofstream out(AuditLog::HeadPath(path), std::ios::trunc);
+    out << head << "\n";  // the old, authentic checkpoint put back
+  }
+  auto log = AuditLog::Open(path);
+  REQUIRE(log.ok());
+  auto v = (*log)->Verify();
+  REQUIRE(v.ok());
+  CHECK_FALSE(v->ok);
+  CHECK(v->first_bad_id == 3);
+  CHECK_THAT(v->problem, Catch::Contains("checkpoint"));
+}
+
+TEST_CASE("the audit head checkpoint is private, authenticated, and its loss is reported") {
+  testing::TempDir dir;
+  std::string path = dir.File("muster.db");
+  auto log = AuditLog::Open(path);
+  REQUIRE(log.ok());
+  REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());
+  CHECK((*log)->head().id == 1);
+  for (const std::string& f : {AuditLog::HeadPath(path), AuditLog::KeyPath(path)}) {
+    INFO(f);
+    struct stat st {};
+    REQUIRE(::stat(f.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  // A forged checkpoint (another id, no valid HMAC) is refused.
+  {
+    std::ofstream out(AuditLog::HeadPath(path), std::ios::trunc);
+    out << "muster-audit-head-v1 0 " << std::string(64, '0') << " " << std::string(64, 'f') << "\n";
+  }
+  auto v = (*log)->Verify();
+  REQUIRE(v.ok());
+  CHECK_FALSE(v->ok);
+  CHECK_THAT(v->problem, Catch::Contains("not authentic"));
+  // Deleted: reported, not silently re-created on the next open.
+  std::filesystem::remove(AuditLog::HeadPath(path));
+  log = AuditLog::Open(path);
+  REQUIRE(log.ok());
+  v = (*log)->Verify();
+  REQUIRE(v.ok());
+  CHECK_FALSE(v->ok);
+  CHECK_THAT(v->problem, Catch::Contains("missing"));
+  // Later appends keep the evidence: they do not write a fresh checkpoint.
+  REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());
+  CHECK_FALSE((*log)->Verify()->ok);
+  // The operator's reset: remove the key; the next open starts afresh.
+  std::filesystem::remove(AuditLog::KeyPath(path));
+  log = AuditLog::Open(path);
+  REQUIRE(log.ok());
+  CHECK((*log)->Verify()->ok);
+}
+
+TEST_CASE("appends after a cut do not replace the checkpoint that shows it") {
+  testing::TempDir dir;
+  std::string path = dir.File("muster.db");
+  auto log = AuditLog::Open(path);
+  REQUIRE(log.ok());
+  for (int i = 0; i < 5; ++i) REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());
+  Tamper(path, "DELETE FROM audit_log WHERE id > 3");
+  REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());  // row 4 again, another hash
+  REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());  // row 5
+  REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());  // row 6: past the checkpoint
+  auto v = (*log)->Verify();
+  REQUIRE(v.ok());
+  CHECK_FALSE(v->ok);
+  CHECK(v->first_bad_id == 5);
+  CHECK_THAT(v->problem, Catch::Contains("checkpoint"));
 }

@@ -63,7 +63,13 @@ TEST_CASE("every RPC in the protos has exactly one row in the role table") {
 
 TEST_CASE("roles: reads for viewers, writes by kind, admin everything") {
   CHECK(RuleFor("/muster.v1.RosterService/ListReservists").required == Role::kViewer);
-  CHECK_FALSE(RuleFor("/muster.v1.RosterService/ListReservists").audited);
+  // Reads of contact details are audited as reads (not recorded before they run).
+  CHECK(RuleFor("/muster.v1.RosterService/ListReservists").audited);
+  CHECK(RuleFor("/muster.v1.RosterService/ListReservists").personal_read);
+  CHECK(RuleFor("/muster.v1.RosterService/ExportReservists").personal_read);
+  CHECK(RuleFor("/muster.v1.RosterService/GetReservist").personal_read);
+  CHECK_FALSE(RuleFor("/muster.v1.RosterService/ListSkills").audited);
+  CHECK_FALSE(RuleFor("/muster.v1.RosterService/UpsertReservist").personal_read);
   CHECK(RuleFor("/muster.v1.RosterService/UpsertReservist").required == Role::kRosterAdmin);
   CHECK(RuleFor("/muster.v1.ActivationService/CreateActivation").required == Role::kPlanner);
   CHECK(RuleFor("/muster.v1.ActivationService/CreateActivation").audited);
