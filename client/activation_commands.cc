@@ -1,6 +1,7 @@
 // musterctl activate | preview | activation list|show|cancel | explain.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <memory>
 
 #include "activation_flags.h"
@@ -44,7 +45,14 @@ Status BuildSpec(const SpecArgs& a, v1::ActivationSpec* spec) {
   } else {
     spec->set_start_now(true);
   }
-  spec->set_duration_minutes(static_cast<int32_t>(a.hours * 60 + 0.5));
+  // The daemon checks the range (1 minute to 30 days); the minutes must
+  // first fit the int32 field, or they would wrap into that range.
+  const double minutes = std::round(a.hours * 60);
+  if (!(std::fabs(minutes) <= INT32_MAX)) {
+    return Status::InvalidArgument(
+        "--hours", fmt::format("'{:g}' is out of range (1 minute to 720 hours)", a.hours));
+  }
+  spec->set_duration_minutes(static_cast<int32_t>(minutes));
   auto within = ParseMinutes(a.answer_within, "--answer-within");
   if (!within.ok()) return within.status();
   spec->set_answer_within_minutes(*within);
@@ -211,11 +219,11 @@ void AddSpecFlags(CLI::App* cmd, SpecArgs& a) {
   cmd->add_option("--at", a.at, "Where help is needed, LAT,LON in degrees")->required();
   cmd->add_option("--radius", a.radius_km, "Search radius, km (0-1000]")
       ->required()
-      ->check(NumberIn(0, 1000));
+      ->check(FiniteNumber());
   cmd->add_option("--start", a.start, "Start: now, or ISO 8601 with Z/offset [now]");
   cmd->add_option("--hours", a.hours, "Duration in hours, e.g. 12 or 1.5, at most 720 (30 days)")
       ->required()
-      ->check(NumberIn(0, 720));
+      ->check(FiniteNumber());
   cmd->add_option("--need", a.needs, "SKILL[:MIN_LEVEL]:COUNT, repeatable, e.g. first_aid:2:12")
       ->required();
   cmd->add_option("--message", a.message, "Message text sent to reservists");

@@ -50,4 +50,19 @@ CLI::Validator NumberIn(double min_exclusive, double max) {
       fmt::format("NUMBER in ({:g}, {:g}]", min_exclusive, max), "NumberIn");
 }
 
+CLI::Validator FiniteNumber() {
+  return CLI::Validator(
+      [](std::string& text) {
+        double value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
+                                         std::chars_format::general);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+            !std::isfinite(value)) {
+          return fmt::format("'{}' is not a finite number", text);
+        }
+        return std::string();
+      },
+      "NUMBER", "FiniteNumber");
+}
+
 }  // namespace muster::client

@@ -29,5 +29,8 @@ std::string CheckNumber(std::string_view text, double min_exclusive, double max)
 // CLI11 validators wrapping the two checks (message "'TEXT' is ...").
 CLI::Validator WholeNumberIn(int64_t min, int64_t max);
 CLI::Validator NumberIn(double min_exclusive, double max);
+// Any finite decimal number ("'TEXT' is not a finite number"), for values
+// whose range the daemon checks (--radius).
+CLI::Validator FiniteNumber();
 
 }  // namespace muster::client
