@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "config/config.h"
+#include "dispatch/dispatcher.h"
 #include "server/daemon.h"
 #include "server/logging.h"
 
@@ -118,6 +119,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (check_only) {
+    // What start-up builds, built here too: a setting only a backend checks
+    // must not pass the check and then stop the daemon.
+    if (auto st = muster::dispatch::CheckBackends(config); !st.ok()) {
+      std::fprintf(stderr, "musterd: invalid config: %s\n", st.ToString().c_str());
+      return 2;
+    }
     std::printf("config ok\n");
     return 0;
   }

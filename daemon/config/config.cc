@@ -276,6 +276,47 @@ bool ValidHostPort(const std::string& address) {
          port <= 65535;
 }
 
+// Why `url` cannot be the base of answer links, or "" if it can: an
+// absolute http(s) URL with a host, optionally a port and a path, and
+// nothing a link could not be appended to (query, fragment, user info,
+// spaces or control characters).
+std::string PublicUrlProblem(const std::string& url) {
+  size_t scheme = url.rfind("http://", 0) == 0 ? 7 : url.rfind("https://", 0) == 0 ? 8 : 0;
+  if (scheme == 0) return "must start with http:// or https://";
+  for (char ch : url) {
+    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) {
+      return "must not contain spaces or control characters";
+    }
+  }
+  if (url.find_first_of("?#") != std::string::npos) {
+    return "must not have a query or fragment (links are appended to it)";
+  }
+  std::string authority = url.substr(scheme, url.find('/', scheme) - scheme);
+  if (authority.find('@') != std::string::npos) return "must not contain user info (user@)";
+  std::string host = authority;
+  std::string port;
+  if (!host.empty() && host[0] == '[') {
+    size_t close = host.find(']');
+    if (close == std::string::npos || close == 1) return "has a malformed [IPv6] host";
+    port = host.substr(close + 1);
+    if (!port.empty() && port[0] != ':') return "has a malformed [IPv6] host";
+    host = host.substr(1, close - 1);
+  } else if (size_t colon = host.rfind(':'); colon != std::string::npos) {
+    port = host.substr(colon);
+    host.resize(colon);
+  }
+  if (host.empty()) return "has no host";
+  if (!port.empty()) {
+    int n = -1;
+    auto r = std::from_chars(port.data() + 1, port.data() + port.size(), n);
+    if (port.size() < 2 || r.ec != std::errc() || r.ptr != port.data() + port.size() || n < 1 ||
+        n > 65535) {
+      return "has a bad port";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 Status ValidateConfig(const DaemonConfig& c) {
@@ -286,6 +327,13 @@ Status ValidateConfig(const DaemonConfig& c) {
   if (!c.http_listen.empty() && !ValidHostPort(c.http_listen)) {
     return Status::InvalidArgument(
         "http.listen", fmt::format("'{}' is not HOST:PORT (e.g. 127.0.0.1:7071)", c.http_listen));
+  }
+  if (!c.public_url.empty()) {
+    if (std::string problem = PublicUrlProblem(c.public_url); !problem.empty()) {
+      return Status::InvalidArgument(
+          "http.public_url",
+          fmt::format("'{}' is not an absolute http(s) URL: {}", c.public_url, problem));
+    }
   }
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     return Status::InvalidArgument(c.tls_cert.empty() ? "tls.cert" : "tls.key",

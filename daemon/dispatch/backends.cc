@@ -2,6 +2,8 @@
 // from dispatcher.cc so that tests can give the dispatcher their own).
 #include <fmt/format.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include "dispatch/dispatcher.h"
 
 namespace muster::dispatch {
@@ -41,6 +43,16 @@ Result<std::vector<Backend>> BuildBackends(const DaemonConfig& config,
     out.push_back({"log", std::move(n).value(), notify::BackendLimits{}});
   }
   return out;
+}
+
+Status CheckBackends(const DaemonConfig& config) {
+  // The backends are built as start-up builds them, on an executor of their
+  // own that never runs: no connection is opened, nothing is sent.
+  boost::asio::io_context io;
+  auto built = BuildBackends(config, io.get_executor());
+  if (!built.ok()) return built.status();
+  for (auto& b : *built) b.notifier->Shutdown();
+  return {};
 }
 
 }  // namespace muster::dispatch

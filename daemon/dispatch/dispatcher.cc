@@ -646,50 +646,64 @@ struct Dispatcher::Impl {
                          options.per_person_hourly_cap));
       return;
     }
-    // The first position, in preference order, with tries left whose
-    // backend is not resting; a resting one is remembered in case nothing
-    // else is left.
-    BackendRt* resting = nullptr;
-    size_t resting_channel = 0, resting_backend = 0;
-    for (size_t ch = j.channel; ch < c->channels.size(); ++ch) {
-      const std::vector<std::string>* names = BackendsFor(c->channels[ch].kind);
+    Position usable = FindPosition(j, *c, now, /*usable=*/true);
+    if (usable.rt) {
+      StartOn(j, *l, *c, usable, now);
+      return;
+    }
+    Position resting = FindPosition(j, *c, now, /*usable=*/false);
+    if (resting.rt && resting.rt->probe_job != 0) {
+      resting.rt->waiting.push_back(j.outbox_id);  // back when the probe has its answer
+    } else if (resting.rt) {
+      TryResting(j, *l, *c, *resting.rt, resting.channel, resting.backend, now);
+    } else {
+      GiveUp(j, *l, *c,
+             c->channels.empty() ? "no contact channel"
+                                 : fmt::format("every channel failed; last: {}", j.last_error));
+    }
+  }
+
+  // A route position: the call-out's channel, the index of a backend in
+  // that channel's route, and the backend (nullptr = none found).
+  struct Position {
+    size_t channel = 0;
+    size_t backend = 0;
+    BackendRt* rt = nullptr;
+  };
+
+  // The first position, in preference order from the job's channel on, with
+  // tries left whose backend is usable now (usable) or rests behind its
+  // breaker (open, or half-open with its probe in flight) (!usable).
+  Position FindPosition(Job& j, const CalloutRow& c, int64_t now, bool usable) {
+    for (size_t ch = j.channel; ch < c.channels.size(); ++ch) {
+      const std::vector<std::string>* names = BackendsFor(c.channels[ch].kind);
       for (size_t bi = 0; names && bi < names->size(); ++bi) {
         auto b = backends.find((*names)[bi]);
         if (b == backends.end()) continue;
         BackendRt& rt = b->second;
         if (Tries(j, ch, bi) >= rt.b.limits.max_attempts) continue;
-        if (rt.open_until_ms > now || rt.probe_job != 0) {
-          if (!resting)
-            std::tie(resting, resting_channel, resting_backend) = std::tuple(&rt, ch, bi);
-          continue;
-        }
-        if (rt.in_flight >= rt.b.limits.concurrency) {
-          rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
-          return;
-        }
-        if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
-          Schedule(j.outbox_id,
-                   now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
-          return;
-        }
-        j.channel = ch;
-        j.backend = bi;
-        if (rt.open_until_ms != 0) rt.probe_job = j.outbox_id;  // the cooldown is over: probe
-        Send(j, *l, *c, rt);
-        return;
+        bool rests = rt.open_until_ms > now || rt.probe_job != 0;
+        if (rests != usable) return {ch, bi, &rt};
       }
     }
-    if (resting && resting->probe_job != 0) {
-      resting->waiting.push_back(j.outbox_id);  // back when the probe has its answer
+    return {};
+  }
+
+  // Sends on a usable position, or waits for its concurrency or rate limit.
+  void StartOn(Job& j, Live& l, CalloutRow& c, const Position& p, int64_t now) {
+    BackendRt& rt = *p.rt;
+    if (rt.in_flight >= rt.b.limits.concurrency) {
+      rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
       return;
     }
-    if (resting) {
-      TryResting(j, *l, *c, *resting, resting_channel, resting_backend, now);
+    if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
+      Schedule(j.outbox_id, now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
       return;
     }
-    GiveUp(j, *l, *c,
-           c->channels.empty() ? "no contact channel"
-                               : fmt::format("every channel failed; last: {}", j.last_error));
+    j.channel = p.channel;
+    j.backend = p.backend;
+    if (rt.open_until_ms != 0) rt.probe_job = j.outbox_id;  // the rest is over: this is the probe
+    Send(j, l, c, rt);
   }
 
   const std::vector<std::string>* BackendsFor(ChannelKind kind) const {

@@ -163,6 +163,10 @@ class Dispatcher {
 // table through the notifier registry, plus "log" if used and not declared.
 Result<std::vector<Backend>> BuildBackends(const DaemonConfig& config,
                                            boost::asio::any_io_executor executor);
+// Builds every backend as start-up does (BuildBackends), then drops them:
+// the first setting start-up would refuse, named ("notifiers.mail.host: is
+// required"), or Ok. Connects to nothing. For musterd --check-config.
+Status CheckBackends(const DaemonConfig& config);
 // channels.* from the config.
 std::map<ChannelKind, std::vector<std::string>> RoutesFromConfig(const DaemonConfig& config);
 

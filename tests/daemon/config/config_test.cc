@@ -203,3 +203,22 @@ TEST_CASE("bad trust and dispatch settings name their key", "[config]") {
   CHECK(field("[notifiers.x]\ntype = \"sms\"\nwhen = 2026-01-01") == "notifiers.x.when");
   CHECK(field("[log]\nformat = \"xml\"") == "log.format");
 }
+
+TEST_CASE("http.public_url must be an absolute http(s) URL that links can be appended to",
+          "[config]") {
+  for (const char* bad : {"not a url", "muster.example.org", "ftp://muster.example.org", "https://",
+                          "https://muster.example.org/?x=1", "https://muster.example.org/#top",
+                          "https://user@muster.example.org", "https://muster.example.org:99999",
+                          "https://muster.example.org:", "http://[::1", "https://a b.org"}) {
+    INFO(bad);
+    auto c = ParseConfig(std::string("[http]\npublic_url = \"") + bad + "\"\n", "a.toml");
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.status().field() == "http.public_url");
+  }
+  for (const char* good : {"https://muster.example.org", "http://127.0.0.1:7071",
+                           "https://example.org/muster/", "http://[::1]:7071"}) {
+    INFO(good);
+    auto c = ParseConfig(std::string("[http]\npublic_url = \"") + good + "\"\n", "a.toml");
+    CHECK(c.ok());
+  }
+}
