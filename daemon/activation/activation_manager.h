@@ -55,10 +55,13 @@ class ActivationManager {
                                        int limit);
   // OPEN/FILLED -> CANCELLED; FailedPrecondition otherwise.
   Result<Activation> Cancel(int64_t id, const std::string& reason);
-  // Why a reservist was or was not asked on a stored activation. A caller
-  // scoped to areas learns about a reservist only when they were asked on it
-  // (the activation already names them) or live in one of the caller's areas; anyone
-  // else is NotFound, in the same words as a reservist who does not exist.
+  // Why a reservist was or was not asked on a stored activation, for the
+  // selection as it was made: who was busy and the answer history as the
+  // first wave saw them (replayed up to its SelectionMark), the roster as it
+  // is now. A caller scoped to areas learns about a reservist only when they
+  // were asked on it (the activation already names them) or live in one of
+  // the caller's areas; anyone else is NotFound, in the same words as a
+  // reservist who does not exist.
   Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id,
                               const AreaScope& scope = AreaScope::All());
 
