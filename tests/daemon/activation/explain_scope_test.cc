@@ -205,3 +205,22 @@ TEST_CASE("an activation keeps the areas of the caller that raised it", "[activa
   CHECK_FALSE(MayManage(glos_only, *reach));  // no mutual aid: only its own areas' activations
   CHECK_FALSE(MayManage(wilts_aid, *reach));
 }
+
+TEST_CASE("an activation stored before selections were marked is explained as of now",
+          "[activation][explain]") {
+  World w;
+  const Activation first = w.Create();
+  const Activation second = w.Create();
+  REQUIRE(w.manager->Get(first.id)->selection.known);
+  // As schema 0012 leaves rows stored before it.
+  auto db = SqliteDb::Open(w.dir.File("m.db"), SqliteDbOptions());
+  REQUIRE(db.ok());
+  const std::string unmark = fmt::format(
+      "UPDATE activations SET selection_activation_event = NULL, selection_callout_event = NULL "
+      "WHERE id = {}",
+      first.id);
+  REQUIRE((*db)->Exec(unmark.c_str()).ok());
+  CHECK_FALSE(w.manager->Get(first.id)->selection.known);
+  CHECK(w.Why(first.id, "g2") ==
+        fmt::format("already selected for activation {} (overlapping)", second.id));
+}
