@@ -43,6 +43,21 @@ const char* CalloutStateName(CalloutState state) {
   return "unknown";
 }
 
+bool MayManage(const AreaScope& scope, const ActivationReach& reach) {
+  if (scope.MayManage(reach.areas)) return true;
+  return !reach.areas.empty() && !reach.raised_by.empty() && scope.mutual_aid() &&
+         scope.MayManage(reach.raised_by);
+}
+
+int ShortfallOf(const RequirementRecord& r, bool exhausted) {
+  // Eligible people asked for this requirement or another one are not
+  // "not yet asked" (a person fills at most one place).
+  const int64_t not_asked =
+      exhausted ? 0 : std::max<int64_t>(0, r.eligible - r.asked - r.asked_elsewhere);
+  const int64_t can = std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
+  return static_cast<int>(r.requirement.count - can);
+}
+
 void CountCallout(RequirementRecord& r, CalloutState s) {
   switch (s) {
     case CalloutState::kQueued:

@@ -8,6 +8,7 @@
 
 #include "ranking/rank_request.h"
 #include "ranking/selection.h"
+#include "roster/area_scope.h"
 
 namespace muster {
 
@@ -84,13 +85,27 @@ struct Callout {
 struct RequirementRecord {
   ResolvedRequirement requirement;  // min_level resolved from the catalogue
   int64_t eligible = 0;
+  // Of the eligible, how many the first wave asked for another requirement.
+  int64_t asked_elsewhere = 0;
   int asked = 0;
   int accepted = 0;
-  int shortfall = 0;  // max(0, count - (eligible available to ask))
+  // count - min(count, accepted + pending + eligible not yet asked on the
+  // activation): see ShortfallOf and docs/ranking.md, "Shortfall".
+  int shortfall = 0;
   int delivered = 0;  // delivered, or answered (which implies it)
   int declined = 0;
   int pending = 0;      // awaiting an answer
   int unreachable = 0;  // failed, or no answer by the deadline
+};
+
+// Where the state logs (activation_events, callout_events) stood at an
+// instant: the newest row id of each. Replaying the logs up to a mark gives
+// every activation's and call-out's state at that instant.
+struct SelectionMark {
+  bool known = false;  // false: stored before schema 0012 (no mark)
+  int64_t activation_event = 0;
+  int64_t callout_event = 0;
+  friend bool operator==(const SelectionMark&, const SelectionMark&) = default;
 };
 
 struct Activation {
@@ -104,11 +119,34 @@ struct Activation {
   std::vector<StateChange> history;             // oldest first
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
+  // The creating caller's own home areas, sorted ("" = an unscoped caller).
+  std::vector<std::string> raised_by_areas;
+  // The state logs when the first wave was selected (for Explain).
+  SelectionMark selection;
 };
+
+// The areas that decide who may see and manage an activation.
+struct ActivationReach {
+  std::vector<std::string> areas;      // it draws from (empty = every area)
+  std::vector<std::string> raised_by;  // its creator's own (empty = unscoped)
+};
+inline ActivationReach ReachOf(const Activation& a) {
+  return {a.spec.areas, a.raised_by_areas};
+}
+
+// May a caller see and manage an activation: when AreaScope::MayManage(its
+// areas), or, for a caller that may grant mutual aid, when it covers the
+// areas of the caller that raised it (so a mutual-aid planner that asked
+// only other areas keeps its own activation).
+bool MayManage(const AreaScope& scope, const ActivationReach& reach);
 
 // Area lists as stored: codes joined by single spaces ("" = every area).
 std::string JoinAreas(const std::vector<std::string>& areas);
 std::vector<std::string> SplitAreas(const std::string& text);
+
+// The shortfall of a requirement from its counts; `exhausted`: a new wave
+// found nobody left to ask, so nobody unasked counts.
+int ShortfallOf(const RequirementRecord& r, bool exhausted = false);
 
 // Adds one call-out in state s to r's counts (pending, delivered, accepted...).
 void CountCallout(RequirementRecord& r, CalloutState s);

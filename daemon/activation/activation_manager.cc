@@ -41,7 +41,11 @@ RankResult StoredResult(const Activation& a) {
 ActivationManager::ActivationManager(ActivationStore& store, RosterStore& roster,
                                      const RosterIndex& index, RankingConfig config,
                                      const Clock& clock)
-    : store_(store), roster_(roster), ranker_(index, std::move(config)), clock_(clock) {}
+    : store_(store),
+      roster_(roster),
+      index_(index),
+      ranker_(index, std::move(config)),
+      clock_(clock) {}
 
 Status ActivationManager::ValidateSpec(ActivationSpec& spec) const {
   if (spec.start_now) spec.start_unix = clock_.NowSeconds();  // the digest keeps "now"
@@ -53,6 +57,7 @@ Status ActivationManager::ValidateSpec(ActivationSpec& spec) const {
         "answer_within_minutes",
         fmt::format("{} is out of range [1, 1440]", spec.answer_within_minutes));
   }
+  MUSTER_RETURN_IF_ERROR(CheckAcceptedInstant("start", spec.start_unix));
   int64_t earliest = clock_.NowSeconds() - kMaxStartInPastSeconds;
   if (spec.start_unix < earliest) {
     return Status::InvalidArgument("start", fmt::format("{} is more than 24 hours in the past",
@@ -63,11 +68,16 @@ Status ActivationManager::ValidateSpec(ActivationSpec& spec) const {
         "duration_minutes", fmt::format("{} must be positive (the end must be after the start)",
                                         spec.duration_minutes));
   }
+  if (spec.duration_minutes > kMaxDurationMinutes) {
+    return Status::InvalidArgument(
+        "duration_minutes",
+        fmt::format("{} is out of range [1, {}]", spec.duration_minutes, kMaxDurationMinutes));
+  }
   return {};
 }
 
-Result<RankRequest> ActivationManager::BuildRequest(const ActivationSpec& spec,
-                                                    int64_t exclude_activation) {
+RankRequest ActivationManager::RequestFor(const ActivationSpec& spec, SelectionInputs inputs,
+                                          int64_t exclude_activation) {
   RankRequest req;
   req.lat = spec.lat;
   req.lon = spec.lon;
@@ -76,15 +86,20 @@ Result<RankRequest> ActivationManager::BuildRequest(const ActivationSpec& spec,
   req.duration_minutes = spec.duration_minutes;
   req.requirements = spec.requirements;
   req.areas = spec.areas;
-  auto busy = store_.BusyDuring(spec.start_unix, spec.end_unix());
-  if (!busy.ok()) return busy.status();
-  for (const auto& b : *busy) {
+  for (const auto& b : inputs.busy) {
     if (b.activation_id != exclude_activation) req.busy.push_back(b);
   }
-  auto history = store_.History(spec.start_unix);
-  if (!history.ok()) return history.status();
-  req.history = std::make_shared<const HistoryTable>(std::move(history).value());
+  req.history = std::make_shared<const HistoryTable>(std::move(inputs.history));
   return req;
+}
+
+Result<RankRequest> ActivationManager::BuildRequest(const ActivationSpec& spec,
+                                                    int64_t exclude_activation,
+                                                    SelectionMark* mark) {
+  auto inputs = store_.ReadSelectionInputs(spec.start_unix, spec.end_unix(), spec.start_unix);
+  if (!inputs.ok()) return inputs.status();
+  if (mark) *mark = inputs->mark;
+  return RequestFor(spec, std::move(inputs).value(), exclude_activation);
 }
 
 Result<std::unordered_map<int64_t, std::string>> ActivationManager::NamesOf(
@@ -99,7 +114,8 @@ Result<std::unordered_map<int64_t, std::string>> ActivationManager::NamesOf(
 }
 
 Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
-  auto req = BuildRequest(spec, 0);
+  SelectionMark mark;
+  auto req = BuildRequest(spec, 0, &mark);
   if (!req.ok()) return req.status();
   auto ranked = ranker_.Rank(*req);
   if (!ranked.ok()) return ranked.status();
@@ -107,8 +123,15 @@ Result<Activation> ActivationManager::Rank(const ActivationSpec& spec) {
   a.spec = spec;
   a.spec_digest = SpecDigest(spec);
   a.state = ActivationState::kOpen;
+  a.selection = mark;
   for (const auto& o : ranked->requirements) {
-    a.requirements.push_back({o.requirement, o.eligible, o.asked, 0, o.shortfall});
+    RequirementRecord r;
+    r.requirement = o.requirement;
+    r.eligible = o.eligible;
+    r.asked_elsewhere = o.asked_elsewhere;
+    r.asked = o.asked;
+    r.shortfall = o.shortfall;
+    a.requirements.push_back(r);
   }
   auto names = NamesOf(ranked->selected);
   if (!names.ok()) return names.status();
@@ -145,7 +168,8 @@ Result<Activation> ActivationManager::Preview(ActivationSpec spec) {
 }
 
 Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
-                                                const std::string& idempotency_key) {
+                                                const std::string& idempotency_key,
+                                                std::vector<std::string> raised_by_areas) {
   MUSTER_RETURN_IF_ERROR(ValidateSpec(spec));
   MUSTER_RETURN_IF_ERROR(
       CheckText("idempotency_key", idempotency_key, kMaxIdempotencyKeyLength, false));
@@ -169,6 +193,10 @@ Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,
   if (!ranked.ok()) return ranked.status();
   const auto ranked_at = std::chrono::steady_clock::now();
   ranked->idempotency_key = idempotency_key;
+  std::sort(raised_by_areas.begin(), raised_by_areas.end());
+  raised_by_areas.erase(std::unique(raised_by_areas.begin(), raised_by_areas.end()),
+                        raised_by_areas.end());
+  ranked->raised_by_areas = std::move(raised_by_areas);
   std::vector<StoredCallout> rows;
   auto stored = store_.Insert(*ranked, &rows);
   if (!stored.ok()) return stored.status();
@@ -260,13 +288,32 @@ Result<Activation> ActivationManager::Cancel(int64_t id, const std::string& reas
                            ActivationState::kCancelled, reason.empty() ? "cancelled" : reason);
 }
 
-Result<Explanation> ActivationManager::Explain(int64_t activation_id, int64_t reservist_id) {
+Result<Explanation> ActivationManager::Explain(int64_t activation_id, int64_t reservist_id,
+                                               const AreaScope& scope) {
   auto a = store_.Get(activation_id);
   if (!a.ok()) return a.status();
-  auto req = BuildRequest(a->spec, activation_id);
-  if (!req.ok()) return req.status();
+  const bool asked = std::any_of(a->callouts.begin(), a->callouts.end(), [&](const Callout& c) {
+    return c.candidate.reservist_id == reservist_id;
+  });
+  if (!asked && !scope.all()) {
+    // Every fact about someone else's reservist (distance, certificates,
+    // dates, even existence) stays with their area.
+    const std::optional<ReservistFacts> facts = index_.Find(reservist_id);
+    if (!facts || !scope.Covers(facts->home_area)) {
+      return Status::NotFound(fmt::format("reservist {} is not in the roster", reservist_id));
+    }
+  }
+  // As the first wave's selection saw the store (who was busy elsewhere,
+  // answer history); activations stored before the mark existed: as now.
+  auto inputs =
+      a->selection.known
+          ? store_.ReadSelectionInputsAsOf(a->spec.start_unix, a->spec.end_unix(),
+                                           a->spec.start_unix, a->selection)
+          : store_.ReadSelectionInputs(a->spec.start_unix, a->spec.end_unix(), a->spec.start_unix);
+  if (!inputs.ok()) return inputs.status();
+  const RankRequest req = RequestFor(a->spec, std::move(inputs).value(), activation_id);
   RankResult stored = StoredResult(*a);
-  return ranker_.Explain(*req, reservist_id, &stored);
+  return ranker_.Explain(req, reservist_id, &stored);
 }
 
 }  // namespace muster

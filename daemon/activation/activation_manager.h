@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "ranking/activation_ranker.h"
 #include "ranking/roster_index.h"
+#include "roster/area_scope.h"
 #include "store/roster_store.h"
 
 namespace muster {
@@ -41,19 +42,28 @@ class ActivationManager {
 
   // InvalidArgument naming the field ("title", "radius_km",
   // "requirements[0].count", ...) for a bad spec; AlreadyExists for a key
-  // reused with a different spec.
-  Result<CreateOutcome> Create(ActivationSpec spec, const std::string& idempotency_key);
+  // reused with a different spec. raised_by_areas: the creating caller's own
+  // areas (empty = unscoped), stored so that it keeps access (MayManage).
+  Result<CreateOutcome> Create(ActivationSpec spec, const std::string& idempotency_key,
+                               std::vector<std::string> raised_by_areas = {});
   // What Create would store now (id 0), storing nothing.
   Result<Activation> Preview(ActivationSpec spec);
   Result<Activation> Get(int64_t id);
-  // The home areas an activation draws from (empty = every area).
-  Result<std::vector<std::string>> AreasOf(int64_t id) { return store_.AreasOf(id); }
+  // The areas deciding access to an activation (see MayManage).
+  Result<ActivationReach> ReachOf(int64_t id) { return store_.ReachOf(id); }
   Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
                                        int limit);
   // OPEN/FILLED -> CANCELLED; FailedPrecondition otherwise.
   Result<Activation> Cancel(int64_t id, const std::string& reason);
-  // Why a reservist was or was not asked on a stored activation.
-  Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id);
+  // Why a reservist was or was not asked on a stored activation, for the
+  // selection as it was made: who was busy and the answer history as the
+  // first wave saw them (replayed up to its SelectionMark), the roster as it
+  // is now. A caller scoped to areas learns about a reservist only when they
+  // were asked on it (the activation already names them) or live in one of
+  // the caller's areas; anyone else is NotFound, in the same words as a
+  // reservist who does not exist.
+  Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id,
+                              const AreaScope& scope = AreaScope::All());
 
   // Asks more people on an OPEN activation: gaps[i] more for requirement i
   // (0 = none), ranked as for the first wave but never anyone already asked
@@ -76,13 +86,19 @@ class ActivationManager {
 
  private:
   Status ValidateSpec(ActivationSpec& spec) const;
-  Result<RankRequest> BuildRequest(const ActivationSpec& spec, int64_t exclude_activation);
+  // The ranking request for spec over the store as it is now; with `mark`,
+  // also where the state logs stood.
+  Result<RankRequest> BuildRequest(const ActivationSpec& spec, int64_t exclude_activation,
+                                   SelectionMark* mark = nullptr);
+  static RankRequest RequestFor(const ActivationSpec& spec, SelectionInputs inputs,
+                                int64_t exclude_activation);
   Result<Activation> Rank(const ActivationSpec& spec);
   Result<std::unordered_map<int64_t, std::string>> NamesOf(
       const std::vector<RankedCandidate>& selected);
 
   ActivationStore& store_;
   RosterStore& roster_;
+  const RosterIndex& index_;
   ActivationRanker ranker_;
   const Clock& clock_;
   std::mutex create_mutex_;

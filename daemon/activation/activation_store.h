@@ -31,6 +31,15 @@ struct StoredCallout {
   double distance_km = 0;  // home to the activation, as ranked (for the message text)
 };
 
+// What a selection reads besides the roster, from one consistent view of
+// the store: who is busy during the window, answer history, and where the
+// state logs stood (to read the same again later).
+struct SelectionInputs {
+  std::vector<BusyReservist> busy;
+  std::vector<ReservistHistory> history;
+  SelectionMark mark;
+};
+
 class ActivationStore {
  public:
   virtual ~ActivationStore() = default;
@@ -44,9 +53,9 @@ class ActivationStore {
                                     std::vector<StoredCallout>* stored = nullptr) = 0;
   // The whole activation, with call-outs and history. NotFound if unknown.
   virtual Result<Activation> Get(int64_t id) = 0;
-  // The home areas an activation draws from (empty = every area); NotFound
-  // if unknown. Cheap: for access checks before loading the whole thing.
-  virtual Result<std::vector<std::string>> AreasOf(int64_t id) = 0;
+  // The areas an activation draws from and its creator's; NotFound if
+  // unknown. Cheap: for access checks before loading the whole thing.
+  virtual Result<ActivationReach> ReachOf(int64_t id) = 0;
   // The activation holding an idempotency key, if any.
   virtual Result<std::optional<Activation>> FindByKey(const std::string& key) = 0;
   // Newest first, ids below before_id (0 = from the newest), without
@@ -67,13 +76,21 @@ class ActivationStore {
       const std::vector<int64_t>& ids) = 0;
   // Everyone ever asked on an activation (never asked twice on it).
   virtual Result<std::vector<int64_t>> AskedOn(int64_t id) = 0;
-  // Reservists asked on live (open or filled) activations whose window
-  // overlaps [start_unix, end_unix) and still in play there (awaiting an
-  // answer, or accepted).
-  virtual Result<std::vector<BusyReservist>> BusyDuring(int64_t start_unix, int64_t end_unix) = 0;
-  // Call-out history per reservist as of an instant: call-outs in the 30 days
-  // before it, lifetime asked/accepted/declined, end of last deployment.
-  virtual Result<std::vector<ReservistHistory>> History(int64_t as_of_unix) = 0;
+  // In one read transaction, now:
+  // - busy: reservists asked on live (open or filled) activations whose
+  //   window overlaps [start_unix, end_unix) and still in play there
+  //   (awaiting an answer, or accepted);
+  // - history: call-out history per reservist as of history_as_of_unix (the
+  //   activation's start): call-outs created in the 30 days before it,
+  //   lifetime asked/accepted/declined, end of last accepted deployment;
+  // - mark: where the state logs stand.
+  virtual Result<SelectionInputs> ReadSelectionInputs(int64_t start_unix, int64_t end_unix,
+                                                      int64_t history_as_of_unix) = 0;
+  // The same, as the store stood at `mark` (known): activations, call-outs
+  // and their states replayed from the state logs up to it; mark is echoed.
+  virtual Result<SelectionInputs> ReadSelectionInputsAsOf(int64_t start_unix, int64_t end_unix,
+                                                          int64_t history_as_of_unix,
+                                                          const SelectionMark& mark) = 0;
 };
 
 }  // namespace muster

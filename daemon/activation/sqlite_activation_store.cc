@@ -24,12 +24,12 @@ constexpr const char* kCheckTables =
 constexpr const char* kInsertActivation =
     "INSERT INTO activations (idempotency_key, spec_digest, title, message, lat, lon, radius_km, "
     "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, "
-    "updated_at_ms, areas) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, "
-    "?14)";
+    "updated_at_ms, areas, raised_by_areas, selection_activation_event, selection_callout_event) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17)";
 
 constexpr const char* kInsertRequirement =
     "INSERT INTO activation_requirements (activation_id, position, skill, min_level, count, "
-    "eligible) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "eligible, asked_elsewhere) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 constexpr const char* kInsertEvent =
     "INSERT INTO activation_events (activation_id, at_ms, state, reason) VALUES (?1, ?2, ?3, ?4)";
@@ -105,11 +105,12 @@ constexpr const char* kMaxWave =
 #define MUSTER_ACTIVATION_COLUMNS                                                                  \
   "id, coalesce(idempotency_key, ''), spec_digest, title, message, lat, lon, radius_km, "          \
   "start_at_ms, end_at_ms, answer_within_minutes, priority, state, created_at_ms, updated_at_ms, " \
-  "areas"
+  "areas, raised_by_areas, coalesce(selection_activation_event, -1), "                             \
+  "coalesce(selection_callout_event, -1)"
 
 constexpr const char* kSelectById =
     "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE id = ?1";
-constexpr const char* kSelectAreas = "SELECT areas FROM activations WHERE id = ?1";
+constexpr const char* kSelectAreas = "SELECT areas, raised_by_areas FROM activations WHERE id = ?1";
 constexpr const char* kSelectByKey =
     "SELECT " MUSTER_ACTIVATION_COLUMNS " FROM activations WHERE idempotency_key = ?1";
 constexpr const char* kSelectPage =
@@ -117,7 +118,8 @@ constexpr const char* kSelectPage =
     " FROM activations WHERE id < ?1 AND (?2 = 0 OR state = ?2) ORDER BY id DESC LIMIT ?3";
 
 constexpr const char* kSelectRequirements =
-    "SELECT position, skill, min_level, count, eligible FROM activation_requirements "
+    "SELECT position, skill, min_level, count, eligible, asked_elsewhere FROM "
+    "activation_requirements "
     "WHERE activation_id = ?1 ORDER BY position";
 constexpr const char* kSelectSkillRange = "SELECT min_level, max_level FROM skills WHERE code = ?1";
 constexpr const char* kSelectAskedPerRequirement =
@@ -161,6 +163,43 @@ constexpr const char* kSelectHistory =
     "max(CASE WHEN c.state = 5 AND a.end_at_ms <= ?1 THEN a.end_at_ms ELSE 0 END) "
     "FROM callouts c JOIN activations a ON a.id = c.activation_id "
     "WHERE c.created_at_ms < ?1 GROUP BY c.reservist_id";
+
+constexpr const char* kSelectMark =
+    "SELECT coalesce((SELECT max(id) FROM activation_events), 0), "
+    "coalesce((SELECT max(id) FROM callout_events), 0)";
+
+// Every activation's (?3) and call-out's (?4) state as of a mark: the last
+// logged change at or before it. Rows created after the mark have none.
+#define MUSTER_STATES_AS_OF(activation_mark, callout_mark)                                \
+  "WITH astate AS (SELECT activation_id AS id, state FROM activation_events WHERE id IN " \
+  "(SELECT max(id) FROM activation_events WHERE id <= " activation_mark                   \
+  " GROUP BY activation_id)), "                                                           \
+  "cstate AS (SELECT callout_id AS id, state FROM callout_events WHERE id IN "            \
+  "(SELECT max(id) FROM callout_events WHERE id <= " callout_mark " GROUP BY callout_id)) "
+
+// kSelectBusy as of the mark (?3, ?4).
+constexpr const char* kSelectBusyAsOf =
+    MUSTER_STATES_AS_OF("?3", "?4")
+    "SELECT c.reservist_id, c.activation_id FROM activations a "
+    "JOIN astate s ON s.id = a.id JOIN callouts c ON c.activation_id = a.id "
+    "JOIN cstate cs ON cs.id = c.id "
+    "WHERE s.state IN (1, 2) AND a.end_at_ms > ?1 AND a.start_at_ms < ?2 "
+    "AND cs.state IN (1, 2, 3, 5)";
+
+// kSelectHistory as of the mark (?2, ?3): only call-outs that existed then,
+// in the state they were in. (A stood-down call-out's answer, if any, came
+// before the stand-down, so answered_at_ms is as it was.)
+constexpr const char* kSelectHistoryAsOf =
+    MUSTER_STATES_AS_OF("?2", "?3")
+    "SELECT c.reservist_id, "
+    "sum(c.created_at_ms >= ?1 - 2592000000 AND c.created_at_ms < ?1), "
+    "sum(cs.state IN (5, 6, 7) OR (cs.state = 8 AND c.answered_at_ms IS NOT NULL)), "
+    "sum(cs.state = 5 OR (cs.state = 8 AND c.answered_at_ms IS NOT NULL)), sum(cs.state = 6), "
+    "max(CASE WHEN cs.state = 5 AND a.end_at_ms <= ?1 THEN a.end_at_ms ELSE 0 END) "
+    "FROM callouts c JOIN cstate cs ON cs.id = c.id JOIN activations a ON a.id = c.activation_id "
+    "WHERE c.created_at_ms < ?1 GROUP BY c.reservist_id";
+
+#undef MUSTER_STATES_AS_OF
 
 constexpr int64_t kMsPerSecond = 1000;
 
@@ -247,6 +286,15 @@ Result<int64_t> SqliteActivationStore::InsertHeader(const Activation& a, int64_t
     st.BindInt64(13, now_ms);
     const std::string areas = JoinAreas(s.areas);
     st.BindText(14, areas);
+    const std::string raised_by = JoinAreas(a.raised_by_areas);
+    st.BindText(15, raised_by);
+    if (a.selection.known) {
+      st.BindInt64(16, a.selection.activation_event);
+      st.BindInt64(17, a.selection.callout_event);
+    } else {
+      st.BindNull(16);
+      st.BindNull(17);
+    }
     auto step = st.Step();
     if (!step.ok()) return ConstraintError(st, a);
     return db_->LastInsertRowid();
@@ -275,6 +323,7 @@ Status SqliteActivationStore::InsertChildren(int64_t id, const Activation& a, in
       st.BindInt64(4, r.requirement.min_level);
       st.BindInt64(5, r.requirement.count);
       st.BindInt64(6, r.eligible);
+      st.BindInt64(7, r.asked_elsewhere);
       return st.Run();
     }));
   }
@@ -562,6 +611,12 @@ Result<Activation> SqliteActivationStore::ReadHeader(SqliteStatement& st) {
   a.created_at_ms = st.ColumnInt64(13);
   a.updated_at_ms = st.ColumnInt64(14);
   a.spec.areas = SplitAreas(st.ColumnText(15));
+  a.raised_by_areas = SplitAreas(st.ColumnText(16));
+  a.selection.known = st.ColumnInt64(17) >= 0;
+  if (a.selection.known) {
+    a.selection.activation_event = st.ColumnInt64(17);
+    a.selection.callout_event = st.ColumnInt64(18);
+  }
   return a;
 }
 
@@ -577,6 +632,7 @@ Status SqliteActivationStore::LoadRequirements(Activation& a, const std::vector<
           r.requirement.min_level = st.ColumnInt(2);
           r.requirement.count = st.ColumnInt(3);
           r.eligible = st.ColumnInt64(4);
+          r.asked_elsewhere = st.ColumnInt64(5);
           a.spec.requirements.push_back(
               {r.requirement.skill, r.requirement.min_level, r.requirement.count});
           a.requirements.push_back(std::move(r));
@@ -623,14 +679,7 @@ Status SqliteActivationStore::LoadRequirements(Activation& a, const std::vector<
           return {};
         }));
   }
-  for (auto& r : a.requirements) {
-    // Who can still fill it: accepted, awaiting an answer, or eligible and
-    // not yet asked.
-    int64_t not_asked = std::max<int64_t>(0, r.eligible - r.asked);
-    int64_t can_still_fill =
-        std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
-    r.shortfall = static_cast<int>(r.requirement.count - can_still_fill);
-  }
+  for (auto& r : a.requirements) r.shortfall = ShortfallOf(r);
   return {};
 }
 
@@ -703,18 +752,17 @@ Result<Activation> SqliteActivationStore::Get(int64_t id) {
   return LoadLocked(id, /*with_callouts=*/true);
 }
 
-Result<std::vector<std::string>> SqliteActivationStore::AreasOf(int64_t id) {
+Result<ActivationReach> SqliteActivationStore::ReachOf(int64_t id) {
   std::lock_guard lock(mutex_);
-  return WithStatement(*db_, kSelectAreas,
-                       [&](SqliteStatement& st) -> Result<std::vector<std::string>> {
-                         st.BindInt64(1, id);
-                         auto row = st.Step();
-                         if (!row.ok()) return row.status();
-                         if (!*row) {
-                           return Status::NotFound(fmt::format("activation {} not found", id));
-                         }
-                         return SplitAreas(st.ColumnText(0));
-                       });
+  return WithStatement(*db_, kSelectAreas, [&](SqliteStatement& st) -> Result<ActivationReach> {
+    st.BindInt64(1, id);
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return Status::NotFound(fmt::format("activation {} not found", id));
+    }
+    return ActivationReach{SplitAreas(st.ColumnText(0)), SplitAreas(st.ColumnText(1))};
+  });
 }
 
 Result<std::optional<Activation>> SqliteActivationStore::FindByKey(const std::string& key) {
@@ -790,43 +838,75 @@ Result<Activation> SqliteActivationStore::Transition(int64_t id,
   return LoadLocked(id, /*with_callouts=*/true);
 }
 
-Result<std::vector<BusyReservist>> SqliteActivationStore::BusyDuring(int64_t start_unix,
-                                                                     int64_t end_unix) {
+Result<SelectionInputs> SqliteActivationStore::ReadSelectionInputs(int64_t start_unix,
+                                                                   int64_t end_unix,
+                                                                   int64_t history_as_of_unix) {
   std::lock_guard lock(mutex_);
-  return WithStatement(*db_, kSelectBusy,
-                       [&](SqliteStatement& st) -> Result<std::vector<BusyReservist>> {
-                         st.BindInt64(1, start_unix * kMsPerSecond);
-                         st.BindInt64(2, end_unix * kMsPerSecond);
-                         std::vector<BusyReservist> out;
-                         for (auto row = st.Step();; row = st.Step()) {
-                           if (!row.ok()) return row.status();
-                           if (!*row) break;
-                           out.push_back({st.ColumnInt64(0), st.ColumnInt64(1)});
-                         }
-                         return out;
-                       });
+  return ReadInputsLocked(kSelectBusy, kSelectHistory, start_unix, end_unix, history_as_of_unix,
+                          nullptr);
 }
 
-Result<std::vector<ReservistHistory>> SqliteActivationStore::History(int64_t as_of_unix) {
+Result<SelectionInputs> SqliteActivationStore::ReadSelectionInputsAsOf(int64_t start_unix,
+                                                                       int64_t end_unix,
+                                                                       int64_t history_as_of_unix,
+                                                                       const SelectionMark& mark) {
   std::lock_guard lock(mutex_);
-  return WithStatement(*db_, kSelectHistory,
-                       [&](SqliteStatement& st) -> Result<std::vector<ReservistHistory>> {
-                         st.BindInt64(1, as_of_unix * kMsPerSecond);
-                         std::vector<ReservistHistory> out;
-                         for (auto row = st.Step();; row = st.Step()) {
-                           if (!row.ok()) return row.status();
-                           if (!*row) break;
-                           ReservistHistory h;
-                           h.reservist_id = st.ColumnInt64(0);
-                           h.callouts_30d = st.ColumnInt(1);
-                           h.asked = st.ColumnInt(2);
-                           h.accepted = st.ColumnInt(3);
-                           h.declined = st.ColumnInt(4);
-                           h.last_deployment_end = st.ColumnInt64(5) / kMsPerSecond;
-                           out.push_back(h);
-                         }
-                         return out;
-                       });
+  return ReadInputsLocked(kSelectBusyAsOf, kSelectHistoryAsOf, start_unix, end_unix,
+                          history_as_of_unix, &mark);
+}
+
+Result<SelectionInputs> SqliteActivationStore::ReadInputsLocked(
+    const char* busy_sql, const char* history_sql, int64_t start_unix, int64_t end_unix,
+    int64_t history_as_of_unix, const SelectionMark* mark) {
+  // One read transaction: the mark names exactly the state the rows show.
+  auto tx = SqliteTransaction::Begin(*db_, SqliteTransaction::Kind::kDeferred);
+  if (!tx.ok()) return tx.status();
+  SelectionInputs in;
+  if (mark) {
+    in.mark = *mark;
+  } else {
+    MUSTER_RETURN_IF_ERROR(WithStatement(*db_, kSelectMark, [&](SqliteStatement& st) -> Status {
+      auto row = st.Step();
+      if (!row.ok()) return row.status();
+      in.mark = {true, st.ColumnInt64(0), st.ColumnInt64(1)};
+      return {};
+    }));
+  }
+  MUSTER_RETURN_IF_ERROR(WithStatement(*db_, busy_sql, [&](SqliteStatement& st) -> Status {
+    st.BindInt64(1, start_unix * kMsPerSecond);
+    st.BindInt64(2, end_unix * kMsPerSecond);
+    if (mark) {
+      st.BindInt64(3, mark->activation_event);
+      st.BindInt64(4, mark->callout_event);
+    }
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      in.busy.push_back({st.ColumnInt64(0), st.ColumnInt64(1)});
+    }
+    return {};
+  }));
+  MUSTER_RETURN_IF_ERROR(WithStatement(*db_, history_sql, [&](SqliteStatement& st) -> Status {
+    st.BindInt64(1, history_as_of_unix * kMsPerSecond);
+    if (mark) {
+      st.BindInt64(2, mark->activation_event);
+      st.BindInt64(3, mark->callout_event);
+    }
+    for (auto row = st.Step();; row = st.Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      ReservistHistory h;
+      h.reservist_id = st.ColumnInt64(0);
+      h.callouts_30d = st.ColumnInt(1);
+      h.asked = st.ColumnInt(2);
+      h.accepted = st.ColumnInt(3);
+      h.declined = st.ColumnInt(4);
+      h.last_deployment_end = st.ColumnInt64(5) / kMsPerSecond;
+      in.history.push_back(h);
+    }
+    return {};
+  }));
+  return in;
 }
 
 }  // namespace muster

@@ -27,14 +27,17 @@ class SqliteActivationStore final : public ActivationStore {
   Result<Activation> Insert(const Activation& activation,
                             std::vector<StoredCallout>* stored = nullptr) override;
   Result<Activation> Get(int64_t id) override;
-  Result<std::vector<std::string>> AreasOf(int64_t id) override;
+  Result<ActivationReach> ReachOf(int64_t id) override;
   Result<std::optional<Activation>> FindByKey(const std::string& key) override;
   Result<std::vector<Activation>> List(std::optional<ActivationState> state, int64_t before_id,
                                        int limit) override;
   Result<Activation> Transition(int64_t id, const std::vector<ActivationState>& from,
                                 ActivationState to, const std::string& reason) override;
-  Result<std::vector<BusyReservist>> BusyDuring(int64_t start_unix, int64_t end_unix) override;
-  Result<std::vector<ReservistHistory>> History(int64_t as_of_unix) override;
+  Result<SelectionInputs> ReadSelectionInputs(int64_t start_unix, int64_t end_unix,
+                                              int64_t history_as_of_unix) override;
+  Result<SelectionInputs> ReadSelectionInputsAsOf(int64_t start_unix, int64_t end_unix,
+                                                  int64_t history_as_of_unix,
+                                                  const SelectionMark& mark) override;
   Result<std::vector<Callout>> AddWave(int64_t id, std::vector<Callout> callouts,
                                        const std::string& reason) override;
   Result<std::vector<int64_t>> AskedOn(int64_t id) override;
@@ -63,6 +66,11 @@ class SqliteActivationStore final : public ActivationStore {
   Status LoadRequirements(Activation& a, const std::vector<Callout>* fresh = nullptr);
   Status LoadCallouts(Activation& a);
   Status LoadHistory(Activation& a);
+  // The selection inputs by the given busy and history statements (bound
+  // ?1 start ms, ?2 end ms / ?1 as-of ms, then ?3/?2 and ?4/?3 the mark).
+  Result<SelectionInputs> ReadInputsLocked(const char* busy_sql, const char* history_sql,
+                                           int64_t start_unix, int64_t end_unix,
+                                           int64_t history_as_of_unix, const SelectionMark* mark);
 
   std::mutex mutex_;
   std::unique_ptr<SqliteDb> db_;

@@ -32,6 +32,8 @@ Result<ActivationSpec> FromProto(const v1::ActivationSpec& in) {
     if (in.start().nanos() != 0) {
       return Status::InvalidArgument("start", "must be a whole second");
     }
+    // Bounded here so that nothing later computes with an absurd instant.
+    MUSTER_RETURN_IF_ERROR(CheckAcceptedInstant("start", in.start().seconds()));
     s.start_unix = in.start().seconds();
   }
   s.duration_minutes = in.duration_minutes();

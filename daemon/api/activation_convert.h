@@ -10,11 +10,12 @@
 
 namespace muster::api {
 
-// InvalidArgument naming the field for values that cannot be represented
-// (unknown priority, missing start). Ranges are checked by the domain.
 // Unix milliseconds -> Timestamp.
 void SetTimestampMs(int64_t ms, google::protobuf::Timestamp* ts);
 
+// InvalidArgument naming the field for values that cannot be represented
+// (unknown priority, missing start, a start outside the accepted instants of
+// core/civil_time.h). Other ranges are checked by the domain.
 Result<ActivationSpec> FromProto(const v1::ActivationSpec& in);
 void ToProto(const ActivationSpec& in, v1::ActivationSpec* out);
 

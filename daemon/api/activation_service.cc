@@ -53,20 +53,22 @@ constexpr size_t kMaxCandidatesInCreateResponse = 10000;
 grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContext* ctx, int64_t id) const {
   const AreaScope scope = ScopeOf(ctx);
   if (scope.all()) return grpc::Status::OK;
-  auto areas = manager_.AreasOf(id);
-  if (!areas.ok()) return ToGrpcStatus(areas.status());
-  if (!scope.MayManage(*areas)) {
+  // The activation's areas and its creator's: a mutual-aid planner that
+  // asked only other areas keeps its own activation.
+  auto reach = manager_.ReachOf(id);
+  if (!reach.ok()) return ToGrpcStatus(reach.status());
+  if (!MayManage(scope, *reach)) {
     // Outside the caller's areas reads as absent.
     return ToGrpcStatus(Status::NotFound(fmt::format("activation {} not found", id)));
   }
   return grpc::Status::OK;
 }
 
-Result<ActivationSpec> ActivationServiceImpl::ScopedSpec(grpc::ServerContext* ctx, bool has_spec,
+Result<ActivationSpec> ActivationServiceImpl::ScopedSpec(const AreaScope& scope, bool has_spec,
                                                          const v1::ActivationSpec& spec) const {
   auto s = SpecFrom(has_spec, spec);
   if (!s.ok()) return s;
-  auto areas = ScopeOf(ctx).ActivationAreas(std::move(s->areas));
+  auto areas = scope.ActivationAreas(std::move(s->areas));
   if (!areas.ok()) return areas.status().WithFieldPrefix("spec");
   s->areas = std::move(areas).value();
   return s;
@@ -75,9 +77,20 @@ Result<ActivationSpec> ActivationServiceImpl::ScopedSpec(grpc::ServerContext* ct
 grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext* ctx,
                                                      const v1::CreateActivationRequest* req,
                                                      v1::CreateActivationResponse* resp) {
-  auto spec = ScopedSpec(ctx, req->has_spec(), req->spec());
+  const AreaScope scope = ScopeOf(ctx);
+  auto spec = ScopedSpec(scope, req->has_spec(), req->spec());
   if (!spec.ok()) return ToGrpcStatus(spec.status());
-  auto outcome = manager_.Create(std::move(spec).value(), req->idempotency_key());
+  auto outcome = manager_.Create(std::move(spec).value(), req->idempotency_key(), scope.areas());
+  // Keys are one namespace for every area: a scoped caller that hits another
+  // area's key learns neither that activation nor its id.
+  const bool foreign_key =
+      outcome.ok() ? !outcome->created && !MayManage(scope, ReachOf(outcome->activation))
+                   : !scope.all() && outcome.status().code() == Code::kAlreadyExists;
+  if (foreign_key) {
+    return ToGrpcStatus(Status::AlreadyExists(
+        "idempotency_key", fmt::format("idempotency key '{}' was used for a different activation",
+                                       req->idempotency_key())));
+  }
   if (!outcome.ok()) return SpecError(outcome.status());
   const Activation& a = outcome->activation;
   if (outcome->created) {
@@ -101,7 +114,7 @@ grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext* ctx,
 grpc::Status ActivationServiceImpl::PreviewActivation(grpc::ServerContext* ctx,
                                                       const v1::PreviewActivationRequest* req,
                                                       v1::PreviewActivationResponse* resp) {
-  auto spec = ScopedSpec(ctx, req->has_spec(), req->spec());
+  auto spec = ScopedSpec(ScopeOf(ctx), req->has_spec(), req->spec());
   if (!spec.ok()) return ToGrpcStatus(spec.status());
   auto a = manager_.Preview(std::move(spec).value());
   if (!a.ok()) return SpecError(a.status());
@@ -140,7 +153,7 @@ grpc::Status ActivationServiceImpl::ListActivations(grpc::ServerContext* ctx,
     if (!list.ok()) return ToGrpcStatus(list.status());
     const bool exhausted = static_cast<int>(list->size()) <= size;
     for (auto& a : *list) {
-      if (!scope.MayManage(a.spec.areas)) continue;
+      if (!MayManage(scope, ReachOf(a))) continue;
       if (static_cast<int>(page.size()) == size) {
         more = true;
         break;
@@ -300,7 +313,7 @@ grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext* ctx,
 grpc::Status ActivationServiceImpl::Explain(grpc::ServerContext* ctx, const v1::ExplainRequest* req,
                                             v1::ExplainResponse* resp) {
   if (auto st = CheckAccess(ctx, req->activation_id()); !st.ok()) return st;
-  auto e = manager_.Explain(req->activation_id(), req->reservist_id());
+  auto e = manager_.Explain(req->activation_id(), req->reservist_id(), ScopeOf(ctx));
   if (!e.ok()) return ToGrpcStatus(e.status());
   ToProto(*e, resp);
   return grpc::Status::OK;

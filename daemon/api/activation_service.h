@@ -20,8 +20,9 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
 
   // How callers' area scopes are found (default: every caller sees every
   // area). A scoped caller sees and manages only activations drawing from
-  // its areas (AreaScope::MayManage); others read as NOT_FOUND. Set before
-  // serving.
+  // its areas, or raised by its areas with mutual aid (MayManage in
+  // activation/activation.h), and explains only reservists of its areas or
+  // asked on the activation; others read as NOT_FOUND. Set before serving.
   void SetScopeResolver(ScopeResolver resolver) { scope_ = std::move(resolver); }
 
   grpc::Status CreateActivation(grpc::ServerContext* ctx, const v1::CreateActivationRequest* req,
@@ -49,7 +50,7 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
   // OK when the caller may see and manage activation id; NOT_FOUND otherwise.
   grpc::Status CheckAccess(grpc::ServerContext* ctx, int64_t id) const;
   // The spec with its areas resolved for the caller (see AreaScope).
-  Result<ActivationSpec> ScopedSpec(grpc::ServerContext* ctx, bool has_spec,
+  Result<ActivationSpec> ScopedSpec(const AreaScope& scope, bool has_spec,
                                     const v1::ActivationSpec& spec) const;
 
   ActivationManager& manager_;

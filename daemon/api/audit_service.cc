@@ -4,6 +4,7 @@
 
 #include "api/page_token.h"
 #include "api/status_map.h"
+#include "core/civil_time.h"
 
 namespace muster::api {
 
@@ -18,6 +19,9 @@ grpc::Status AuditServiceImpl::ListAudit(grpc::ServerContext*, const v1::ListAud
   AuditFilter filter;
   filter.after_id = *after;
   if (req->has_since()) {
+    if (auto st = CheckAcceptedInstant("since", req->since().seconds()); !st.ok()) {
+      return ToGrpcStatus(st);
+    }
     filter.since_ms = req->since().seconds() * 1000 + req->since().nanos() / 1'000'000;
   }
   filter.actor = req->actor();

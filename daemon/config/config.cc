@@ -362,6 +362,13 @@ Status ValidateConfig(const DaemonConfig& c) {
           at + ".role",
           fmt::format("'{}' is not one of viewer, planner, roster-admin, admin", t.role));
     }
+    if (t.role == "admin" && !t.areas.empty()) {
+      // Backups and the audit log cover every area: an admin is national.
+      return Status::InvalidArgument(
+          at + ".areas",
+          "a token with role admin is national (a backup and the audit log "
+          "cover every area): leave areas out, or use role roster-admin");
+    }
     for (size_t k = 0; k < t.areas.size(); ++k) {
       if (!IsValidCode(t.areas[k])) {
         return Status::InvalidArgument(

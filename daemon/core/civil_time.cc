@@ -6,25 +6,47 @@
 
 namespace muster {
 
-int32_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-void CivilFromDays(int32_t z, int& y, unsigned& m, unsigned& d) {
+// civil_from_days over int64_t days: exact for every |z| < 2^62.
+void CivilFromDays64(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const int64_t era = FloorDiv(z, 146097);
+  const auto doe = static_cast<unsigned>(z - era * 146097);
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const unsigned mp = (5 * doy + 2) / 153;
   d = doy - (153 * mp + 2) / 5 + 1;
   m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yoe) + era * 400 + (m <= 2);
+  y = int64_t{yoe} + era * 400 + (m <= 2);
+}
+
+}  // namespace
+
+int32_t DaysFromCivil(int y, unsigned m, unsigned d) {
+  // Out-of-range months and days are pinned so the tables below stay valid.
+  m = m < 1 ? 1 : m > 12 ? 12 : m;
+  d = d > 31 ? 31 : d;
+  const int64_t yy = int64_t{y} - (m <= 2);
+  const int64_t era = FloorDiv(yy, 400);
+  const auto yoe = static_cast<unsigned>(yy - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = era * 146097 + int64_t{doe} - 719468;
+  if (days > INT32_MAX) return INT32_MAX;
+  if (days < INT32_MIN) return INT32_MIN;
+  return static_cast<int32_t>(days);
+}
+
+void CivilFromDays(int32_t z, int& y, unsigned& m, unsigned& d) {
+  int64_t year = 0;
+  CivilFromDays64(z, year, m, d);
+  y = static_cast<int>(year);  // |year| < 6 million for any int32_t day
 }
 
 int IsoWeekday(Date date) {
@@ -121,10 +143,22 @@ std::optional<int64_t> ParseInstant(std::string_view text) {
 }
 
 std::string FormatInstant(int64_t unix_seconds) {
-  int64_t days = unix_seconds >= 0 ? unix_seconds / 86400 : -((-unix_seconds + 86399) / 86400);
-  int64_t rem = unix_seconds - days * 86400;
-  return fmt::format("{}T{:02}:{:02}:{:02}Z", FormatDate(Date{static_cast<int32_t>(days)}),
-                     rem / 3600, (rem / 60) % 60, rem % 60);
+  const int64_t days = FloorDiv(unix_seconds, 86400);
+  // Not seconds - days * 86400: that overflows near INT64_MIN.
+  const int64_t rem = (unix_seconds % 86400 + 86400) % 86400;
+  int64_t y = 0;
+  unsigned m = 0, d = 0;
+  CivilFromDays64(days, y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, (rem / 60) % 60,
+                     rem % 60);
+}
+
+Status CheckAcceptedInstant(std::string_view field, int64_t unix_seconds) {
+  if (unix_seconds >= kMinAcceptedInstant && unix_seconds <= kMaxAcceptedInstant) return {};
+  return Status::InvalidArgument(
+      std::string(field),
+      fmt::format("{} s is outside {} .. {}", unix_seconds, FormatInstant(kMinAcceptedInstant),
+                  FormatInstant(kMaxAcceptedInstant)));
 }
 
 }  // namespace muster

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace muster {
 
 // A calendar date as days since 1970-01-01 (proleptic Gregorian).
@@ -15,7 +17,27 @@ struct Date {
   friend auto operator<=>(const Date&, const Date&) = default;
 };
 
-// Howard Hinnant's days_from_civil / civil_from_days.
+// Instants the daemon accepts from callers (API time fields, ISO text):
+// 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in Unix seconds.
+inline constexpr int64_t kMinAcceptedInstant = 0;
+inline constexpr int64_t kMaxAcceptedInstant = 253402300799;
+
+// OK for an instant in [kMinAcceptedInstant, kMaxAcceptedInstant];
+// InvalidArgument naming `field` otherwise.
+Status CheckAcceptedInstant(std::string_view field, int64_t unix_seconds);
+
+// The span (Unix seconds, about +-316,000 years) in which the calendar and
+// London time functions compute exactly. They take any 64-bit input and never
+// overflow: an instant outside this span is treated as the nearest end of it.
+inline constexpr int64_t kCivilLimitSeconds = 10'000'000'000'000;
+inline constexpr int64_t ClampToCivilRange(int64_t unix_seconds) {
+  return unix_seconds < -kCivilLimitSeconds  ? -kCivilLimitSeconds
+         : unix_seconds > kCivilLimitSeconds ? kCivilLimitSeconds
+                                             : unix_seconds;
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days, in 64-bit arithmetic:
+// safe for every input. DaysFromCivil saturates at the int32_t range.
 int32_t DaysFromCivil(int y, unsigned m, unsigned d);
 void CivilFromDays(int32_t z, int& y, unsigned& m, unsigned& d);
 
@@ -35,7 +57,8 @@ std::string FormatTimeOfDay(int minutes);
 // offset "+HH:MM"/"-HH:MM", into Unix seconds. No offset is an error (local
 // times are ambiguous around the clock changes).
 std::optional<int64_t> ParseInstant(std::string_view text);
-// Formats Unix seconds as "YYYY-MM-DDTHH:MM:SSZ".
+// Formats Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" (any 64-bit value; years
+// beyond 9999 have more digits, before year 0 a minus sign).
 std::string FormatInstant(int64_t unix_seconds);
 
 }  // namespace muster

@@ -7,17 +7,23 @@ namespace {
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr int64_t kBstOffset = 3600;
 
+// The years of the civil span (core/civil_time.h), with a margin.
+constexpr int kYearLimit = 400000;
+
+// Callers pass instants clamped to the civil span, so -a cannot overflow.
 int64_t FloorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
 // Days since the epoch of the last Sunday of a 31-day month.
 int32_t LastSundayOf31DayMonth(int year, unsigned month) {
+  year = year < -kYearLimit ? -kYearLimit : year > kYearLimit ? kYearLimit : year;
   const int32_t last = DaysFromCivil(year, month, 31);
   return last - IsoWeekday(Date{last}) % 7;  // Sunday (7) -> 0 days back
 }
 
 int YearOfUnixSeconds(int64_t unix_seconds) {
+  unix_seconds = ClampToCivilRange(unix_seconds);
   int y;
   unsigned m, d;
   CivilFromDays(static_cast<int32_t>(FloorDiv(unix_seconds, kSecondsPerDay)), y, m, d);
@@ -35,19 +41,28 @@ int64_t BstEndUtc(int year) {
 }
 
 int LondonOffsetSeconds(int64_t unix_seconds) {
+  unix_seconds = ClampToCivilRange(unix_seconds);
   const int year = YearOfUnixSeconds(unix_seconds);
   const bool bst = unix_seconds >= BstStartUtc(year) && unix_seconds < BstEndUtc(year);
   return bst ? static_cast<int>(kBstOffset) : 0;
 }
 
 int64_t NextLondonTransition(int64_t unix_seconds) {
-  const int year = YearOfUnixSeconds(unix_seconds);
-  if (unix_seconds < BstStartUtc(year)) return BstStartUtc(year);
-  if (unix_seconds < BstEndUtc(year)) return BstEndUtc(year);
-  return BstStartUtc(year + 1);
+  const int64_t t = ClampToCivilRange(unix_seconds);
+  const int year = YearOfUnixSeconds(t);
+  int64_t next = BstStartUtc(year + 1);
+  if (t < BstStartUtc(year)) {
+    next = BstStartUtc(year);
+  } else if (t < BstEndUtc(year)) {
+    next = BstEndUtc(year);
+  }
+  // Beyond the civil span there are no more changes: callers that walk from
+  // change to change always move forward and stop.
+  return next > unix_seconds ? next : INT64_MAX;
 }
 
 LondonTime UtcToLondon(int64_t unix_seconds) {
+  unix_seconds = ClampToCivilRange(unix_seconds);
   const int offset = LondonOffsetSeconds(unix_seconds);
   const int64_t local = unix_seconds + offset;
   const int64_t days = FloorDiv(local, kSecondsPerDay);
@@ -62,7 +77,9 @@ LondonTime UtcToLondon(int64_t unix_seconds) {
 }
 
 LocalToUtc LondonToUtc(Date date, int64_t second_of_day) {
-  const int64_t local = date.days * kSecondsPerDay + second_of_day;
+  // Both terms are bounded first, so the sum cannot overflow.
+  const int64_t local =
+      ClampToCivilRange(int64_t{date.days} * kSecondsPerDay + ClampToCivilRange(second_of_day));
   // A wall-clock reading L is shown at UTC L (if GMT is then in force) and at
   // UTC L - 3600 (if BST is then in force); zero, one or both can hold.
   const int64_t as_gmt = local;

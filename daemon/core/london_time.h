@@ -7,6 +7,11 @@
 // not exist: the "gap") and 02:00 BST -> 01:00 GMT in October (local
 // 01:00-01:59 happens twice: the "overlap").
 //
+// Every function takes any 64-bit instant: outside the civil span of
+// core/civil_time.h (about +-316,000 years) it is treated as the nearest end
+// of that span, and NextLondonTransition returns INT64_MAX past the last
+// change in it.
+//
 // Pure functions; thread-safe.
 #pragma once
 

@@ -380,12 +380,7 @@ struct Dispatcher::Impl {
 
   std::vector<RequirementRecord> Counts(const Live& l) const {
     std::vector<RequirementRecord> out = l.a.requirements;
-    for (auto& r : out) {
-      int64_t not_asked = std::max<int64_t>(0, r.eligible - r.asked);
-      if (l.exhausted) not_asked = 0;
-      int64_t can = std::min<int64_t>(r.accepted + r.pending + not_asked, r.requirement.count);
-      r.shortfall = static_cast<int>(r.requirement.count - can);
-    }
+    for (auto& r : out) r.shortfall = ShortfallOf(r, l.exhausted);
     return out;
   }
 

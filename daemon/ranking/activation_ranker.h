@@ -44,7 +44,9 @@ class ActivationRanker {
 
   // Why a reservist was or was not selected. With `stored`, the selection
   // and the "were asked" counts come from that earlier result (what was
-  // actually asked); ranks and rules are evaluated on the current roster.
+  // actually asked); ranks and rules are evaluated on the roster in the
+  // index with the request's busy list and history (the activation service
+  // passes those as they were at the selection).
   // NotFound if the reservist is not in the roster. For a stored activation,
   // `request.busy` should not list the activation itself.
   Result<Explanation> Explain(const RankRequest& request, int64_t reservist_id,

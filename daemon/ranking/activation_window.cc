@@ -9,6 +9,8 @@ namespace muster {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
+// A week and a day: longer than a week plus the hour a spring gap skips.
+constexpr int64_t kWholeWeekSeconds = 8 * kSecondsPerDay;
 
 int WeekMinuteOf(const LondonTime& t) {
   return (t.iso_weekday - 1) * kMinutesPerDay + t.minute_of_day;
@@ -17,11 +19,18 @@ int WeekMinuteOf(const LondonTime& t) {
 }  // namespace
 
 ActivationWindow::ActivationWindow(int64_t start_unix, int64_t end_unix)
-    : start_unix_(start_unix), end_unix_(std::max(end_unix, start_unix + 1)) {
+    : start_unix_(ClampToCivilRange(start_unix)),
+      end_unix_(std::max(ClampToCivilRange(end_unix), start_unix_ + 1)) {
   const LondonTime first = UtcToLondon(start_unix_);
   first_day_ = first.date;
   last_day_ = UtcToLondon(end_unix_ - 1).date;
   start_week_minute_ = WeekMinuteOf(first);
+  if (end_unix_ - start_unix_ >= kWholeWeekSeconds) {
+    // Shows every minute of the week (a spring gap skips one hour of one
+    // Sunday; the next Sunday is inside too): no need to walk it.
+    required_.push_back({0, static_cast<uint16_t>(kMinutesPerWeek)});
+    return;
+  }
   // Walk the window in pieces that stay within one local day and one UTC
   // offset; each piece is a contiguous stretch of wall-clock time.
   int64_t t = start_unix_;

@@ -13,7 +13,10 @@ namespace muster {
 
 class ActivationWindow {
  public:
-  // end_unix > start_unix (Unix seconds).
+  // end_unix > start_unix (Unix seconds); any 64-bit values are safe: both
+  // are clamped to the civil span (core/civil_time.h), an end not after the
+  // start means one second, and the work done is bounded whatever the length
+  // (a window of eight days or more needs the whole week).
   ActivationWindow(int64_t start_unix, int64_t end_unix);
 
   int64_t start_unix() const { return start_unix_; }

@@ -84,6 +84,7 @@ std::optional<std::string> PersonExclusion(const ReservistFacts& f, const Prepar
 ReservistFacts ReservistFacts::FromReservist(const Reservist& r) {
   ReservistFacts f;
   f.id = r.id;
+  f.home_area = r.home_area;
   f.status = r.status;
   f.home = GeoPoint::FromLatLon(r.lat, r.lon);
   f.max_travel_km = r.max_travel_km;
@@ -118,7 +119,10 @@ EligibilityVerdict EvaluateEligibility(const ReservistFacts& f, const PreparedRe
     if (e) skill_reasons[i] = *e;
   }
   std::optional<std::string> reason;
-  if (f.status != ReservistStatus::kActive) {
+  if (!r.areas.empty() && !std::binary_search(r.areas.begin(), r.areas.end(), f.home_area)) {
+    reason = fmt::format("home area {} is outside this activation's areas ({})", f.home_area,
+                         fmt::join(r.areas, ", "));
+  } else if (f.status != ReservistStatus::kActive) {
     reason = "suspended";
   } else if (const BusyReservist* busy = r.FindBusy(f.id)) {
     reason = fmt::format("already selected for activation {} (overlapping)", busy->activation_id);

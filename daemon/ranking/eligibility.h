@@ -4,6 +4,8 @@
 // uses it for its messages. Pure; thread-safe.
 //
 // Rules, in the order they are reported:
+//  0. home area among the activation's areas, when it names any ("home area
+//     worcestershire is outside this activation's areas (gloucestershire)");
 //  1. status active ("suspended");
 //  2. not busy on an overlapping activation ("already selected for
 //     activation 17 (overlapping)");
@@ -13,7 +15,7 @@
 //  4. within the radius, then within their own max travel (great circle);
 //  5. no dated unavailability on a London day the activation touches;
 //  6. weekly windows cover every wall-clock minute of the activation.
-// Rules 1, 2, 4, 5, 6 concern the person; rule 3 each requirement.
+// Rules 0, 1, 2, 4, 5, 6 concern the person; rule 3 each requirement.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,7 @@ struct ReservistFacts {
   };
 
   int64_t id = 0;
+  std::string home_area;
   ReservistStatus status = ReservistStatus::kActive;
   GeoPoint home;
   double max_travel_km = 0;

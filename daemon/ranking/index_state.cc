@@ -274,6 +274,7 @@ std::optional<ReservistFacts> IndexState::Find(int64_t id) const {
   const Record& rec = records_[slot];
   ReservistFacts f;
   f.id = rec.id;
+  f.home_area = area_codes_[rec.area];
   f.status = static_cast<ReservistStatus>(rec.status);
   f.home = rec.home;
   f.max_travel_km = rec.max_travel_km;

@@ -21,6 +21,11 @@ Status ValidatePlace(const RankRequest& r) {
     return Status::InvalidArgument(
         "radius_km", fmt::format("{} is out of range (0, {}]", r.radius_km, kMaxRadiusKm));
   }
+  if (r.start_unix < -kCivilLimitSeconds || r.start_unix > kCivilLimitSeconds) {
+    return Status::InvalidArgument(
+        "start", fmt::format("{} s is beyond the calendar's range (+-{} s)", r.start_unix,
+                             kCivilLimitSeconds));
+  }
   if (r.duration_minutes <= 0 || r.duration_minutes > kMaxDurationMinutes) {
     return Status::InvalidArgument(
         "duration_minutes",

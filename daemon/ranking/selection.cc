@@ -133,6 +133,15 @@ RankResult SelectCandidates(const std::vector<ResolvedRequirement>& requirements
     result.requirements[r].fill_order = static_cast<int>(k);
     FillRequirement(r, eligible[r], scorer, config, taken, result.requirements[r], result.selected);
   }
+  // With one requirement nobody is taken elsewhere (and the lists can be
+  // long): only count when there are several.
+  if (requirements.size() > 1) {
+    for (size_t r = 0; r < requirements.size(); ++r) {
+      int64_t taken_here = 0;
+      for (const EligibleCandidate& c : eligible[r]) taken_here += taken.count(c.reservist_id);
+      result.requirements[r].asked_elsewhere = taken_here - result.requirements[r].asked;
+    }
+  }
   std::sort(result.selected.begin(), result.selected.end(),
             [](const RankedCandidate& a, const RankedCandidate& b) {
               return a.requirement_index < b.requirement_index ||

@@ -45,9 +45,14 @@ struct RequirementOutcome {
   double scarcity = 0;   // eligible / count; the smallest is filled first
   int fill_order = 0;    // 0 = filled first
   WaveSizing sizing = WaveSizing::kOverAsk;
-  int asked = 0;                // selected for the first wave
+  int asked = 0;  // selected for the first wave
+  // Eligible for it but selected for another requirement (a person fills at
+  // most one place), so no longer free to ask for this one.
+  int64_t asked_elsewhere = 0;
   double expected_accepts = 0;  // sum of accept_probability over those asked
-  int shortfall = 0;            // max(0, count - asked): the roster cannot fill it
+  // max(0, count - asked): the roster cannot fill it (docs/ranking.md,
+  // "Shortfall"; at selection the general definition comes to this).
+  int shortfall = 0;
 };
 
 struct RankResult {

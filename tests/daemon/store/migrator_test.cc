@@ -157,33 +157,41 @@ TEST_CASE("0009 keeps stored requirements and allows counts up to 100,000", "[st
   REQUIRE(db.ok());
   const auto all = SchemaMigrations();
   MigrateUpTo(**db, 9, "0009_requirement_count.sql");
-  const char* kRequirement =
-      "INSERT INTO activation_requirements VALUES (1, 1, 'first_aid', 2, 20000, 7)";
+  // Named: later migrations add columns.
+#define MUSTER_REQUIREMENT_COLUMNS "(activation_id, position, skill, min_level, count, eligible)"
+  const char* kRequirement = "INSERT INTO activation_requirements " MUSTER_REQUIREMENT_COLUMNS
+                             " VALUES (1, 1, 'first_aid', 2, 20000, 7)";
   REQUIRE((*db)
               ->Exec("INSERT INTO skills VALUES ('first_aid', 'First aid', 1, 3, 0, 0);"
                      "INSERT INTO activations (id, spec_digest, title, lat, lon, radius_km, "
                      "start_at_ms, end_at_ms, answer_within_minutes, priority, state, "
                      "created_at_ms, updated_at_ms) VALUES "
                      "(1, 'd', 'Flood', 52, -2, 10, 1000, 2000, 15, 2, 1, 5, 5);"
-                     "INSERT INTO activation_requirements VALUES (1, 0, 'first_aid', 1, 9000, 12)")
+                     "INSERT INTO activation_requirements " MUSTER_REQUIREMENT_COLUMNS
+                     " VALUES (1, 0, 'first_aid', 1, 9000, 12)")
               .ok());
   CHECK_FALSE((*db)->Exec(kRequirement).ok());  // above 10,000 before 0009
   REQUIRE(Migrator(all).Apply(**db).ok());
   CHECK(*(*db)->QueryInt64("SELECT count * 100 + eligible FROM activation_requirements "
                            "WHERE activation_id = 1 AND position = 0") == 900012);
   CHECK((*db)->Exec(kRequirement).ok());
-  CHECK_FALSE(
-      (*db)
-          ->Exec("INSERT INTO activation_requirements VALUES (1, 2, 'first_aid', 1, 100001, 0)")
-          .ok());
+  CHECK_FALSE((*db)
+                  ->Exec("INSERT INTO activation_requirements " MUSTER_REQUIREMENT_COLUMNS
+                         " VALUES (1, 2, 'first_aid', 1, 100001, 0)")
+                  .ok());
   // Still tied to its activation and to the catalogue.
-  CHECK_FALSE(
-      (*db)->Exec("INSERT INTO activation_requirements VALUES (9, 0, 'first_aid', 1, 5, 0)").ok());
-  CHECK_FALSE(
-      (*db)->Exec("INSERT INTO activation_requirements VALUES (1, 3, 'juggling', 1, 5, 0)").ok());
+  CHECK_FALSE((*db)
+                  ->Exec("INSERT INTO activation_requirements " MUSTER_REQUIREMENT_COLUMNS
+                         " VALUES (9, 0, 'first_aid', 1, 5, 0)")
+                  .ok());
+  CHECK_FALSE((*db)
+                  ->Exec("INSERT INTO activation_requirements " MUSTER_REQUIREMENT_COLUMNS
+                         " VALUES (1, 3, 'juggling', 1, 5, 0)")
+                  .ok());
   REQUIRE((*db)->Exec("DELETE FROM activations WHERE id = 1").ok());
   CHECK(*(*db)->QueryInt64("SELECT count(*) FROM activation_requirements") == 0);
 }
+#undef MUSTER_REQUIREMENT_COLUMNS
 
 TEST_CASE("0010 and 0011 keep call-outs and outbox rows, one stand-down per call-out",
           "[store][migrator]") {
