@@ -8,8 +8,8 @@
 #include <fstream>
 #include <memory>
 
-#include "admin/backup.h"
 #include "commands.h"
+#include "digest/file_sha256.h"
 #include "muster/v1/admin.grpc.pb.h"
 #include "private_file.h"
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "digest/file_sha256.h"  // FileSha256, which BackupInfo::sha256 holds
 
 namespace muster {
 
@@ -21,8 +22,5 @@ struct BackupInfo {
 // are not blocked), then runs PRAGMA quick_check on the copy. Internal if
 // the copy is damaged; Unavailable if the source cannot be opened.
 Result<BackupInfo> BackupDatabase(const std::string& source_path, const std::string& dest_path);
-
-// SHA-256 (hex) of a file's contents.
-Result<std::string> FileSha256(const std::string& path);
 
 }  // namespace muster
