@@ -11,10 +11,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "auth/tokens.h"
 #include "muster/v1/activation.grpc.pb.h"
 #include "muster/v1/audit.grpc.pb.h"
 #include "support/process.h"
+#include "support/scoped_tokens.h"
 #include "support/temp_dir.h"
 
 using namespace muster::testing;
@@ -22,13 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-struct ScopedToken {
-  const char* name;
-  const char* token;
-  const char* role;
-  const char* areas;  // TOML array text
-  bool mutual_aid;
-};
 constexpr ScopedToken kTokens[] = {
     {"national", "national-secret", "admin", "[]", false},
     {"glos-planner", "glos-planner-secret", "planner", R"(["gloucestershire"])", false},
@@ -36,27 +29,6 @@ constexpr ScopedToken kTokens[] = {
     {"wilts-viewer", "wilts-viewer-secret", "viewer", R"(["wiltshire"])", false},
     {"wilts-planner", "wilts-planner-secret", "planner", R"(["wiltshire"])", false},
 };
-
-std::string TokensToml() {
-  std::string toml;
-  for (const auto& t : kTokens) {
-    toml += fmt::format(
-        "[[auth.tokens]]\nname = \"{}\"\nsha256 = \"{}\"\nrole = \"{}\"\nareas = {}\n"
-        "mutual_aid = {}\n\n",
-        t.name, muster::auth::Sha256Hex(t.token), t.role, t.areas, t.mutual_aid);
-  }
-  return toml;
-}
-
-// East of Tewkesbury, nearest first: g1 w1 g2 w2 g3 w3.
-const char* kRoster =
-    "external_id,name,home_area,lat,lon,channels,skills\n"
-    "g1,Glos One,gloucestershire,51.9925,-2.14333,sms:+447700900001,first_aid:1\n"
-    "g2,Glos Two,gloucestershire,51.9925,-2.12866,sms:+447700900002,first_aid:1\n"
-    "g3,Glos Three,gloucestershire,51.9925,-2.11399,sms:+447700900003,first_aid:1\n"
-    "w1,Wilts One,wiltshire,51.9925,-2.14000,sms:+447700900004,first_aid:1\n"
-    "w2,Wilts Two,wiltshire,51.9925,-2.12000,sms:+447700900005,first_aid:1\n"
-    "w3,Wilts Three,wiltshire,51.9925,-2.11000,sms:+447700900006,first_aid:1\n";
 
 std::vector<std::string> Activate(std::vector<std::string> areas, std::string start = "now") {
   std::vector<std::string> args = {"activate",
@@ -89,8 +61,8 @@ struct ScopedDaemon {
   MusterdProcess d;
 
   ScopedDaemon()
-      : d((WriteFile(dir.File("musterd.toml"), TokensToml()),
-           WriteFile(dir.File("roster.csv"), kRoster), MUSTERD_PATH),
+      : d((WriteFile(dir.File("musterd.toml"), TokensToml(kTokens)),
+           WriteFile(dir.File("roster.csv"), kTwoForumRoster), MUSTERD_PATH),
           dir.File("muster.db"), dir.path().string(), {"--config", dir.File("musterd.toml")}) {
     OkJson("national-secret", {"skill", "add", "first_aid", "--name", "First aid"});
     json imported = OkJson("national-secret", {"roster", "import", dir.File("roster.csv")});

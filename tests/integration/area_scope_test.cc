@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "auth/tokens.h"
 #include "muster/v1/roster.grpc.pb.h"
 #include "support/process.h"
+#include "support/scoped_tokens.h"
 #include "support/temp_dir.h"
 
 using namespace muster::testing;
@@ -20,13 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-struct ScopedToken {
-  const char* name;
-  const char* token;
-  const char* role;
-  const char* areas;  // TOML array text
-  bool mutual_aid;
-};
 constexpr ScopedToken kTokens[] = {
     {"national", "national-secret", "admin", "[]", false},
     {"glos-roster", "glos-roster-secret", "roster-admin", R"(["gloucestershire"])", false},
@@ -34,27 +27,6 @@ constexpr ScopedToken kTokens[] = {
     {"glos-aid", "glos-aid-secret", "planner", R"(["gloucestershire"])", true},
     {"wilts-viewer", "wilts-viewer-secret", "viewer", R"(["wiltshire"])", false},
 };
-
-std::string TokensToml() {
-  std::string toml;
-  for (const auto& t : kTokens) {
-    toml += fmt::format(
-        "[[auth.tokens]]\nname = \"{}\"\nsha256 = \"{}\"\nrole = \"{}\"\nareas = {}\n"
-        "mutual_aid = {}\n\n",
-        t.name, muster::auth::Sha256Hex(t.token), t.role, t.areas, t.mutual_aid);
-  }
-  return toml;
-}
-
-// Everyone within a few km of Tewkesbury; two forums' volunteers side by side.
-const char* kRoster =
-    "external_id,name,home_area,lat,lon,channels,skills\n"
-    "g1,Glos One,gloucestershire,51.9925,-2.14333,sms:+447700900001,first_aid:1\n"
-    "g2,Glos Two,gloucestershire,51.9925,-2.12866,sms:+447700900002,first_aid:1\n"
-    "g3,Glos Three,gloucestershire,51.9925,-2.11399,sms:+447700900003,first_aid:1\n"
-    "w1,Wilts One,wiltshire,51.9925,-2.14000,sms:+447700900004,first_aid:1\n"
-    "w2,Wilts Two,wiltshire,51.9925,-2.12000,sms:+447700900005,first_aid:1\n"
-    "w3,Wilts Three,wiltshire,51.9925,-2.11000,sms:+447700900006,first_aid:1\n";
 
 const std::vector<std::string> kSpec = {"--title",  "Tewkesbury flooding",
                                         "--at",     "51.9925,-2.158",
@@ -74,14 +46,14 @@ std::set<std::string> Names(const json& activation) {
   return out;
 }
 
-// A musterd with kTokens, the skill first_aid and kRoster imported.
+// A musterd with kTokens, the skill first_aid and kTwoForumRoster imported.
 struct ScopedDaemon {
   TempDir dir;
   MusterdProcess d;
 
   ScopedDaemon()
-      : d((WriteFile(dir.File("musterd.toml"), TokensToml()),
-           WriteFile(dir.File("roster.csv"), kRoster), MUSTERD_PATH),
+      : d((WriteFile(dir.File("musterd.toml"), TokensToml(kTokens)),
+           WriteFile(dir.File("roster.csv"), kTwoForumRoster), MUSTERD_PATH),
           dir.File("muster.db"), dir.path().string(), {"--config", dir.File("musterd.toml")}) {
     OkJson("national-secret", {"skill", "add", "first_aid", "--name", "First aid"});
     json imported = OkJson("national-secret", {"roster", "import", dir.File("roster.csv")});
