@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "number_flags.h"
 #include "roster/skill_catalogue_csv.h"
 #include "roster_view.h"
 #include "skill_catalogue_transfer.h"
@@ -147,9 +148,9 @@ void RegisterSkillCommands(CLI::App& root, CommandEnv& env) {
       ->required();
   add->add_option("--name", args->name, "Human name, e.g. \"First aid\"")->required();
   add->add_option("--min-level", args->min_level, "Lowest level (default 1)")
-      ->check(CLI::Range(1, 10));
+      ->check(WholeNumberIn(1, 10));
   add->add_option("--max-level", args->max_level, "Highest level (default 5)")
-      ->check(CLI::Range(1, 10));
+      ->check(WholeNumberIn(1, 10));
   OnRun(add, env, [&env, args] { return RunAdd(env, *args); });
   AddTransferCommands(*group, env);
 }

@@ -102,6 +102,8 @@ TEST_CASE("numeric flags and arguments out of range are usage errors naming the 
       {{"audit", "--limit", "0"}, "'0' is out of range [1, 1000000]"},
       {{"--timeout", "1e300", "skill", "list"}, "'1e300' is out of range (0, 86400]"},
       {{"--timeout", "nan", "skill", "list"}, "'nan' is not a number"},
+      {{"skill", "add", "x", "--name", "X", "--min-level", "010"}, "'010' is not a whole number"},
+      {{"skill", "add", "x", "--name", "X", "--max-level", "0x5"}, "'0x5' is not a whole number"},
   };
   std::vector<std::string> hours = activate;
   hours.insert(hours.end(), {"--radius", "10", "--hours", "4e9"});
