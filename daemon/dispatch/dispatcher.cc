@@ -5,14 +5,17 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <cinttypes>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -133,7 +136,6 @@ struct Dispatcher::Impl {
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
   std::unordered_map<int64_t, Live> live;
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
-  std::unordered_map<std::string, std::string> by_reference;  // receipt reference -> answer token
   // reservist -> call-out send times in the last hour, oldest first (a few
   // each: a vector, not a deque, which would take 512 bytes per person).
   std::unordered_map<int64_t, std::vector<int64_t>> sends;
@@ -225,10 +227,7 @@ struct Dispatcher::Impl {
       ++r.asked;
       Adjust(r, c.state, 1);
     }
-    if (!c.answer_token.empty()) {
-      by_token[c.answer_token] = {l.a.id, c.id};
-      by_reference[ReceiptReference(c.answer_token, false)] = c.answer_token;
-    }
+    if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
     l.by_reservist[c.reservist_id] = c.id;
     l.callouts.emplace(c.id, std::move(c));
   }
@@ -777,7 +776,8 @@ struct Dispatcher::Impl {
     m.idempotency_key = j.key;
     m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
                                             : notify::MessageKind::kStandDown;
-    m.receipt_reference = ReceiptReference(c.answer_token, j.kind != OutboxKind::kCallout);
+    m.receipt_reference =
+        ReceiptReference(l.a.id, c.id, c.answer_token, j.kind != OutboxKind::kCallout);
     m.message_id = j.outbox_id;
     m.activation_id = l.a.id;
     m.callout_id = c.id;
@@ -1169,7 +1169,6 @@ struct Dispatcher::Impl {
       Flush();
       for (auto& [cid, c] : live.at(id).callouts) {
         by_token.erase(c.answer_token);
-        by_reference.erase(ReceiptReference(c.answer_token, false));
       }
       live.erase(id);
       owner.live_count_ = live.size();
@@ -1349,11 +1348,18 @@ struct Dispatcher::Impl {
     // call-out is what changes.
     std::string base = reference;
     if (base.size() > 10 && base.ends_with("-standdown")) base.resize(base.size() - 10);
-    auto token = by_reference.find(base);
-    auto t = token == by_reference.end() ? by_token.end() : by_token.find(token->second);
-    if (t != by_token.end()) {
-      auto [lp, cp] = FindCallout(t->second.first, t->second.second);
-      if (lp && cp) {
+    // "<activation>-<call-out>-<mac>": the ids find the call-out, the mac
+    // (from its secret token) proves the sender was given the reference.
+    int64_t activation_id = 0, callout_id = 0;
+    char rest = 0;
+    if (std::sscanf(base.c_str(), "%" SCNd64 "-%" SCNd64 "-%c", &activation_id, &callout_id,
+                    &rest) == 3) {
+      auto [lp, cp] = FindCallout(activation_id, callout_id);
+      std::string expected =
+          cp ? ReceiptReference(activation_id, callout_id, cp->answer_token, false) : "";
+      bool same = !expected.empty() && expected.size() == base.size() &&
+                  CRYPTO_memcmp(expected.data(), base.data(), base.size()) == 0;
+      if (lp && cp && same) {
         Live& l = *lp;
         CalloutRow& c = *cp;
         if (base != reference) return {};  // stand-down receipts change nothing
@@ -1559,13 +1565,14 @@ bool Dispatcher::KnowsAnswerToken(const std::string& token) {
   return RunOnThread<bool>([&]() { return impl_->KnowsAnswerToken(token); });
 }
 
-std::string ReceiptReference(const std::string& answer_token, bool stand_down) {
+std::string ReceiptReference(int64_t activation_id, int64_t callout_id,
+                             const std::string& answer_token, bool stand_down) {
   if (answer_token.empty()) return "";
   std::string input = "muster-receipt:" + answer_token;
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
   static const char* kHex = "0123456789abcdef";
-  std::string out;
+  std::string out = fmt::format("{}-{}-", activation_id, callout_id);
   for (int i = 0; i < 16; ++i) {
     out += kHex[digest[i] >> 4];
     out += kHex[digest[i] & 15];

@@ -86,11 +86,13 @@ struct AnswerResult {
 };
 
 // The reference an SMS gateway is given for a call-out's message (and echoes
-// in its delivery receipt): 32 hex digits of SHA-256 over the call-out's
-// secret answer token, so it cannot be guessed from activation and reservist
-// ids and does not reveal the token; "<that>-standdown" for the stand-down.
-// The same on every resend. "" when the token is empty.
-std::string ReceiptReference(const std::string& answer_token, bool stand_down);
+// in its delivery receipt): "<activation>-<call-out>-<mac>", the mac being 32
+// hex digits of SHA-256 over the call-out's secret answer token, so it
+// cannot be guessed from the ids and does not reveal the token;
+// "<that>-standdown" for the stand-down. The same on every resend; needs no
+// lookup table. "" when the token is empty.
+std::string ReceiptReference(int64_t activation_id, int64_t callout_id,
+                             const std::string& answer_token, bool stand_down);
 
 // Builds the backends once the dispatcher's executor exists.
 using BackendFactory =

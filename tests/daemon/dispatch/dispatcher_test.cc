@@ -636,12 +636,12 @@ http::Request Signed(const std::string& path, const std::string& content_type,
 AnswerPagesOptions GatewayOptions() {
   AnswerPagesOptions o;
   o.public_url = "https://muster.example.org";
-  auto checks = notify::SmsCallbackChecks(
-      {NotifierSpec{"gw",
-                            "sms",
-                            {{"url", std::string("https://gw.example/send")},
-                             {"callback_signature", std::string("hmac-sha256")},
-                             {"callback_secret", std::string("s3cret")}}}});
+  auto checks =
+      notify::SmsCallbackChecks({NotifierSpec{"gw",
+                                              "sms",
+                                              {{"url", std::string("https://gw.example/send")},
+                                               {"callback_signature", std::string("hmac-sha256")},
+                                               {"callback_secret", std::string("s3cret")}}}});
   REQUIRE(checks.ok());
   o.sms_callbacks = std::move(checks).value();
   return o;
@@ -712,10 +712,10 @@ TEST_CASE("SMS replies answer the number's latest call-out, name nobody, only fr
   twilio_options.public_url = "https://muster.example.org";
   auto checks = notify::SmsCallbackChecks(
       {NotifierSpec{"twilio",
-                            "sms",
-                            {{"url", std::string("https://api.twilio.example/Messages.json")},
-                             {"callback_signature", std::string("twilio")},
-                             {"callback_secret", std::string("auth-token")}}}});
+                    "sms",
+                    {{"url", std::string("https://api.twilio.example/Messages.json")},
+                     {"callback_signature", std::string("twilio")},
+                     {"callback_secret", std::string("auth-token")}}}});
   REQUIRE(checks.ok());
   twilio_options.sms_callbacks = std::move(checks).value();
   AnswerPages twilio(*w.dispatcher, std::move(twilio_options));
@@ -755,13 +755,14 @@ TEST_CASE("SMS receipts name messages by an unguessable reference, the same on a
   for (const auto& [key, r] : refs) {
     INFO(key);
     REQUIRE(r.size() == 1);  // a resend carries the same reference
-    CHECK(r.begin()->size() == 32);
+    CHECK(r.begin()->size() > 32);
     CHECK(r.begin()->find("muster-a") == std::string::npos);
   }
   CHECK(w.sms->Count(a.callouts[0].idempotency_key) == 2);
   const Callout& first = a.callouts[0];
   std::string ref = *refs.at(first.idempotency_key).begin();
-  CHECK(ref == ReceiptReference(w.Token(first.id), false));
+  CHECK(ref == ReceiptReference(a.id, first.id, w.Token(first.id), false));
+  CHECK_THAT(ref, Catch::StartsWith(fmt::format("{}-{}-", a.id, first.id)));
 
   auto receipt = [&](const std::string& reference, bool sign = true) {
     std::string body = R"({"reference":")" + reference + R"(","status":"DELIVRD"})";
@@ -777,6 +778,11 @@ TEST_CASE("SMS receipts name messages by an unguessable reference, the same on a
   CHECK(receipt(ref) == 200);
   CHECK(receipt(ref + "-standdown") == 200);  // known, changes nothing
   CHECK(receipt(ref + "x") == 404);
+  // The right ids with any other mac are refused.
+  std::string forged = ref;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  CHECK(receipt(forged) == 404);
+  CHECK(receipt(fmt::format("{}-{}-", a.id, first.id)) == 404);
   // Twilio passes the reference in the status-callback URL's query.
   http::Request q = Signed("/sms/receipt", "application/x-www-form-urlencoded",
                            "MessageSid=SM1&MessageStatus=delivered");
