@@ -175,7 +175,7 @@ constexpr size_t kMaxCandidatesInCreateResponse = 10000;
 
 }  // namespace
 
-grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContext* ctx, int64_t id) const {
+grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContextBase* ctx, int64_t id) const {
   const AreaScope scope = ScopeOf(ctx);
   if (scope.all()) return grpc::Status::OK;
   auto areas = manager_.AreasOf(id);
@@ -355,14 +355,7 @@ grpc::ServerWriteReactor<v1::ActivationEvent>* ActivationServiceImpl::WatchActiv
   }
   // The caller's area scope applies as to GetActivation: outside it the
   // activation reads as absent.
-  if (const AreaScope scope = ResolveScope(scope_, ctx); !scope.all()) {
-    auto areas = manager_.AreasOf(req->id());
-    if (!areas.ok()) return new FinishedWatch(ToGrpcStatus(areas.status()));
-    if (!scope.MayManage(*areas)) {
-      return new FinishedWatch(
-          ToGrpcStatus(Status::NotFound(fmt::format("activation {} not found", req->id()))));
-    }
-  }
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return new FinishedWatch(st);
   // Bounded per caller (by token, or by peer host without one) and overall.
   std::string why;
   auto slot = watch_slots_.Acquire(WatchCaller(*ctx), why);

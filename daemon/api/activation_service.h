@@ -51,9 +51,9 @@ class ActivationServiceImpl final
 
  private:
   grpc::Status End(int64_t id, const std::string& reason, ActivationState to, v1::Activation* resp);
-  AreaScope ScopeOf(grpc::ServerContext* ctx) const { return ResolveScope(scope_, ctx); }
+  AreaScope ScopeOf(grpc::ServerContextBase* ctx) const { return ResolveScope(scope_, ctx); }
   // OK when the caller may see and manage activation id; NOT_FOUND otherwise.
-  grpc::Status CheckAccess(grpc::ServerContext* ctx, int64_t id) const;
+  grpc::Status CheckAccess(grpc::ServerContextBase* ctx, int64_t id) const;
   // The spec with its areas resolved for the caller (see AreaScope).
   Result<ActivationSpec> ScopedSpec(grpc::ServerContext* ctx, bool has_spec,
                                     const v1::ActivationSpec& spec) const;
