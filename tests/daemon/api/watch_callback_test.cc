@@ -196,3 +196,20 @@ TEST_CASE("watch: no token is refused, a viewer outside the activation's areas g
       Catch::Contains(
           R"(muster_grpc_requests_total{code="NOT_FOUND",method="ActivationService/WatchActivation"})"));
 }
+
+TEST_CASE("a daemon shutting down ends its open watches", "[api][watch]") {
+  Fixture f;
+  const int64_t id = f.CreateActivation("gloucestershire");
+  auto ctx = Fixture::Ctx("watch-secret-0");
+  v1::WatchActivationRequest req;
+  req.set_id(id);
+  auto reader = f.activations->WatchActivation(ctx.get(), req);
+  v1::ActivationEvent e;
+  REQUIRE(reader->Read(&e));
+  // The server waits for the watch to finish before the services and the
+  // event hub it subscribed to are destroyed.
+  f.daemon.reset();
+  while (reader->Read(&e)) {
+  }
+  CHECK_FALSE(reader->Finish().ok());
+}
