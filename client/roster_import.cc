@@ -68,18 +68,39 @@ bool FillChunk(RosterCsvReader& reader, const ImportSettings& settings, RowRecyc
   const int64_t start_bytes = reader.bytes_consumed();
   v1::RowError error;
   bool more = true;
+  // Encoded size of the message so far (each entry adds a tag and a length
+  // of at most 4 bytes).
+  int64_t message_bytes = 0;
+  auto add_unparsed = [&](const v1::RowError& e) {
+    *out->add_unparsed() = e;
+    message_bytes += static_cast<int64_t>(e.ByteSizeLong()) + 4;
+    ++chunk->records;
+    ++chunk->unparsed;
+  };
   while (more && chunk->records < settings.chunk_rows &&
-         reader.bytes_consumed() - start_bytes < settings.chunk_bytes) {
+         reader.bytes_consumed() - start_bytes < settings.chunk_bytes &&
+         message_bytes < settings.chunk_message_bytes) {
     v1::ImportRow* row = recycler.Add(out);
     switch (reader.Next(row, &error)) {
-      case RosterCsvReader::Outcome::kRow:
+      case RosterCsvReader::Outcome::kRow: {
+        const size_t size = row->ByteSizeLong();
+        if (size > kMaxImportRowBytes) {
+          // Sent, it would take the whole chunk past musterd's message limit.
+          v1::RowError too_big;
+          too_big.set_line(row->line());
+          too_big.set_message(
+              fmt::format("row takes {} bytes; at most {} are accepted", size, kMaxImportRowBytes));
+          recycler.Unadd(out);
+          add_unparsed(too_big);
+          break;
+        }
+        message_bytes += static_cast<int64_t>(size) + 4;
         ++chunk->records;
         break;
+      }
       case RosterCsvReader::Outcome::kError:
         recycler.Unadd(out);
-        *out->add_unparsed() = error;
-        ++chunk->records;
-        ++chunk->unparsed;
+        add_unparsed(error);
         break;
       case RosterCsvReader::Outcome::kEnd:
         recycler.Unadd(out);

@@ -25,6 +25,11 @@
 
 namespace muster::client {
 
+// A row whose encoding is larger than this is not sent: it is reported as
+// unparsed (a legitimate reservist with every list at its maximum takes some
+// 40 KiB).
+inline constexpr size_t kMaxImportRowBytes = 256 << 10;
+
 struct ImportSettings {
   // Sent as ImportOptions. Defaults false.
   bool atomic = false;
@@ -32,9 +37,12 @@ struct ImportSettings {
   // A chunk is sent when it holds this many rows (parsed and unparsed)...
   // Default 1000.
   int chunk_rows = 1000;
-  // ...or when the CSV text behind it reaches this many bytes. Default 1 MiB
-  // (keeps messages far below gRPC's 4 MiB default limit).
+  // ...or when the CSV text behind it reaches this many bytes. Default 1 MiB.
   int64_t chunk_bytes = 1 << 20;
+  // ...or when its encoded rows reach this many bytes. Default 512 KiB:
+  // with a row of at most kMaxImportRowBytes on top, every message stays
+  // under musterd's 1 MiB limit per received message.
+  int64_t chunk_message_bytes = 512 << 10;
   // See the header comment. Default 10 s.
   std::chrono::milliseconds stall_timeout{10'000};
   // Rows per second the daemon is assumed to commit at least, for the

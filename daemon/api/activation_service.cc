@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <grpcpp/alarm.h>
+
 #include <charconv>
+#include <mutex>
+#include <optional>
 
 #include "api/activation_convert.h"
 #include "api/page_token.h"
@@ -31,12 +35,9 @@ grpc::Status SpecError(const Status& st) {
                           : st);
 }
 
-// How often an idle WatchActivation stream checks whether its client left.
-constexpr std::chrono::seconds kWatchCancelCheck{5};
-
 // Whose WatchActivation slots a call counts against: its bearer token
 // (hashed), or its peer's host without one.
-std::string WatchCaller(const grpc::ServerContext& ctx) {
+std::string WatchCaller(const grpc::ServerContextBase& ctx) {
   auto it = ctx.client_metadata().find("authorization");
   if (it != ctx.client_metadata().end()) {
     return "token:" + auth::Sha256Hex(std::string_view(it->second.data(), it->second.size()));
@@ -45,12 +46,136 @@ std::string WatchCaller(const grpc::ServerContext& ctx) {
   return "peer:" + peer.substr(0, peer.rfind(':'));
 }
 
+// The SNAPSHOT event a watch starts with (and resynchronises with).
+grpc::Status SnapshotEvent(ActivationManager& manager, int64_t id, v1::ActivationEvent* e) {
+  auto a = manager.Get(id);
+  if (!a.ok()) return ToGrpcStatus(a.status());
+  e->Clear();
+  e->set_kind(v1::SNAPSHOT);
+  SetTimestampMs(SystemClock::Instance().NowMs(), e->mutable_at());
+  e->set_activation_id(a->id);
+  e->set_state(static_cast<v1::ActivationState>(static_cast<int>(a->state)));
+  for (const auto& r : a->requirements) ToProto(r, e->add_requirements());
+  ToProto(*a, e->mutable_snapshot());
+  return grpc::Status::OK;
+}
+
+// A watch refused before it started: finishes at once with status.
+class FinishedWatch final : public grpc::ServerWriteReactor<v1::ActivationEvent> {
+ public:
+  explicit FinishedWatch(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+// An open watch. It holds no thread: the event hub's callback (on the
+// publishing thread) starts the next write when none is in flight, and each
+// write's completion starts the next one. At most one write is in flight;
+// events arriving meanwhile wait in the subscription (a watcher too slow for
+// its buffer gets a fresh snapshot instead). The snapshot reads the
+// database, so it is never taken on the publisher's thread: an alarm runs it
+// on a gRPC thread. Deletes itself when gRPC is done with the call.
+class WatchReactor final : public grpc::ServerWriteReactor<v1::ActivationEvent> {
+ public:
+  WatchReactor(ActivationManager& manager, dispatch::EventHub& hub, int64_t id,
+               WatchSlots::Slot slot, v1::ActivationEvent first)
+      : manager_(manager), hub_(hub), id_(id), slot_(std::move(slot)), out_(std::move(first)) {
+    // Subscribed before the snapshot is sent so nothing falls between them
+    // (an event may repeat what the snapshot shows; that is harmless). The
+    // snapshot counts as the write in flight until it completes. The hub
+    // calls back with its lock held, so mu_ is taken only after Subscribe.
+    writing_ = true;
+    auto sub = hub_.Subscribe(id_, [this] {
+      std::lock_guard l(mu_);
+      Pump();
+    });
+    std::lock_guard lock(mu_);
+    sub_ = std::move(sub);
+    StartWrite(&out_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!ok) end_ = grpc::Status(grpc::StatusCode::CANCELLED, "watcher went away");
+    Pump();
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    end_ = grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
+    Pump();
+  }
+
+  void OnDone() override {
+    // After Unsubscribe the hub no longer calls into this reactor.
+    hub_.Unsubscribe(id_, sub_);
+    delete this;
+  }
+
+ private:
+  // Starts the next write, or finishes, unless a write is in flight. With mu_.
+  void Pump() {
+    if (finished_ || writing_) return;
+    if (end_) {
+      finished_ = true;
+      Finish(*end_);
+      return;
+    }
+    dispatch::DispatchEvent e;
+    switch (sub_->Next(e, std::chrono::milliseconds(0))) {
+      case dispatch::EventHub::Subscription::Poll::kEvent:
+        out_.Clear();
+        ToProto(e, &out_);
+        writing_ = true;
+        StartWrite(&out_);
+        break;
+      case dispatch::EventHub::Subscription::Poll::kResync:
+        writing_ = true;
+        resync_.Set(gpr_now(GPR_CLOCK_MONOTONIC), [this](bool) { Resync(); });
+        break;
+      case dispatch::EventHub::Subscription::Poll::kEnded:
+        finished_ = true;
+        Finish(grpc::Status::OK);
+        break;
+      case dispatch::EventHub::Subscription::Poll::kTimeout:
+        break;
+    }
+  }
+
+  // On a gRPC thread, without mu_ (writing_ keeps others from writing).
+  void Resync() {
+    v1::ActivationEvent e;
+    grpc::Status st = SnapshotEvent(manager_, id_, &e);
+    std::lock_guard lock(mu_);
+    if (!st.ok() || end_) {
+      writing_ = false;
+      if (!end_) end_ = st;
+      Pump();
+      return;
+    }
+    out_ = std::move(e);
+    StartWrite(&out_);
+  }
+
+  ActivationManager& manager_;
+  dispatch::EventHub& hub_;
+  const int64_t id_;
+  WatchSlots::Slot slot_;
+  std::mutex mu_;
+  std::shared_ptr<dispatch::EventHub::Subscription> sub_;
+  v1::ActivationEvent out_;  // the message being written
+  bool writing_ = false;     // a write (or a resync) is in flight
+  bool finished_ = false;    // Finish was called
+  std::optional<grpc::Status> end_;
+  grpc::Alarm resync_;
+};
+
 // Above this many call-outs CreateActivation leaves the candidates out.
 constexpr size_t kMaxCandidatesInCreateResponse = 10000;
 
 }  // namespace
 
-grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContext* ctx, int64_t id) const {
+grpc::Status ActivationServiceImpl::CheckAccess(grpc::ServerContextBase* ctx, int64_t id) const {
   const AreaScope scope = ScopeOf(ctx);
   if (scope.all()) return grpc::Status::OK;
   // The activation's areas and its creator's: a mutual-aid planner that
@@ -236,66 +361,24 @@ grpc::Status ActivationServiceImpl::RecordAnswer(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status ActivationServiceImpl::WatchActivation(
-    grpc::ServerContext* ctx, const v1::WatchActivationRequest* req,
-    grpc::ServerWriter<v1::ActivationEvent>* writer) {
+grpc::ServerWriteReactor<v1::ActivationEvent>* ActivationServiceImpl::WatchActivation(
+    grpc::CallbackServerContext* ctx, const v1::WatchActivationRequest* req) {
   if (!dispatcher_) {
-    return ToGrpcStatus(Status::FailedPrecondition("dispatch is not running"));
+    return new FinishedWatch(ToGrpcStatus(Status::FailedPrecondition("dispatch is not running")));
   }
-  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return st;
-  // Each stream holds a server thread while it lasts: bounded per caller
-  // (by token, or by peer host without one) and overall.
+  // The caller's area scope applies as to GetActivation: outside it the
+  // activation reads as absent.
+  if (auto st = CheckAccess(ctx, req->id()); !st.ok()) return new FinishedWatch(st);
+  // Bounded per caller (by token, or by peer host without one) and overall.
   std::string why;
   auto slot = watch_slots_.Acquire(WatchCaller(*ctx), why);
-  if (!slot) return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, why);
-  dispatch::EventHub& hub = dispatcher_->events();
-  // Subscribe before the snapshot so that nothing falls between them (an
-  // event may repeat what the snapshot shows; that is harmless).
-  auto sub = hub.Subscribe(req->id());
-  struct Unsubscribe {
-    dispatch::EventHub& hub;
-    int64_t id;
-    std::shared_ptr<dispatch::EventHub::Subscription> sub;
-    ~Unsubscribe() { hub.Unsubscribe(id, sub); }
-  } unsubscribe{hub, req->id(), sub};
-  auto snapshot = [&]() -> grpc::Status {
-    auto a = manager_.Get(req->id());
-    if (!a.ok()) return ToGrpcStatus(a.status());
-    v1::ActivationEvent e;
-    e.set_kind(v1::SNAPSHOT);
-    SetTimestampMs(SystemClock::Instance().NowMs(), e.mutable_at());
-    e.set_activation_id(a->id);
-    e.set_state(static_cast<v1::ActivationState>(static_cast<int>(a->state)));
-    for (const auto& r : a->requirements) ToProto(r, e.add_requirements());
-    ToProto(*a, e.mutable_snapshot());
-    if (!writer->Write(e)) return grpc::Status(grpc::StatusCode::CANCELLED, "watcher went away");
-    return grpc::Status::OK;
-  };
-  if (auto st = snapshot(); !st.ok()) return st;
-  for (;;) {
-    if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
-    dispatch::DispatchEvent e;
-    // Events wake the wait at once; the timeout only bounds how long a
-    // watcher that went away keeps its slot (the sync API has no
-    // cancellation callback).
-    switch (sub->Next(e, kWatchCancelCheck)) {
-      case dispatch::EventHub::Subscription::Poll::kEvent: {
-        v1::ActivationEvent out;
-        ToProto(e, &out);
-        if (!writer->Write(out)) {
-          return grpc::Status(grpc::StatusCode::CANCELLED, "watcher went away");
-        }
-        break;
-      }
-      case dispatch::EventHub::Subscription::Poll::kResync:
-        if (auto st = snapshot(); !st.ok()) return st;
-        break;
-      case dispatch::EventHub::Subscription::Poll::kEnded:
-        return grpc::Status::OK;
-      case dispatch::EventHub::Subscription::Poll::kTimeout:
-        break;
-    }
+  if (!slot) return new FinishedWatch(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, why));
+  v1::ActivationEvent first;
+  if (auto st = SnapshotEvent(manager_, req->id(), &first); !st.ok()) {
+    return new FinishedWatch(st);
   }
+  return new WatchReactor(manager_, dispatcher_->events(), req->id(), std::move(*slot),
+                          std::move(first));
 }
 
 grpc::Status ActivationServiceImpl::CancelActivation(grpc::ServerContext* ctx,

@@ -1,5 +1,7 @@
 // ActivationServiceImpl: the gRPC adapter for muster.v1.ActivationService.
-// Thread-safe (gRPC's sync server calls it from its pool).
+// Thread-safe (gRPC's sync server calls it from its pool). WatchActivation
+// uses the callback API: an open watch holds no thread, its writes are
+// driven by the dispatcher's event hub.
 #pragma once
 
 #include "activation/activation_manager.h"
@@ -10,7 +12,9 @@
 
 namespace muster::api {
 
-class ActivationServiceImpl final : public v1::ActivationService::Service {
+class ActivationServiceImpl final
+    : public v1::ActivationService::WithCallbackMethod_WatchActivation<
+          v1::ActivationService::Service> {
  public:
   // Both must outlive the service. Without a dispatcher (tests of ranking
   // alone) nothing is sent and the dispatch RPCs answer FAILED_PRECONDITION.
@@ -41,14 +45,16 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
                                    v1::Activation* resp) override;
   grpc::Status RecordAnswer(grpc::ServerContext* ctx, const v1::RecordAnswerRequest* req,
                             v1::RecordAnswerResponse* resp) override;
-  grpc::Status WatchActivation(grpc::ServerContext* ctx, const v1::WatchActivationRequest* req,
-                               grpc::ServerWriter<v1::ActivationEvent>* writer) override;
+  grpc::ServerWriteReactor<v1::ActivationEvent>* WatchActivation(
+      grpc::CallbackServerContext* ctx, const v1::WatchActivationRequest* req) override;
+  // Open WatchActivation streams (for tests and metrics).
+  size_t open_watches() const { return watch_slots_.open(); }
 
  private:
   grpc::Status End(int64_t id, const std::string& reason, ActivationState to, v1::Activation* resp);
-  AreaScope ScopeOf(grpc::ServerContext* ctx) const { return ResolveScope(scope_, ctx); }
+  AreaScope ScopeOf(grpc::ServerContextBase* ctx) const { return ResolveScope(scope_, ctx); }
   // OK when the caller may see and manage activation id; NOT_FOUND otherwise.
-  grpc::Status CheckAccess(grpc::ServerContext* ctx, int64_t id) const;
+  grpc::Status CheckAccess(grpc::ServerContextBase* ctx, int64_t id) const;
   // The spec with its areas resolved for the caller (see AreaScope).
   Result<ActivationSpec> ScopedSpec(const AreaScope& scope, bool has_spec,
                                     const v1::ActivationSpec& spec) const;
@@ -57,7 +63,7 @@ class ActivationServiceImpl final : public v1::ActivationService::Service {
   dispatch::Dispatcher* dispatcher_;
   ScopeResolver scope_;
   // Open WatchActivation streams: RESOURCE_EXHAUSTED past 8 per caller or
-  // 64 in all.
+  // 64 in all (each holds a subscription and its buffered events).
   WatchSlots watch_slots_;
 };
 

@@ -334,10 +334,10 @@ auth::Decision AuthGuard::Decide(std::string_view method, std::string_view autho
   return d;
 }
 
-AreaScope AuthGuard::ScopeOf(const grpc::ServerContext& ctx) const {
+AreaScope AuthGuard::ScopeOf(const grpc::ServerContextBase& ctx) const {
   if (!tokens_.enabled()) return AreaScope::All();
   std::lock_guard lock(mu_);
-  auto it = calls_.find(static_cast<const grpc::ServerContextBase*>(&ctx));
+  auto it = calls_.find(&ctx);
   // The processor refuses calls without a known token before any handler
   // runs; a call without a decision, or with a refused one, sees nothing.
   if (it == calls_.end() || !it->second.status.ok()) return AreaScope::Nothing();

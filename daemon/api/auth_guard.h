@@ -91,7 +91,7 @@ class AuthGuard {
   // The area scope of the caller of an accepted call, from the decision the
   // interceptor made for this call: every area with token checks off or an
   // unscoped token; nothing for a call the interceptor did not see.
-  AreaScope ScopeOf(const grpc::ServerContext& ctx) const;
+  AreaScope ScopeOf(const grpc::ServerContextBase& ctx) const;
 
   // Appends one audit record. False (logged and counted in
   // muster_audit_append_failures_total) when it could not be written.

@@ -8,15 +8,15 @@
 #include "roster/area_scope.h"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace muster::api {
 
-using ScopeResolver = std::function<AreaScope(const grpc::ServerContext&)>;
+using ScopeResolver = std::function<AreaScope(const grpc::ServerContextBase&)>;
 
 // The scope of ctx's caller by resolver, or every area when there is none.
-inline AreaScope ResolveScope(const ScopeResolver& resolver, const grpc::ServerContext* ctx) {
+inline AreaScope ResolveScope(const ScopeResolver& resolver, const grpc::ServerContextBase* ctx) {
   return resolver && ctx ? resolver(*ctx) : AreaScope::All();
 }
 

@@ -1,7 +1,7 @@
 // WatchSlots: bounds the WatchActivation streams open at once, per caller and
-// overall. Each open stream holds a gRPC server thread for its whole life, so
-// without a bound one client could exhaust the daemon's threads and memory.
-// Thread-safe.
+// overall. Each open stream holds an event-hub subscription (up to its
+// buffer of events) and a connection's worth of gRPC state, so without a
+// bound one client could exhaust the daemon's memory. Thread-safe.
 #pragma once
 
 #include <cstddef>

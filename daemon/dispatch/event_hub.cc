@@ -21,8 +21,10 @@ EventHub::Subscription::Poll EventHub::Subscription::Next(DispatchEvent& out,
   return ended_ ? Poll::kEnded : Poll::kTimeout;
 }
 
-std::shared_ptr<EventHub::Subscription> EventHub::Subscribe(int64_t activation_id) {
+std::shared_ptr<EventHub::Subscription> EventHub::Subscribe(int64_t activation_id,
+                                                            std::function<void()> on_event) {
   auto s = std::make_shared<Subscription>();
+  s->on_event_ = std::move(on_event);
   std::lock_guard lock(mutex_);
   subs_[activation_id].push_back(s);
   if (ended_.count(activation_id)) s->ended_ = true;
@@ -57,6 +59,7 @@ void EventHub::Publish(const DispatchEvent& event) {
       }
     }
     s->cv_.notify_one();
+    if (s->on_event_) s->on_event_();
   }
 }
 
@@ -71,6 +74,7 @@ void EventHub::End(int64_t activation_id) {
       s->ended_ = true;
     }
     s->cv_.notify_one();
+    if (s->on_event_) s->on_event_();
   }
 }
 

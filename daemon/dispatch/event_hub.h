@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,10 +39,12 @@ class EventHub {
     // Waits up to `timeout` for the next event. kResync: events were lost
     // (too slow); take a new snapshot. kEnded: the activation is over and
     // every event has been read.
+    // A zero timeout only polls (for watchers woken by their callback).
     Poll Next(DispatchEvent& out, std::chrono::milliseconds timeout);
 
    private:
     friend class EventHub;
+    std::function<void()> on_event_;
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<DispatchEvent> queue_;
@@ -51,7 +54,13 @@ class EventHub {
 
   explicit EventHub(size_t max_buffered = 10000) : max_buffered_(max_buffered) {}
 
-  std::shared_ptr<Subscription> Subscribe(int64_t activation_id);
+  // on_event (optional) is called after each event (or the end) is queued
+  // for the subscription, with the hub's lock held: it must be quick and not
+  // call back into the hub. Once Unsubscribe returns it is not called again,
+  // so whatever it refers to may then be destroyed. Watchers with a callback
+  // poll with Next(out, 0ms) instead of waiting on a thread.
+  std::shared_ptr<Subscription> Subscribe(int64_t activation_id,
+                                          std::function<void()> on_event = nullptr);
   void Unsubscribe(int64_t activation_id, const std::shared_ptr<Subscription>& s);
   // Cheap check so that publishers skip building events nobody reads.
   bool HasSubscribers(int64_t activation_id) const;

@@ -34,8 +34,6 @@
 namespace muster {
 namespace {
 
-constexpr int kMaxReceiveMessageBytes = 4 * 1024 * 1024;
-
 constexpr const char* kServiceNames[] = {"muster.v1.RosterService", "muster.v1.ActivationService",
                                          "muster.v1.AdminService", "muster.v1.AuditService"};
 
@@ -241,9 +239,7 @@ Status Daemon::Serve(const DaemonConfig& options) {
   builder.RegisterService(roster_service_.get());
   builder.RegisterService(activation_service_.get());
   builder.RegisterService(admin_service_.get());
-  // The largest request musterd accepts: an import chunk (the CLI sends
-  // 1,000 rows, some 0.5 MB); every unary request is far smaller. gRPC
-  // refuses anything larger with RESOURCE_EXHAUSTED before parsing it.
+  // Every received message, unary request or import chunk (see daemon.h).
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   server_ = builder.BuildAndStart();
   if (!server_ || grpc_port_ == 0) {

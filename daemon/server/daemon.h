@@ -39,6 +39,15 @@ class ActivationServiceImpl;
 class AdminServiceImpl;
 }  // namespace api
 
+// The largest message musterd receives, on any method: gRPC refuses a larger
+// one with RESOURCE_EXHAUSTED before parsing it. gRPC C++ applies one receive
+// limit to a whole server (a service config's per-method limits are read by
+// client channels only), so it is sized for the largest unary request (a
+// reservist or an activation with every list at its maximum, some 40 KiB)
+// with room to spare; the roster import, the only bulk path, streams rows in
+// messages that musterctl keeps under 1 MiB (see client/roster_import.h).
+inline constexpr int kMaxReceiveMessageBytes = 1 << 20;
+
 class Daemon {
  public:
   // Opens the database (migrating it), seeds the demo roster if asked, and

@@ -62,7 +62,7 @@ class GuardedLayer : public SecurityLayer {
 
   AuditLog& audit_log() override { return *audit_; }
   api::ScopeResolver scope_resolver() const override {
-    return [this](const grpc::ServerContext& ctx) { return guard_.ScopeOf(ctx); };
+    return [this](const grpc::ServerContextBase& ctx) { return guard_.ScopeOf(ctx); };
   }
 
  private:

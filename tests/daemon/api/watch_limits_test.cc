@@ -1,5 +1,5 @@
 // WatchActivation streams are bounded per caller and overall: each holds a
-// server thread for as long as it is open.
+// subscription and its buffered events for as long as it is open.
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
@@ -118,8 +118,8 @@ TEST_CASE("a caller's ninth open watch is RESOURCE_EXHAUSTED; closing one frees 
   grpc::Status st = try_one();
   CHECK(st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK_THAT(st.error_message(), Catch::Contains("per caller"));
-  // One watcher leaves: its slot comes free (within the stream's
-  // cancellation check), and the next watch is served.
+  // One watcher leaves: its slot comes free (once gRPC reports the
+  // cancellation), and the next watch is served.
   open.front()->ctx.TryCancel();
   open.front()->reader->Finish();
   open.erase(open.begin());
