@@ -331,10 +331,15 @@ class Session : public std::enable_shared_from_this<Session> {
   // A lingering close: closing with unread request bytes (a 413's body)
   // makes the kernel send RST, which can destroy the response before the
   // client reads it. So read and drop what the client still sends, up to
-  // 1 MiB or 2 s of silence, then close.
+  // 1 MiB, for at most 2 s in all, then close. One deadline for the whole
+  // drain: a client trickling a byte now and then must not keep its
+  // connection slot.
   void DrainThenClose() {
     if (server_->stopping || drained_ > 1024 * 1024) return Close();
-    stream_.expires_after(std::chrono::seconds(2));
+    if (!draining_) {
+      draining_ = true;
+      stream_.expires_after(std::chrono::seconds(2));
+    }
     auto scratch = std::make_shared<std::array<char, 8192>>();
     stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](
                                                         beast::error_code ec, std::size_t n) {
@@ -392,6 +397,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool refused_ = false;        // told 503 at accept
   unsigned version_ = 11;
   std::size_t drained_ = 0;  // bytes dropped by DrainThenClose
+  bool draining_ = false;    // DrainThenClose's deadline is set
   std::chrono::steady_clock::time_point started_;
 };
 

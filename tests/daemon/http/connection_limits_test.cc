@@ -98,6 +98,33 @@ TEST_CASE("limits: a connection that sends nothing is closed after the idle time
   CHECK(slow.Read().status == 200);
 }
 
+TEST_CASE(
+    "limits: a refused request's connection is closed within the drain time however the "
+    "client trickles") {
+  http::HttpServer::Options options;
+  options.idle_timeout = std::chrono::seconds(30);
+  options.read_timeout = std::chrono::seconds(30);
+  Server s(options);
+  HttpTestClient trickle(s.server->port());
+  trickle.WriteRaw("GET nonsense HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(trickle.Read().status == 400);
+  REQUIRE(s.server->open_connections() == 1);
+  // One byte every 300 ms would keep a drain with a per-read deadline open
+  // for ever; the drain's one 2 s deadline closes it.
+  auto started = std::chrono::steady_clock::now();
+  while (s.server->open_connections() > 0 &&
+         std::chrono::steady_clock::now() - started < std::chrono::seconds(8)) {
+    try {
+      trickle.WriteRaw("x");
+    } catch (const std::exception&) {
+      break;  // the server has closed the connection
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  CHECK(s.server->open_connections() == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
 TEST_CASE("limits: a full server still answers health checks on its reserved connections") {
   http::HttpServer::Options options;
   options.max_connections = 8;
