@@ -40,8 +40,19 @@ std::string CheckNumber(std::string_view text, double min_exclusive, double max)
 }
 
 CLI::Validator WholeNumberIn(int64_t min, int64_t max) {
-  return CLI::Validator([min, max](std::string& text) { return CheckWholeNumber(text, min, max); },
-                        fmt::format("INT in [{}, {}]", min, max), "WholeNumberIn");
+  return CLI::Validator(
+      [min, max](std::string& text) {
+        std::string why = CheckWholeNumber(text, min, max);
+        if (why.empty()) {
+          // CLI11 converts with base 0 after the check: "010" would become 8.
+          // Hand it the number in canonical decimal instead.
+          int64_t value = 0;
+          std::from_chars(text.data(), text.data() + text.size(), value);
+          text = std::to_string(value);
+        }
+        return why;
+      },
+      fmt::format("INT in [{}, {}]", min, max), "WholeNumberIn");
 }
 
 CLI::Validator NumberIn(double min_exclusive, double max) {

@@ -53,6 +53,14 @@ TEST_CASE("whole numbers are plain decimal and inside their range", "[client][fl
   }
 }
 
+TEST_CASE("a whole-number flag with leading zeros is read as decimal, not octal",
+          "[client][flags]") {
+  CLI::Validator check = WholeNumberIn(1, 100);
+  std::string text = "010";
+  CHECK(check(text).empty());
+  CHECK(text == "10");
+}
+
 TEST_CASE("decimal numbers are finite and inside their range", "[client][flags]") {
   CHECK(CheckNumber("1.5", 0, 720).empty());
   CHECK(CheckNumber("720", 0, 720).empty());
@@ -102,7 +110,7 @@ TEST_CASE("numeric flags and arguments out of range are usage errors naming the 
       {{"audit", "--limit", "0"}, "'0' is out of range [1, 1000000]"},
       {{"--timeout", "1e300", "skill", "list"}, "'1e300' is out of range (0, 86400]"},
       {{"--timeout", "nan", "skill", "list"}, "'nan' is not a number"},
-      {{"skill", "add", "x", "--name", "X", "--min-level", "010"}, "'010' is not a whole number"},
+      {{"skill", "add", "x", "--name", "X", "--min-level", "011"}, "'011' is out of range [1, 10]"},
       {{"skill", "add", "x", "--name", "X", "--max-level", "0x5"}, "'0x5' is not a whole number"},
   };
   std::vector<std::string> hours = activate;

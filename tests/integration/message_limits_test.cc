@@ -78,7 +78,7 @@ int64_t Int(const nlohmann::json& v) {
 
 }  // namespace
 
-TEST_CASE("unary requests over 1 MiB are RESOURCE_EXHAUSTED; the largest legitimate one passes",
+TEST_CASE("unary requests over 1 MiB are RESOURCE_EXHAUSTED and the largest legitimate one passes",
           "[integration]") {
   TempDir dir;
   MusterdProcess d(MUSTERD_PATH, dir.File("muster.db"), dir.path().string());
@@ -119,7 +119,7 @@ TEST_CASE("unary requests over 1 MiB are RESOURCE_EXHAUSTED; the largest legitim
   CHECK(st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
-TEST_CASE("musterctl imports a roster many times the message limit; an oversized row is reported",
+TEST_CASE("musterctl imports a roster many times the message limit and reports an oversized row",
           "[integration][slow]") {
   TempDir dir;
   MusterdProcess d(MUSTERD_PATH, dir.File("muster.db"), dir.path().string());

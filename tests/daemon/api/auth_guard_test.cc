@@ -253,7 +253,7 @@ TEST_CASE("an audited write is refused UNAVAILABLE when its audit record cannot 
   server->Shutdown();
 }
 
-TEST_CASE("refused calls are counted; only a few a minute reach the audit log and the log") {
+TEST_CASE("refused calls are counted and only a few a minute reach the audit log and the log") {
   metrics::Registry registry;
   testing::TempDir dir;
   auto log = AuditLog::Open(dir.File("muster.db"));

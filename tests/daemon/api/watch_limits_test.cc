@@ -36,7 +36,7 @@ TEST_CASE("watch slots: per caller and overall limits, freed when a slot goes", 
   CHECK(slots.open() == 2);
 }
 
-TEST_CASE("a caller's ninth open watch is RESOURCE_EXHAUSTED; closing one frees its slot",
+TEST_CASE("a caller's ninth open watch is RESOURCE_EXHAUSTED and closing one frees its slot",
           "[api][watch]") {
   testing::TempDir dir;
   DaemonConfig opts;

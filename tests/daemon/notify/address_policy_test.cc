@@ -5,7 +5,7 @@
 using namespace muster::notify;
 using boost::asio::ip::make_address;
 
-TEST_CASE("internal addresses are named by kind; public ones are not") {
+TEST_CASE("internal addresses are named by kind and public ones are not") {
   struct Case {
     const char* address;
     const char* kind;
