@@ -874,7 +874,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("after a rest one probe goes first and the others follow once it succeeds", "[dispatch]") {
+TEST_CASE("after a rest one probe goes first and the others follow once it succeeds",
+          "[dispatch]") {
   World w(10);
   w.options.routes = {{ChannelKind::kSms, {"sms"}}};
   w.limits.max_attempts = 1000;
