@@ -344,6 +344,11 @@ rate_per_second = 1500
     CHECK(bodies_per_key[key].size() == 1);  // a resend carries the same answer token
   }
   INFO("resent after the restart: " << resent);
-  CHECK(resent <= 16 + 64);  // at most what was in flight or unstored at the kill
+  // At most what was in flight (concurrency 16) or sent but not yet stored
+  // at the kill: docs/delivery.md's window is the 20 ms flush interval plus
+  // the time to store the batch before it, which a loaded machine stretches;
+  // 100 ms of sending at 1,500 a second bounds it (a lost batch, or a
+  // restart sending everyone again, is far above).
+  CHECK(resent <= 16 + 150);
   CHECK(daemon.Stop() == 0);
 }
