@@ -122,8 +122,11 @@ bool SignatureMatches(const SmsCallbackCheck& check, const SmsCallbackRequest& r
       return !given.empty() && SameText(given, HmacSha256Signature(check.secret, req.body));
     }
     case SmsCallbackCheck::Signature::kTwilio: {
+      // Twilio's signature covers the parameters of a form body only; any
+      // other body would be read as answers without being signed.
       bool form = req.content_type.find("application/x-www-form-urlencoded") != std::string::npos;
-      std::string expected = TwilioSignature(check.secret, req.url, form ? req.body : "");
+      if (!form && !req.body.empty()) return false;
+      std::string expected = TwilioSignature(check.secret, req.url, req.body);
       return !req.signature.empty() && SameText(req.signature, expected);
     }
   }

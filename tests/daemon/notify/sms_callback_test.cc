@@ -42,6 +42,15 @@ TEST_CASE("sms callbacks: the Twilio signature matches Twilio's documented examp
   CHECK(SmsCallbackAllowed(twilio, req));
   req.body += "&Body=YES";  // a parameter added in transit
   CHECK_FALSE(SmsCallbackAllowed(twilio, req));
+  // A body that is not a form is not covered by the signature: refused, even
+  // with a signature valid for the URL alone.
+  SmsCallbackRequest json = req;
+  json.content_type = "application/json";
+  json.body = R"({"from":"+447700900001","text":"YES"})";
+  json.signature = TwilioSignature("12345", json.url, "");
+  CHECK_FALSE(SmsCallbackAllowed(twilio, json));
+  json.body.clear();
+  CHECK(SmsCallbackAllowed(twilio, json));
 }
 
 TEST_CASE("sms callbacks: the generic HMAC-SHA256 signature over the raw body") {
