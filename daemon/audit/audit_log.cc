@@ -178,7 +178,24 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& db_path) {
   // A new key means a new database, or one from before checkpoints: its
   // present end becomes the first checkpoint. With an existing key the
   // checkpoint is left as it is, for Verify to judge.
-  if (created) MUSTER_RETURN_IF_ERROR(log->WriteHead(*last));
+  if (created) {
+    MUSTER_RETURN_IF_ERROR(log->WriteHead(*last));
+    if (last->id > 0) {
+      // Removing the key is how an operator resets the checkpoint, and also
+      // how someone hiding a cut would: say so loudly, and in the chain.
+      spdlog::error(
+          "audit log: new checkpoint key {} for a log that already has {} rows; rows cut "
+          "off the end before now can no longer be detected (expected once after an upgrade from "
+          "a version without checkpoints, or after an operator removed the key)",
+          KeyPath(db_path), last->id);
+      AuditEntry rekey;
+      rekey.actor = "musterd";
+      rekey.action = "audit/rekey";
+      rekey.target = fmt::format("rows={}", last->id);
+      rekey.outcome = "OK";
+      if (auto appended = log->Append(std::move(rekey)); !appended.ok()) return appended.status();
+    }
+  }
   return log;
 }
 

@@ -269,11 +269,17 @@ TEST_CASE("the audit head checkpoint is private, authenticated, and its loss is 
   // Later appends keep the evidence: they do not write a fresh checkpoint.
   REQUIRE((*log)->Append(Entry("alice", "X/Y")).ok());
   CHECK_FALSE((*log)->Verify()->ok);
-  // The operator's reset: remove the key; the next open starts afresh.
+  // The operator's reset: remove the key; the next open starts afresh, and
+  // the chain itself records that it did.
   std::filesystem::remove(AuditLog::KeyPath(path));
   log = AuditLog::Open(path);
   REQUIRE(log.ok());
   CHECK((*log)->Verify()->ok);
+  auto rows = (*log)->List(AuditFilter{});
+  REQUIRE(rows.ok());
+  REQUIRE_FALSE(rows->empty());
+  CHECK(rows->back().action == "audit/rekey");
+  CHECK(rows->back().actor == "musterd");
 }
 
 TEST_CASE("appends after a cut do not replace the checkpoint that shows it") {
