@@ -113,6 +113,17 @@ bool DecodePath(std::string_view in, std::string* out) {
   return PercentDecode(in, false, out);
 }
 
+std::string ClientKey(std::string_view address) {
+  boost::system::error_code ec;
+  auto a = asio::ip::make_address(std::string(address), ec);
+  if (ec) return std::string(address);
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
+  }
+  if (a.is_v4()) return a.to_string();
+  return asio::ip::network_v6(a.to_v6(), 64).canonical().to_string();
+}
+
 bool IsLoopbackListen(std::string_view host_port) {
   size_t colon = host_port.rfind(':');
   if (colon == std::string_view::npos) return false;
@@ -429,7 +440,7 @@ void HttpServer::Impl::DoAccept() {
     }
     boost::system::error_code remote_ec;
     auto remote = socket.remote_endpoint(remote_ec);
-    std::string client = remote_ec ? std::string() : remote.address().to_string();
+    std::string client = remote_ec ? std::string() : ClientKey(remote.address().to_string());
     Admit admit = Decide(client);
     std::uint64_t id = next_session_id++;
     auto session = std::make_shared<Session>(this, id, std::move(socket));

@@ -85,6 +85,12 @@ bool DecodePath(std::string_view in, std::string* out);
 // "localhost". Anything else, including other host names, is not.
 bool IsLoopbackListen(std::string_view host_port);
 
+// The client a connection counts against for the per-client limit: an IPv4
+// address as it is (v4-mapped IPv6 unwrapped), an IPv6 address by its /64
+// ("2001:db8:1:2::/64"), since one host usually holds a whole /64. Text
+// that is not an address is returned unchanged.
+std::string ClientKey(std::string_view address);
+
 class HttpServer {
  public:
   struct Options {

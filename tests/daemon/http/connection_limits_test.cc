@@ -166,3 +166,13 @@ TEST_CASE("limits: listen addresses are loopback only when they parse as loopbac
     CHECK_FALSE(http::IsLoopbackListen(no));
   }
 }
+
+TEST_CASE("limits: an IPv6 client counts by its /64, a v4-mapped one by its IPv4 address") {
+  CHECK(http::ClientKey("2001:db8:1:2::1") == "2001:db8:1:2::/64");
+  CHECK(http::ClientKey("2001:db8:1:2:ffff:ffff:ffff:ffff") == http::ClientKey("2001:db8:1:2::7"));
+  CHECK(http::ClientKey("2001:db8:1:3::1") != http::ClientKey("2001:db8:1:2::1"));
+  CHECK(http::ClientKey("::ffff:192.0.2.1") == "192.0.2.1");
+  CHECK(http::ClientKey("192.0.2.1") == "192.0.2.1");
+  CHECK(http::ClientKey("::1") == "::/64");
+  CHECK(http::ClientKey("") == "");
+}
