@@ -24,4 +24,6 @@ In another terminal try:
 Press Ctrl-C here to stop musterd.
 
 MSG
-exec ./build/musterd --demo --db ./muster.db --listen 127.0.0.1:7070
+# Debug level: the log notifier then writes the whole answer links (at info
+# they are redacted), so the demo can be answered from a browser.
+exec ./build/musterd --demo --db ./muster.db --listen 127.0.0.1:7070 --log-level debug
