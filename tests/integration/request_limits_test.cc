@@ -80,6 +80,13 @@ TEST_CASE("requests over 1 MiB are refused, and memory a flood of them took is h
   }
   for (auto& t : clients) t.join();
   CHECK(exhausted == 16 * 20);
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer (this binary and musterd are built alike) freed
+  // memory sits in ASan's quarantine and its own allocator, which
+  // malloc_trim does not reach: resident size says nothing about musterd.
+  WARN("ASan build: memory hand-back not measured");
+  return;
+#endif
   // gRPC buffers each message before it checks the size, so the peak is
   // high; the daemon hands freed memory back within its 30 s trim (without
   // it, the resident size stays at the peak for good). What gRPC itself
