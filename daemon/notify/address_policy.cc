@@ -19,18 +19,30 @@ struct Block {
 
 // IPv4 blocks that are not the public internet (RFC 6890 and friends).
 constexpr Block kV4[] = {
-    {"0.0.0.0", 8, "unspecified"},        {"10.0.0.0", 8, "private"},
-    {"100.64.0.0", 10, "shared (CGNAT)"}, {"127.0.0.0", 8, "loopback"},
-    {"169.254.0.0", 16, "link-local"},    {"172.16.0.0", 12, "private"},
-    {"192.0.0.0", 24, "IETF protocol"},   {"192.168.0.0", 16, "private"},
-    {"198.18.0.0", 15, "benchmarking"},   {"224.0.0.0", 4, "multicast"},
-    {"240.0.0.0", 4, "reserved"},
+    {"0.0.0.0", 8, "unspecified"},         {"10.0.0.0", 8, "private"},
+    {"100.64.0.0", 10, "shared (CGNAT)"},  {"127.0.0.0", 8, "loopback"},
+    {"169.254.0.0", 16, "link-local"},     {"172.16.0.0", 12, "private"},
+    {"192.0.0.0", 24, "IETF protocol"},    {"192.168.0.0", 16, "private"},
+    {"198.18.0.0", 15, "benchmarking"},    {"224.0.0.0", 4, "multicast"},
+    {"240.0.0.0", 4, "reserved"},          {"192.0.2.0", 24, "documentation"},
+    {"198.51.100.0", 24, "documentation"}, {"203.0.113.0", 24, "documentation"},
 };
 
-// IPv6 blocks likewise; mapped and NAT64 addresses are unwrapped first.
+// IPv6 blocks likewise; addresses that carry an IPv4 one (mapped, NAT64,
+// IPv4-compatible, 6to4) are unwrapped first. Teredo (2001::/32) hides its
+// client's IPv4 address and the local-use NAT64 prefix (RFC 8215) maps into
+// networks of its operator's choosing, so both are refused as a whole.
 constexpr Block kV6[] = {
-    {"::", 128, "unspecified"},   {"::1", 128, "loopback"},     {"fc00::", 7, "unique-local"},
-    {"fe80::", 10, "link-local"}, {"fec0::", 10, "site-local"}, {"ff00::", 8, "multicast"},
+    {"::", 128, "unspecified"},
+    {"::1", 128, "loopback"},
+    {"fc00::", 7, "unique-local"},
+    {"fe80::", 10, "link-local"},
+    {"fec0::", 10, "site-local"},
+    {"ff00::", 8, "multicast"},
+    {"64:ff9b:1::", 48, "NAT64 local-use"},
+    {"2001::", 32, "Teredo"},
+    {"2001:db8::", 32, "documentation"},
+    {"100::", 64, "discard-only"},
 };
 
 bool PrefixMatch(const unsigned char* a, const unsigned char* b, int bits) {
@@ -44,7 +56,9 @@ bool PrefixMatch(const unsigned char* a, const unsigned char* b, int bits) {
   return (a[full] & mask) == (b[full] & mask);
 }
 
-// The IPv4 address an IPv6 one stands for (::ffff:a.b.c.d, 64:ff9b::a.b.c.d).
+// The IPv4 address an IPv6 one stands for: ::ffff:a.b.c.d (mapped),
+// 64:ff9b::a.b.c.d (NAT64), ::a.b.c.d (IPv4-compatible, deprecated but still
+// routed by some stacks) and 2002:aabb:ccdd::/48 (6to4).
 bool EmbeddedV4(const address_v6& a, address_v4* out) {
   if (a.is_v4_mapped()) {
     *out = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a);
@@ -53,8 +67,19 @@ bool EmbeddedV4(const address_v6& a, address_v4* out) {
   auto b = a.to_bytes();
   static constexpr std::array<unsigned char, 12> kNat64 = {0, 0x64, 0xff, 0x9b, 0, 0,
                                                            0, 0,    0,    0,    0, 0};
+  static constexpr std::array<unsigned char, 12> kCompatible = {};
   if (std::equal(kNat64.begin(), kNat64.end(), b.begin())) {
     *out = address_v4(address_v4::bytes_type{b[12], b[13], b[14], b[15]});
+    return true;
+  }
+  // ::/128 and ::1 are named by the IPv6 table, not as 0.0.0.0/0.0.0.1.
+  if (std::equal(kCompatible.begin(), kCompatible.end(), b.begin()) &&
+      (b[12] | b[13] | b[14]) != 0) {
+    *out = address_v4(address_v4::bytes_type{b[12], b[13], b[14], b[15]});
+    return true;
+  }
+  if (b[0] == 0x20 && b[1] == 0x02) {
+    *out = address_v4(address_v4::bytes_type{b[2], b[3], b[4], b[5]});
     return true;
   }
   return false;
