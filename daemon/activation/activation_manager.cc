@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <memory>
 
@@ -161,10 +162,18 @@ Result<int> ActivationManager::ExpireDue() {
   return expired;
 }
 
-Result<Activation> ActivationManager::Preview(ActivationSpec spec) {
+Result<Activation> ActivationManager::Preview(ActivationSpec spec, const AreaScope& scope) {
   MUSTER_RETURN_IF_ERROR(ValidateSpec(spec));
   if (auto st = ExpireDue(); !st.ok()) return st.status();
-  return Rank(spec);
+  auto a = Rank(spec);
+  if (!a.ok() || scope.all()) return a;
+  for (Callout& c : a->callouts) {
+    const std::optional<ReservistFacts> facts = index_.Find(c.candidate.reservist_id);
+    if (facts && scope.Covers(facts->home_area)) continue;
+    c.candidate.distance_km = std::round(c.candidate.distance_km);
+    c.candidate.score = ScoreParts{};
+  }
+  return a;
 }
 
 Result<CreateOutcome> ActivationManager::Create(ActivationSpec spec,

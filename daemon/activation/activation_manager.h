@@ -46,8 +46,12 @@ class ActivationManager {
   // areas (empty = unscoped), stored so that it keeps access (MayManage).
   Result<CreateOutcome> Create(ActivationSpec spec, const std::string& idempotency_key,
                                std::vector<std::string> raised_by_areas = {});
-  // What Create would store now (id 0), storing nothing.
-  Result<Activation> Preview(ActivationSpec spec);
+  // What Create would store now (id 0), storing nothing. For a candidate
+  // whose home area is outside `scope` (a mutual-aid preview) the distance is
+  // given to the nearest km and the score breakdown is left out: previews
+  // cost nothing and can be repeated from many points, and exact distances
+  // from several would place another area's reservist at home.
+  Result<Activation> Preview(ActivationSpec spec, const AreaScope& scope = AreaScope::All());
   Result<Activation> Get(int64_t id);
   // The areas deciding access to an activation (see MayManage).
   Result<ActivationReach> ReachOf(int64_t id) { return store_.ReachOf(id); }

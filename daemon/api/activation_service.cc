@@ -239,9 +239,10 @@ grpc::Status ActivationServiceImpl::CreateActivation(grpc::ServerContext* ctx,
 grpc::Status ActivationServiceImpl::PreviewActivation(grpc::ServerContext* ctx,
                                                       const v1::PreviewActivationRequest* req,
                                                       v1::PreviewActivationResponse* resp) {
-  auto spec = ScopedSpec(ScopeOf(ctx), req->has_spec(), req->spec());
+  const AreaScope scope = ScopeOf(ctx);
+  auto spec = ScopedSpec(scope, req->has_spec(), req->spec());
   if (!spec.ok()) return ToGrpcStatus(spec.status());
-  auto a = manager_.Preview(std::move(spec).value());
+  auto a = manager_.Preview(std::move(spec).value(), scope);
   if (!a.ok()) return SpecError(a.status());
   ToProto(*a, resp->mutable_activation());
   return grpc::Status::OK;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "activation/activation_manager.h"
 #include "activation/sqlite_activation_store.h"
@@ -223,4 +224,41 @@ TEST_CASE("an activation stored before selections were marked is explained as of
   CHECK_FALSE(w.manager->Get(first.id)->selection.known);
   CHECK(w.Why(first.id, "g2") ==
         fmt::format("already selected for activation {} (overlapping)", second.id));
+}
+
+TEST_CASE("a mutual-aid preview gives another area's candidates to the nearest km, without score",
+          "[activation][scope]") {
+  World w;
+  ActivationSpec s;
+  s.title = "Tewkesbury flooding";
+  s.lat = kLat;
+  s.lon = kLon;
+  s.radius_km = 30;
+  s.start_unix = kStart;
+  s.duration_minutes = 12 * 60;
+  s.requirements = {{"first_aid", 1, 2}};
+  s.areas = {"gloucestershire", "worcestershire"};
+  const AreaScope glos = AreaScope::Only({"gloucestershire"}, /*mutual_aid=*/true);
+  auto exact = w.manager->Preview(s);
+  auto scoped = w.manager->Preview(s, glos);
+  REQUIRE(exact.ok());
+  REQUIRE(scoped.ok());
+  REQUIRE(Names(*scoped) == Names(*exact));
+  int others = 0;
+  for (size_t i = 0; i < exact->callouts.size(); ++i) {
+    const RankedCandidate& e = exact->callouts[i].candidate;
+    const RankedCandidate& g = scoped->callouts[i].candidate;
+    INFO(exact->callouts[i].reservist_name);
+    CHECK(e.distance_km != std::round(e.distance_km));  // so the check below can fail
+    if (exact->callouts[i].reservist_name[0] == 'w') {
+      ++others;
+      CHECK(g.distance_km == std::round(e.distance_km));
+      CHECK(g.score.total == 0);
+      CHECK(g.score.distance == 0);
+    } else {
+      CHECK(g.distance_km == e.distance_km);
+      CHECK(g.score.total == e.score.total);
+    }
+  }
+  CHECK(others > 0);
 }
