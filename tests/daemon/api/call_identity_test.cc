@@ -112,8 +112,10 @@ TEST_CASE("a call with two authorization values is refused, whichever token come
   get.mutable_ref()->set_id(worcs);
   v1::Reservist still;
   CHECK(fx.roster->GetReservist(Fixture::Ctx({"admin-secret"}).get(), get, &still).ok());
-  // Nobody is named as having deleted anything.
-  for (const auto& row : fx.Audit("RosterService/DeleteReservist")) {
+  // Both refusals are audited, and nobody is named as having deleted anything.
+  const auto rows = fx.Audit("RosterService/DeleteReservist");
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows) {
     CHECK(row.outcome() == "UNAUTHENTICATED");
     CHECK(row.actor() == "anonymous");
   }
