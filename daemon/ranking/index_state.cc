@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ranking/activation_window.h"
+
 namespace muster {
 
 namespace {
@@ -443,6 +445,88 @@ void IndexState::CollectEligible(const PreparedRequest& request,
     local.eligible += static_cast<int64_t>(out[r].size());
   }
   if (stats) *stats = local;
+}
+
+ReadinessMatrix IndexState::Readiness(const ReadinessQuery& query,
+                                      const std::vector<std::string>& skills) const {
+  // Columns: the skills asked for, by interned code (-1 = not counted).
+  std::vector<int> skill_col(skill_codes_.size(), -1);
+  for (size_t i = 0; i < skills.size(); ++i) {
+    if (auto it = skill_ids_.find(skills[i]); it != skill_ids_.end()) {
+      skill_col[it->second] = static_cast<int>(i);
+    }
+  }
+  // Rows: the areas asked for (or every area the index has met).
+  std::vector<std::string> areas = query.areas;
+  if (areas.empty()) areas = area_codes_;
+  std::sort(areas.begin(), areas.end());
+  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
+  std::vector<int> area_row(area_codes_.size(), -1);
+  for (size_t i = 0; i < areas.size(); ++i) {
+    if (auto it = area_ids_.find(areas[i]); it != area_ids_.end()) {
+      area_row[it->second] = static_cast<int>(i);
+    }
+  }
+  const size_t width = skills.size();
+  std::vector<ReadinessCell> cells(areas.size() * width);
+  std::vector<uint8_t> area_used(areas.size(), 0);
+
+  const ActivationWindow window(query.start_unix, query.end_unix);
+  const std::span<const WeekInterval> required = window.required();
+  const int32_t first_day = window.first_day().days;
+  const int32_t last_day = window.last_day().days;
+  const int32_t today = query.today.days;
+  PatternVerdicts& verdicts = PatternVerdicts::ForThisThread();
+  verdicts.Begin(patterns_.id_limit());
+  ReadinessMatrix out;
+  for (const Record& rec : records_) {
+    if (rec.id == 0) continue;
+    const int row = area_row[rec.area];
+    if (row < 0) continue;
+    area_used[static_cast<size_t>(row)] = 1;
+    ++out.reservists_scanned;
+    if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) continue;
+    int free = -1;  // computed on the first counted holding: 0 or 1
+    for (uint32_t i = 0; i < rec.skills_n; ++i) {
+      const HeldSkill& h = skills_.data[rec.skills_at + i];
+      const int col = skill_col[h.skill];
+      if (col < 0 || h.level < query.min_level) continue;
+      ReadinessCell& cell = cells[static_cast<size_t>(row) * width + static_cast<size_t>(col)];
+      if (h.cert_day < today) {
+        ++cell.lapsed;
+        continue;
+      }
+      ++cell.holders;
+      if (h.cert_day != kNeverExpires) {
+        // Last valid day d: within the next N days when d < today + N.
+        const int64_t left = int64_t{h.cert_day} - today;
+        cell.expiring_30 += left < 30;
+        cell.expiring_90 += left < 90;
+      }
+      if (h.cert_day < last_day) continue;
+      if (free < 0) {
+        bool ok = rec.pattern == WindowPatterns::kAnyTime ||
+                  verdicts.Covers(patterns_, rec.pattern, required);
+        const DayRange* u = unavailable_.data.data() + rec.unavailable_at;
+        for (uint32_t k = 0; ok && k < rec.unavailable_n; ++k) {
+          if (u[k].from.days <= last_day && u[k].until.days >= first_day) ok = false;
+        }
+        free = ok ? 1 : 0;
+      }
+      cell.available += free;
+    }
+  }
+  for (size_t r = 0; r < areas.size(); ++r) {
+    // Without an area filter, areas nobody lives in any more are left out.
+    if (query.areas.empty() && !area_used[r]) continue;
+    for (size_t c = 0; c < width; ++c) {
+      ReadinessCell& cell = cells[r * width + c];
+      cell.area = areas[r];
+      cell.skill = skills[c];
+      out.cells.push_back(std::move(cell));
+    }
+  }
+  return out;
 }
 
 }  // namespace muster

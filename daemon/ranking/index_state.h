@@ -28,6 +28,7 @@
 #include "ranking/open_hash_index.h"
 #include "ranking/posting_grid.h"
 #include "ranking/rank_request.h"
+#include "ranking/readiness.h"
 #include "ranking/selection.h"
 #include "ranking/window_patterns.h"
 #include "roster/model.h"
@@ -74,6 +75,12 @@ class IndexState {
                        std::vector<std::vector<EligibleCandidate>>& out, CollectStats* stats) const;
 
   std::optional<ReservistFacts> Find(int64_t id) const;
+
+  // The readiness matrix for `skills` (codes, already validated; the query's
+  // own skill list is ignored) over the query's areas. One pass over the
+  // records; safe to call from many threads at once.
+  ReadinessMatrix Readiness(const ReadinessQuery& query,
+                            const std::vector<std::string>& skills) const;
 
  private:
   struct Record {

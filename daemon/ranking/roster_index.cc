@@ -1,5 +1,8 @@
 #include "ranking/roster_index.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <mutex>
 #include <utility>
 
@@ -118,6 +121,39 @@ void RosterIndex::CollectEligible(const PreparedRequest& request,
 std::optional<ReservistFacts> RosterIndex::Find(int64_t id) const {
   std::shared_lock lock(mutex_);
   return state_->Find(id);
+}
+
+Result<ReadinessMatrix> RosterIndex::Readiness(const ReadinessQuery& query) const {
+  constexpr int64_t kMaxWindowSeconds = 31 * 86400;
+  MUSTER_RETURN_IF_ERROR(CheckAcceptedInstant("start", query.start_unix));
+  MUSTER_RETURN_IF_ERROR(CheckAcceptedInstant("end", query.end_unix));
+  if (query.end_unix <= query.start_unix) {
+    return Status::InvalidArgument("end", "must be after start");
+  }
+  if (query.end_unix - query.start_unix > kMaxWindowSeconds) {
+    return Status::InvalidArgument("end", "the window may be at most 31 days long");
+  }
+  if (query.min_level < 1 || query.min_level > 255) {
+    return Status::InvalidArgument("min_level",
+                                   fmt::format("{} is out of range [1, 255]", query.min_level));
+  }
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> skills;
+  if (query.skills.empty()) {
+    for (const auto& [code, skill] : catalogue_) skills.push_back(code);
+  } else {
+    for (size_t i = 0; i < query.skills.size(); ++i) {
+      if (!catalogue_.contains(query.skills[i])) {
+        return Status::InvalidArgument(fmt::format("skills[{}]", i),
+                                       fmt::format("unknown skill '{}'", query.skills[i]));
+      }
+      if (std::find(skills.begin(), skills.end(), query.skills[i]) == skills.end()) {
+        skills.push_back(query.skills[i]);
+      }
+    }
+    std::sort(skills.begin(), skills.end());
+  }
+  return state_->Readiness(query, skills);
 }
 
 }  // namespace muster

@@ -30,6 +30,7 @@
 #include "ranking/eligibility.h"
 #include "ranking/index_state.h"
 #include "ranking/rank_request.h"
+#include "ranking/readiness.h"
 #include "ranking/selection.h"
 #include "roster/model.h"
 #include "roster/validate.h"
@@ -80,6 +81,11 @@ class RosterIndex {
                        CollectStats* stats = nullptr) const;
   // What the index holds about a reservist, or nullopt.
   std::optional<ReservistFacts> Find(int64_t id) const;
+  // Per home area x skill: holders, available in the window, certificates
+  // lapsing (see ranking/readiness.h). InvalidArgument naming the field for
+  // an unknown skill ("skills[1]"), a bad level or window (end not after
+  // start, or longer than 31 days).
+  Result<ReadinessMatrix> Readiness(const ReadinessQuery& query) const;
 
  private:
   // A write made while Rebuild loads, to replay onto the new state.
