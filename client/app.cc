@@ -19,8 +19,8 @@ constexpr double kMaxTimeoutSeconds = 86400;
 // drops unreferenced object files of a static library, registrars included.
 constexpr CommandGroup kCommandGroups[] = {
     RegisterRosterCommands,     RegisterReservistCommands, RegisterSkillCommands,
-    RegisterActivationCommands, RegisterDispatchCommands,  RegisterAdminCommands,
-    RegisterAuditCommands,
+    RegisterActivationCommands, RegisterReadinessCommands, RegisterDispatchCommands,
+    RegisterAdminCommands,      RegisterAuditCommands,
 };
 
 constexpr const char* kFooter = R"(

@@ -15,6 +15,8 @@ void RegisterReservistCommands(CLI::App& root, CommandEnv& env);
 void RegisterSkillCommands(CLI::App& root, CommandEnv& env);
 // activate | preview | activation list|show|cancel | explain
 void RegisterActivationCommands(CLI::App& root, CommandEnv& env);
+// readiness
+void RegisterReadinessCommands(CLI::App& root, CommandEnv& env);
 // admin backup
 void RegisterAdminCommands(CLI::App& root, CommandEnv& env);
 // watch | answer | stand-down

@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-
 #include <memory>
+
+#include "core/london_time.h"
 
 namespace muster {
 namespace {
@@ -295,6 +296,16 @@ Result<Activation> ActivationManager::Cancel(int64_t id, const std::string& reas
   if (auto st = ExpireDue(); !st.ok()) return st.status();
   return store_.Transition(id, {ActivationState::kOpen, ActivationState::kFilled},
                            ActivationState::kCancelled, reason.empty() ? "cancelled" : reason);
+}
+
+Result<ReadinessMatrix> ActivationManager::Readiness(ReadinessQuery query, bool start_now) const {
+  const int64_t now = clock_.NowSeconds();
+  if (start_now) {
+    query.end_unix = now + (query.end_unix - query.start_unix);
+    query.start_unix = now;
+  }
+  query.today = UtcToLondon(now).date;
+  return index_.Readiness(query);
 }
 
 Result<Explanation> ActivationManager::Explain(int64_t activation_id, int64_t reservist_id,

@@ -66,6 +66,10 @@ class ActivationManager {
   // were asked on it (the activation already names them) or live in one of
   // the caller's areas; anyone else is NotFound, in the same words as a
   // reservist who does not exist.
+  // The readiness matrix (ranking/readiness.h) with "today" from the clock;
+  // with start_now the window starts now and keeps its length. `areas` are
+  // already scoped by the caller (empty = every area).
+  Result<ReadinessMatrix> Readiness(ReadinessQuery query, bool start_now) const;
   Result<Explanation> Explain(int64_t activation_id, int64_t reservist_id,
                               const AreaScope& scope = AreaScope::All());
 

@@ -403,4 +403,48 @@ grpc::Status ActivationServiceImpl::Explain(grpc::ServerContext* ctx, const v1::
   return grpc::Status::OK;
 }
 
+grpc::Status ActivationServiceImpl::GetReadiness(grpc::ServerContext* ctx,
+                                                 const v1::GetReadinessRequest* req,
+                                                 v1::GetReadinessResponse* resp) {
+  constexpr int kMaxReadinessMinutes = 31 * 24 * 60;
+  const int minutes = req->duration_minutes() == 0 ? 60 : req->duration_minutes();
+  if (minutes < 1 || minutes > kMaxReadinessMinutes) {
+    return ToGrpcStatus(Status::InvalidArgument(
+        "duration_minutes",
+        fmt::format("{} is out of range [1, {}]", req->duration_minutes(), kMaxReadinessMinutes)));
+  }
+  ReadinessQuery q;
+  q.start_unix = req->has_start() ? req->start().seconds() : 0;
+  q.end_unix = q.start_unix + int64_t{minutes} * 60;
+  q.min_level = req->min_level() == 0 ? 1 : req->min_level();
+  q.skills.assign(req->skills().begin(), req->skills().end());
+  // The areas an activation by this caller could draw from: its own by
+  // default, others only with mutual aid (aggregates, but still theirs).
+  auto areas = ScopeOf(ctx).ActivationAreas({req->areas().begin(), req->areas().end()});
+  if (!areas.ok()) return ToGrpcStatus(areas.status());
+  q.areas = std::move(areas).value();
+  auto m = manager_.Readiness(std::move(q), !req->has_start());
+  if (!m.ok()) {
+    Status st = m.status();
+    // The window's end is the request's duration.
+    if (st.field() == "end") st = Status::InvalidArgument("duration_minutes", st.message());
+    return ToGrpcStatus(st);
+  }
+  for (const ReadinessCell& c : m->cells) {
+    v1::ReadinessCell* out = resp->add_cells();
+    out->set_area(c.area);
+    out->set_skill(c.skill);
+    out->set_holders(c.holders);
+    out->set_available(c.available);
+    out->set_expiring_30_days(c.expiring_30);
+    out->set_expiring_90_days(c.expiring_90);
+    out->set_lapsed(c.lapsed);
+  }
+  resp->set_reservists_scanned(m->reservists_scanned);
+  resp->mutable_start()->set_seconds(m->start_unix);
+  resp->mutable_end()->set_seconds(m->end_unix);
+  resp->set_today(FormatDate(m->today));
+  return grpc::Status::OK;
+}
+
 }  // namespace muster::api

@@ -41,6 +41,8 @@ class ActivationServiceImpl final
                                 v1::Activation* resp) override;
   grpc::Status Explain(grpc::ServerContext* ctx, const v1::ExplainRequest* req,
                        v1::ExplainResponse* resp) override;
+  grpc::Status GetReadiness(grpc::ServerContext* ctx, const v1::GetReadinessRequest* req,
+                            v1::GetReadinessResponse* resp) override;
   grpc::Status StandDownActivation(grpc::ServerContext* ctx, const v1::StandDownRequest* req,
                                    v1::Activation* resp) override;
   grpc::Status RecordAnswer(grpc::ServerContext* ctx, const v1::RecordAnswerRequest* req,

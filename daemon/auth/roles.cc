@@ -25,6 +25,7 @@ constexpr MethodRule kRules[] = {
     {"/muster.v1.ActivationService/GetActivation", Role::kViewer, false},
     {"/muster.v1.ActivationService/ListActivations", Role::kViewer, false},
     {"/muster.v1.ActivationService/Explain", Role::kViewer, false},
+    {"/muster.v1.ActivationService/GetReadiness", Role::kViewer, false},
     {"/muster.v1.ActivationService/WatchActivation", Role::kViewer, false},
     {"/muster.v1.ActivationService/CreateActivation", Role::kPlanner, true},
     {"/muster.v1.ActivationService/CancelActivation", Role::kPlanner, true},

@@ -50,6 +50,10 @@ struct ReadinessMatrix {
   // then skill.
   std::vector<ReadinessCell> cells;
   int64_t reservists_scanned = 0;
+  // The query's window and day, echoed.
+  int64_t start_unix = 0;
+  int64_t end_unix = 0;
+  Date today;
 };
 
 }  // namespace muster

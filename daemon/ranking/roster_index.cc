@@ -153,7 +153,11 @@ Result<ReadinessMatrix> RosterIndex::Readiness(const ReadinessQuery& query) cons
     }
     std::sort(skills.begin(), skills.end());
   }
-  return state_->Readiness(query, skills);
+  ReadinessMatrix m = state_->Readiness(query, skills);
+  m.start_unix = query.start_unix;
+  m.end_unix = query.end_unix;
+  m.today = query.today;
+  return m;
 }
 
 }  // namespace muster

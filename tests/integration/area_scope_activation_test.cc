@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -218,4 +219,48 @@ TEST_CASE("a start far in the future is refused at once and the daemon keeps ser
   // Nothing is wedged: a normal activation goes through.
   json ok = f.OkJson("national-secret", Activate({}))["activation"];
   CHECK(ok["candidates"].size() == 2);
+}
+
+TEST_CASE("readiness: per area and skill, scoped like an activation, through musterctl",
+          "[integration][readiness][areas]") {
+  ScopedDaemon f;
+  auto cells = [](const json& r) {
+    std::map<std::string, int64_t> out;  // area -> holders of first_aid
+    for (const auto& c : r["cells"]) {
+      REQUIRE(c["skill"] == "first_aid");
+      out[c["area"]] = N(c.value("holders", json("0")));
+      // Nobody has weekly windows or dated unavailability: all available.
+      CHECK(N(c.value("available", json("0"))) == N(c.value("holders", json("0"))));
+    }
+    return out;
+  };
+  CHECK(cells(f.OkJson("national-secret", {"readiness"})) ==
+        std::map<std::string, int64_t>{{"gloucestershire", 3}, {"wiltshire", 3}});
+  // A scoped token sees its own area; another only with mutual aid.
+  CHECK(cells(f.OkJson("glos-planner-secret", {"readiness"})) ==
+        std::map<std::string, int64_t>{{"gloucestershire", 3}});
+  CHECK(cells(f.OkJson("wilts-viewer-secret",
+                       {"readiness", "--start", "2030-01-05T20:00Z", "--duration", "12h"})) ==
+        std::map<std::string, int64_t>{{"wiltshire", 3}});
+  CommandResult denied = f.Ctl("glos-planner-secret", {"readiness", "--area", "wiltshire"});
+  CHECK(denied.exit_code != 0);
+  CHECK_THAT(denied.err, Catch::Contains("PERMISSION_DENIED"));
+  CHECK(cells(f.OkJson("glos-aid-secret", {"readiness", "--area", "wiltshire"})) ==
+        std::map<std::string, int64_t>{{"wiltshire", 3}});
+  // A bad skill or window is named.
+  CommandResult unknown = f.Ctl("national-secret", {"readiness", "--skill", "juggling"});
+  CHECK(unknown.exit_code != 0);
+  CHECK_THAT(unknown.err,
+             Catch::Contains("INVALID_ARGUMENT") && Catch::Contains("skills[0]: unknown skill"));
+  CommandResult long_window = f.Ctl("national-secret", {"readiness", "--duration", "900h"});
+  CHECK(long_window.exit_code != 0);
+  CHECK_THAT(long_window.err, Catch::Contains("duration_minutes"));
+  // The table for people.
+  std::vector<std::string> argv = {MUSTERCTL_PATH, "--server",        f.d.address(),
+                                   "--token",      "national-secret", "readiness"};
+  CommandResult table = Run(argv, f.dir.path().string());
+  INFO(table.out << table.err);
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("AREA") && Catch::Contains("EXPIRING 30D") &&
+                            Catch::Contains("wiltshire") && Catch::Contains("first_aid"));
 }
