@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "core/civil_time.h"
@@ -321,4 +322,44 @@ TEST_CASE("count limits are enforced with the limit named", "[cap]") {
   closed.resize(4 * 40000);
   CHECK(Refusal(Replace(flood, "<source>", deep + closed + "<source>")) ==
         "alert.x: <x> is not a CAP element of <alert>");
+}
+
+TEST_CASE("mangled messages are parsed or refused with a field, never crash", "[cap]") {
+  const std::vector<std::string> seeds = {Corpus(kFlood), Corpus("flood_warning_cancel.xml"),
+                                          Corpus("weather_warning_circle.xml"),
+                                          Corpus("two_languages.xml")};
+  const std::vector<std::string> inserts = {"<",    "&",        "<!DOCTYPE x>", "]]>",  "\xff",
+                                            "<x/>", "&amp;",    "<![CDATA[",    "\xc3", " ",
+                                            ",",    "xmlns=\"", "</info>",      "-999", "<?pi?>"};
+  std::mt19937 rng(2026);
+  int refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string xml = seeds[rng() % seeds.size()];
+    for (int edits = 1 + rng() % 3; edits > 0; --edits) {
+      const size_t at = rng() % xml.size();
+      switch (rng() % 4) {
+        case 0:
+          xml[at] = static_cast<char>(rng() % 256);
+          break;
+        case 1:
+          xml.erase(at, 1 + rng() % 40);
+          break;
+        case 2:
+          xml.insert(at, inserts[rng() % inserts.size()]);
+          break;
+        default:
+          xml.insert(at, xml.substr(rng() % xml.size(), 1 + rng() % 60));
+      }
+      if (xml.empty()) xml = "x";
+    }
+    auto a = ParseCapAlert(xml);
+    if (!a.ok()) {
+      ++refused;
+      INFO(xml);
+      CHECK(a.status().code() == Code::kInvalidArgument);
+      CHECK(a.status().field().starts_with("alert"));
+      CHECK_FALSE(a.status().message().empty());
+    }
+  }
+  CHECK(refused > 1500);  // most edits break something
 }
