@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "dispatch/backend_gate.h"
 #include "dispatch/message_text.h"
 #include "metrics/metrics.h"
 
@@ -104,20 +105,13 @@ struct Dispatcher::Impl {
   };
 
   struct BackendRt {
+    BackendRt(Backend backend, BackendGate::UnitRandom random)
+        : b(std::move(backend)), gate(b.limits, std::move(random)) {}
     Backend b;
+    BackendGate gate;  // concurrency, rate limit, circuit breaker, backoff
     // muster_notifier_sends_total{backend, outcome}: delivered, sent, retry, permanent.
     metrics::Counter* outcomes[4] = {};
     metrics::Gauge* resting = nullptr;  // muster_notifier_resting{backend}: breaker open
-    int in_flight = 0;
-    int consecutive_failures = 0;
-    // The circuit breaker: 0 = closed; once open, skipped until this time;
-    // then half-open: the next try is the one probe (probe_job), the others
-    // wait for its answer, which closes the breaker or opens it again.
-    int64_t open_until_ms = 0;
-    int64_t probe_job = 0;  // the probe in flight, 0 = none
-    double tokens = 0;
-    int64_t last_refill_ms = 0;
-    std::deque<int64_t> waiting;  // job ids
   };
 
   Dispatcher& owner;
@@ -145,6 +139,8 @@ struct Dispatcher::Impl {
   int64_t wake_at_ms = 0;
   bool wake_now = false;  // the armed wake is for "now"
   std::mt19937_64 rng{std::random_device{}()};
+  // A uniform random number in [0, 1), for the backoff's jitter.
+  double Unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
   metrics::Counter* transitions[9] = {};  // muster_callout_transitions_total{state}
   metrics::CallbackRegistration depth_gauge, live_gauge;
   // Time spent storing batches (benchmarks report its share).
@@ -646,8 +642,8 @@ struct Dispatcher::Impl {
       return;
     }
     Position resting = FindPosition(j, *c, now, /*usable=*/false);
-    if (resting.rt && resting.rt->probe_job != 0) {
-      resting.rt->waiting.push_back(j.outbox_id);  // back when the probe has its answer
+    if (resting.rt && resting.rt->gate.ProbeInFlight()) {
+      resting.rt->gate.Park(j.outbox_id);  // back when the probe has its answer
     } else if (resting.rt) {
       TryResting(j, *l, *c, *resting.rt, resting.channel, resting.backend, now);
     } else {
@@ -676,8 +672,7 @@ struct Dispatcher::Impl {
         if (b == backends.end()) continue;
         BackendRt& rt = b->second;
         if (Tries(j, ch, bi) >= rt.b.limits.max_attempts) continue;
-        bool rests = rt.open_until_ms > now || rt.probe_job != 0;
-        if (rests != usable) return {ch, bi, &rt};
+        if (rt.gate.Rests(now) != usable) return {ch, bi, &rt};
       }
     }
     return {};
@@ -686,17 +681,16 @@ struct Dispatcher::Impl {
   // Sends on a usable position, or waits for its concurrency or rate limit.
   void StartOn(Job& j, Live& l, CalloutRow& c, const Position& p, int64_t now) {
     BackendRt& rt = *p.rt;
-    if (rt.in_flight >= rt.b.limits.concurrency) {
-      rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
+    if (!rt.gate.HasRoom()) {
+      rt.gate.Park(j.outbox_id);  // resumed when a send completes
       return;
     }
-    if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
-      Schedule(j.outbox_id, now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
+    if (!rt.gate.TakeToken(now)) {  // rate limit: back when a token has refilled
+      Schedule(j.outbox_id, now + rt.gate.RefillWaitMs());
       return;
     }
     j.channel = p.channel;
     j.backend = p.backend;
-    if (rt.open_until_ms != 0) rt.probe_job = j.outbox_id;  // the rest is over: this is the probe
     Send(j, l, c, rt);
   }
 
@@ -728,10 +722,9 @@ struct Dispatcher::Impl {
     j.channel = channel;
     j.backend = backend;
     j.last_error = fmt::format("{}: not tried: resting after {} failures in a row", rt.b.name,
-                               rt.consecutive_failures);
+                               rt.gate.consecutive_failures());
     RecordFailure(j, l, c, static_cast<int>(c.channels[channel].kind), rt.b.name);
-    Schedule(j.outbox_id,
-             tries < rt.b.limits.max_attempts ? now + Backoff(rt.b.limits, tries) : now);
+    Schedule(j.outbox_id, tries < rt.b.limits.max_attempts ? now + rt.gate.Backoff(tries) : now);
   }
 
   // Stores a failed try's error on a call-out still awaiting an answer.
@@ -744,21 +737,6 @@ struct Dispatcher::Impl {
     u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
     u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
     SetState(l, c, c.state, std::move(u));
-  }
-
-  bool TakeToken(BackendRt& rt, int64_t now) {
-    double rate = rt.b.limits.rate_per_second;
-    if (rate <= 0) return true;
-    double burst = std::max(1.0, rate);
-    if (rt.last_refill_ms == 0) {
-      rt.tokens = burst;
-      rt.last_refill_ms = now;
-    }
-    rt.tokens = std::min(burst, rt.tokens + (now - rt.last_refill_ms) * rate / 1000.0);
-    rt.last_refill_ms = now;
-    if (rt.tokens < 1) return false;
-    rt.tokens -= 1;
-    return true;
   }
 
   bool UnderCap(int64_t reservist, int64_t now) {
@@ -803,7 +781,7 @@ struct Dispatcher::Impl {
     ++Tries(j, j.channel, j.backend);
     ++j.attempts_total;
     j.in_flight = true;
-    ++rt.in_flight;
+    rt.gate.Started(j.outbox_id);
     int64_t job_id = j.outbox_id;
     std::string backend = rt.b.name;
     int kind = static_cast<int>(ch.kind);
@@ -812,23 +790,19 @@ struct Dispatcher::Impl {
     });
   }
 
-  int64_t Backoff(const notify::BackendLimits& limits, int attempt) {
-    double base = limits.backoff_initial_ms * std::pow(2.0, std::max(0, attempt - 1));
-    base = std::min<double>(base, limits.backoff_max_ms);
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    return static_cast<int64_t>(base * jitter(rng));
-  }
-
   void OnResult(int64_t job_id, const std::string& backend, int channel_kind,
                 notify::SendResult r) {
     int64_t now = clock.NowMs();
     auto b = backends.find(backend);
     BackendRt* rt = b == backends.end() ? nullptr : &b->second;
     if (rt) {
-      --rt->in_flight;
       if (rt->outcomes[static_cast<int>(r.outcome)])
         rt->outcomes[static_cast<int>(r.outcome)]->Inc();
-      Breaker(*rt, job_id, r.outcome, now);
+      if (rt->gate.Finished(job_id, r.outcome, now) == BackendGate::BreakerChange::kOpened) {
+        spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
+                     rt->b.name, rt->gate.consecutive_failures(), rt->b.limits.breaker_cooldown_ms);
+      }
+      if (rt->resting) rt->resting->Set(rt->gate.IsOpen() ? 1 : 0);
     }
     auto it = jobs.find(job_id);
     if (it != jobs.end()) {
@@ -846,7 +820,7 @@ struct Dispatcher::Impl {
           int tries = Tries(j, j.channel, j.backend);
           bool more = rt && tries < rt->b.limits.max_attempts;
           // Spent: Route moves on to the next position at once.
-          Schedule(j.outbox_id, more ? now + Backoff(rt->b.limits, tries) : now);
+          Schedule(j.outbox_id, more ? now + rt->gate.Backoff(tries) : now);
         } else {  // permanent for this address: next channel
           ++j.channel;
           j.backend = 0;
@@ -856,38 +830,12 @@ struct Dispatcher::Impl {
       }
     }
     if (rt) {
-      while (!rt->waiting.empty() && rt->in_flight < rt->b.limits.concurrency &&
-             rt->probe_job == 0) {
-        int64_t next = rt->waiting.front();
-        rt->waiting.pop_front();
-        auto n = jobs.find(next);
+      while (auto next = rt->gate.Unpark()) {
+        auto n = jobs.find(*next);
         if (n != jobs.end() && !n->second.in_flight) Route(n->second, now);
       }
     }
     MaybeRetire();
-  }
-
-  // The circuit breaker's part of a result. Any answer from the receiver
-  // (delivered, sent, or permanent for one address) shows the backend
-  // works and closes it; a temporary failure counts, and breaker_failures
-  // of them in a row open it for breaker_cooldown_ms. A failed probe opens
-  // it again; results of sends made before it opened change nothing.
-  void Breaker(BackendRt& rt, int64_t job_id, notify::SendOutcome outcome, int64_t now) {
-    const bool probe = rt.probe_job != 0 && rt.probe_job == job_id;
-    if (probe) rt.probe_job = 0;
-    if (outcome != notify::SendOutcome::kRetry) {
-      rt.consecutive_failures = 0;
-      rt.open_until_ms = 0;
-    } else {
-      ++rt.consecutive_failures;
-      if (probe ||
-          (rt.open_until_ms == 0 && rt.consecutive_failures >= rt.b.limits.breaker_failures)) {
-        rt.open_until_ms = now + rt.b.limits.breaker_cooldown_ms;
-        spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
-                     rt.b.name, rt.consecutive_failures, rt.b.limits.breaker_cooldown_ms);
-      }
-    }
-    if (rt.resting) rt.resting->Set(rt.open_until_ms != 0 ? 1 : 0);
   }
 
   void OnSent(Job& j, Live& l, CalloutRow& c, const std::string& backend, int channel_kind,
@@ -1441,9 +1389,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   Impl& impl = *d->impl_;
   for (auto& b : *backends) {
     std::string name = b.name;
-    Impl::BackendRt rt;
-    rt.b = std::move(b);
-    impl.backends.emplace(name, std::move(rt));
+    impl.backends.emplace(std::piecewise_construct, std::forward_as_tuple(name),
+                          std::forward_as_tuple(std::move(b), [&impl] { return impl.Unit(); }));
   }
   for (const auto& [kind, names] : impl.options.routes) {
     for (const auto& n : names) {
