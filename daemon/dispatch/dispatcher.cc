@@ -27,6 +27,7 @@
 
 #include "dispatch/backend_gate.h"
 #include "dispatch/message_text.h"
+#include "dispatch/person_cap.h"
 #include "metrics/metrics.h"
 
 namespace muster::dispatch {
@@ -130,9 +131,7 @@ struct Dispatcher::Impl {
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
   std::unordered_map<int64_t, Live> live;
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
-  // reservist -> call-out send times in the last hour, oldest first (a few
-  // each: a vector, not a deque, which would take 512 bytes per person).
-  std::unordered_map<int64_t, std::vector<int64_t>> sends;
+  PersonCap cap{options.per_person_hourly_cap};  // call-out messages per person per hour
   std::vector<CalloutUpdate> batch_callouts;
   std::vector<OutboxUpdate> batch_outbox;
   bool flush_scheduled = false;
@@ -630,7 +629,7 @@ struct Dispatcher::Impl {
       }
     }
     if (j.kind == OutboxKind::kCallout && j.attempts_total == 0 &&
-        !UnderCap(c->reservist_id, now)) {
+        !cap.Allows(c->reservist_id, now)) {
       GiveUp(j, *l, *c,
              fmt::format("per-person cap: {} call-out messages in the last hour",
                          options.per_person_hourly_cap));
@@ -739,15 +738,6 @@ struct Dispatcher::Impl {
     SetState(l, c, c.state, std::move(u));
   }
 
-  bool UnderCap(int64_t reservist, int64_t now) {
-    auto it = sends.find(reservist);
-    if (it == sends.end()) return options.per_person_hourly_cap > 0;
-    auto& q = it->second;
-    auto fresh = std::find_if(q.begin(), q.end(), [&](int64_t t) { return t > now - 3600000; });
-    q.erase(q.begin(), fresh);
-    return static_cast<int>(q.size()) < options.per_person_hourly_cap;
-  }
-
   void Send(Job& j, Live& l, CalloutRow& c, BackendRt& rt) {
     const ContactChannel& ch = c.channels[j.channel];
     notify::Message m;
@@ -842,7 +832,7 @@ struct Dispatcher::Impl {
               const notify::SendResult& r, int64_t now) {
     bool delivered = r.outcome == notify::SendOutcome::kDelivered;
     if (j.kind == OutboxKind::kCallout) {
-      sends[c.reservist_id].push_back(now);
+      cap.Record(c.reservist_id, now);
       if (!IsAwaitingAnswer(c.state)) return;
       CalloutUpdate u;
       u.channel_kind = channel_kind;
@@ -1406,10 +1396,9 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   size_t loaded = rows->size();
   for (auto& row : *rows) impl.AddLive(std::move(row));
   MUSTER_RETURN_IF_ERROR(impl.LoadJobs(0));
-  auto recent = impl.store->RecentCalloutSends(clock.NowMs() - 3600000);
+  auto recent = impl.store->RecentCalloutSends(clock.NowMs() - PersonCap::kWindowMs);
   if (!recent.ok()) return recent.status();
-  for (auto& [rid, at] : *recent) impl.sends[rid].push_back(at);
-  for (auto& [rid, q] : impl.sends) std::sort(q.begin(), q.end());
+  impl.cap.Load(*recent);
   // Ended activations whose call-outs were never stood down (a crash between
   // the state change and the stand-downs) are stood down now.
   for (auto& [id, l] : impl.live) {
