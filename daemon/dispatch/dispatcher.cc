@@ -45,22 +45,6 @@ const char* ChannelName(int kind) {
   return "";
 }
 
-// Adds (sign 1) or removes (sign -1) one call-out in state s from r's counts.
-void Adjust(RequirementRecord& r, CalloutState s, int sign) {
-  RequirementRecord one;
-  CountCallout(one, s);
-  r.pending += sign * one.pending;
-  r.delivered += sign * one.delivered;
-  r.accepted += sign * one.accepted;
-  r.declined += sign * one.declined;
-  r.unreachable += sign * one.unreachable;
-}
-
-bool IsEnded(ActivationState s) {
-  return s == ActivationState::kCancelled || s == ActivationState::kStoodDown ||
-         s == ActivationState::kExpired;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -220,7 +204,7 @@ struct Dispatcher::Impl {
     if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
       RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
       ++r.asked;
-      Adjust(r, c.state, 1);
+      CountCallout(r, c.state);
     }
     if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
     l.by_reservist[c.reservist_id] = c.id;
@@ -401,8 +385,7 @@ struct Dispatcher::Impl {
   void SetState(Live& l, CalloutRow& c, CalloutState to, CalloutUpdate u) {
     if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
       RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
-      Adjust(r, c.state, -1);
-      Adjust(r, to, 1);
+      MoveCallout(r, c.state, to);
     }
     if (to != c.state && transitions[static_cast<int>(to)])
       transitions[static_cast<int>(to)]->Inc();
@@ -728,14 +711,16 @@ struct Dispatcher::Impl {
 
   // Stores a failed try's error on a call-out still awaiting an answer.
   void RecordFailure(Job& j, Live& l, CalloutRow& c, int channel_kind, const std::string& backend) {
-    if (j.kind != OutboxKind::kCallout || !IsAwaitingAnswer(c.state)) return;
+    if (j.kind != OutboxKind::kCallout) return;
+    auto to = NextState(c.state, CalloutEvent::kDeliveryFailed);
+    if (!to) return;
     CalloutUpdate u;
     u.channel_kind = channel_kind;
     u.backend = backend;
     u.last_error = j.last_error;
     u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
     u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-    SetState(l, c, c.state, std::move(u));
+    SetState(l, c, *to, std::move(u));
   }
 
   void Send(Job& j, Live& l, CalloutRow& c, BackendRt& rt) {
@@ -833,16 +818,15 @@ struct Dispatcher::Impl {
     bool delivered = r.outcome == notify::SendOutcome::kDelivered;
     if (j.kind == OutboxKind::kCallout) {
       cap.Record(c.reservist_id, now);
-      if (!IsAwaitingAnswer(c.state)) return;
+      auto to = NextState(c.state, delivered ? CalloutEvent::kDelivered : CalloutEvent::kSent);
+      if (!to) return;
       CalloutUpdate u;
       u.channel_kind = channel_kind;
       u.backend = backend;
       u.detail = fmt::format("call-out {} via {} ({})", delivered ? "delivered" : "sent",
                              ChannelName(channel_kind), backend);
       u.only_from = {CalloutState::kQueued, CalloutState::kSent};
-      CalloutState to = delivered ? CalloutState::kDelivered : CalloutState::kSent;
-      if (c.state == CalloutState::kDelivered) to = CalloutState::kDelivered;
-      SetState(l, c, to, std::move(u));
+      SetState(l, c, *to, std::move(u));
     } else {
       CalloutUpdate u;
       u.channel_kind = channel_kind;
@@ -855,11 +839,13 @@ struct Dispatcher::Impl {
 
   void GiveUp(Job& j, Live& l, CalloutRow& c, const std::string& why) {
     spdlog::warn("dispatch: giving up on {} for reservist {}: {}", j.key, c.reservist_id, why);
-    if (j.kind == OutboxKind::kCallout && IsAwaitingAnswer(c.state)) {
+    auto to =
+        j.kind == OutboxKind::kCallout ? NextState(c.state, CalloutEvent::kGaveUp) : std::nullopt;
+    if (to) {
       CalloutUpdate u;
       u.last_error = why;
       u.detail = fmt::format("failed: {}", why);
-      SetState(l, c, CalloutState::kFailed, std::move(u));
+      SetState(l, c, *to, std::move(u));
       ScheduleTopUp(l, "replacing unreachable reservists");
     }
     FinishJob(j, OutboxState::kGaveUp);
@@ -891,7 +877,7 @@ struct Dispatcher::Impl {
     bool any = false;
     for (size_t i = 0; i < gaps.size(); ++i) {
       const RequirementRecord& r = l.a.requirements[i];
-      gaps[i] = std::max(0, r.requirement.count - r.accepted - r.pending);
+      gaps[i] = PlacesToAsk(r);
       any |= gaps[i] > 0;
     }
     if (!any) return;
@@ -969,12 +955,14 @@ struct Dispatcher::Impl {
     w.closed = true;
     int unanswered = 0;
     for (auto& [cid, c] : l.callouts) {
-      if (c.wave != w.wave || !IsAwaitingAnswer(c.state)) continue;
+      if (c.wave != w.wave) continue;
+      auto to = NextState(c.state, CalloutEvent::kDeadlinePassed);
+      if (!to) continue;
       CalloutUpdate u;
       u.last_error = c.last_error;
       u.detail = fmt::format("no answer by the wave {} deadline", w.wave);
       u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-      SetState(l, c, CalloutState::kNoAnswer, std::move(u));
+      SetState(l, c, *to, std::move(u));
       ++unanswered;
     }
     Flush();
@@ -1010,15 +998,18 @@ struct Dispatcher::Impl {
     }
   }
 
-  // Stands down call-outs (awaiting an answer, plus accepted when
-  // `accepted_too`): unsent ones are withdrawn, the others get a message.
-  Status StandDown(Live& l, bool accepted_too, int only_requirement, const std::string& why) {
+  static constexpr std::optional<int> kEveryRequirement = std::nullopt;
+
+  // Stands down the call-outs `scope` reaches, of one requirement or of
+  // every one: unsent ones are withdrawn, the others get a message (stored
+  // now, or kept for the sweep to store: see StoreStandDowns).
+  void StandDown(Live& l, StandDownScope scope, std::optional<int> requirement,
+                 const std::string& why) {
     std::vector<std::pair<int64_t, std::string>> messages;
     for (auto& [cid, c] : l.callouts) {
-      if (only_requirement >= 0 && c.requirement != only_requirement) continue;
-      bool in_play =
-          IsAwaitingAnswer(c.state) || (accepted_too && c.state == CalloutState::kAccepted);
-      if (!in_play) continue;
+      if (requirement && c.requirement != *requirement) continue;
+      auto to = NextState(c.state, StandDownEvent(scope));
+      if (!to) continue;
       bool unsent = false;
       auto cj = l.callout_job.find(cid);
       if (cj != l.callout_job.end()) {
@@ -1030,10 +1021,9 @@ struct Dispatcher::Impl {
       u.detail = unsent ? fmt::format("stood down before being sent: {}", why)
                         : fmt::format("stood down: {}", why);
       if (!unsent) messages.emplace_back(cid, c.idempotency_key);
-      SetState(l, c, CalloutState::kStoodDown, std::move(u));
+      SetState(l, c, *to, std::move(u));
     }
     StoreStandDowns(l, std::move(messages));
-    return {};
   }
 
   // Stores stand-down messages (outbox rows, with the changes queued so
@@ -1089,7 +1079,7 @@ struct Dispatcher::Impl {
     l.end_reason = to == ActivationState::kCancelled ? "the activation was cancelled"
                                                      : "the activation was stood down";
     if (!reason.empty()) l.end_reason += ": " + reason;
-    MUSTER_RETURN_IF_ERROR(StandDown(l, /*accepted_too=*/true, -1, l.end_reason));
+    StandDown(l, StandDownScope::kAwaitingAnswerOrAccepted, kEveryRequirement, l.end_reason);
     Publish(l, DispatchEvent::Kind::kState, nullptr, 0,
             fmt::format("{}: {}", ActivationStateName(to), reason.empty() ? "-" : reason));
     MaybeRetire();
@@ -1116,20 +1106,18 @@ struct Dispatcher::Impl {
 
   Status CheckFilled(Live& l, int requirement) {
     const RequirementRecord& r = l.a.requirements[static_cast<size_t>(requirement)];
-    if (r.accepted >= r.requirement.count) {
-      MUSTER_RETURN_IF_ERROR(StandDown(
-          l, false, requirement, fmt::format("the {} places are filled", r.requirement.skill)));
+    if (IsFilled(r)) {
+      StandDown(l, StandDownScope::kAwaitingAnswer, requirement,
+                fmt::format("the {} places are filled", r.requirement.skill));
     }
-    bool all = true;
-    for (const auto& req : l.a.requirements) all &= req.accepted >= req.requirement.count;
-    if (all && l.a.state == ActivationState::kOpen) {
+    if (AllFilled(l.a.requirements) && l.a.state == ActivationState::kOpen) {
       Flush();
       auto moved = activations.Transition(l.a.id, {ActivationState::kOpen},
                                           ActivationState::kFilled, "every requirement filled");
       if (!moved.ok()) return moved.status();
       l.a.state = ActivationState::kFilled;
       l.topup_due_ms = 0;
-      MUSTER_RETURN_IF_ERROR(StandDown(l, false, -1, "every place is filled"));
+      StandDown(l, StandDownScope::kAwaitingAnswer, kEveryRequirement, "every place is filled");
       spdlog::info("dispatch: activation {} filled", l.a.id);
       Publish(l, DispatchEvent::Kind::kState, nullptr, 0, "filled: every requirement filled");
     }
@@ -1156,53 +1144,37 @@ struct Dispatcher::Impl {
       c = &l->callouts.at(r->second);
     }
     if (!l || !c) return Status::NotFound("unknown or expired answer link");
-    AnswerResult out;
-    out.activation_id = l->a.id;
-    out.activation_title = l->a.spec.title;
-    bool accept = req.answer == AnswerKind::kAccept;
-    CalloutState wanted = accept ? CalloutState::kAccepted : CalloutState::kDeclined;
-    auto finish = [&](AnswerOutcome o, const char* word) {
-      out.outcome = o;
+    const AnswerStep step = DecideAnswer(c->state, req.answer, l->a.state,
+                                         l->a.requirements[static_cast<size_t>(c->requirement)]);
+    auto finish = [&] {
+      AnswerResult out;
+      out.activation_id = l->a.id;
+      out.activation_title = l->a.spec.title;
+      out.outcome = step.outcome;
       out.callout = ToCallout(*l, *c);
-      out.message = AnswerReply(word, c->reservist_name, l->a.spec);
+      out.message = AnswerReply(step.reply, c->reservist_name, l->a.spec);
       return out;
     };
-    if (c->state == wanted) {
-      return finish(AnswerOutcome::kAlreadyAnswered, accept ? "accepted" : "declined");
-    }
-    bool live_state =
-        l->a.state == ActivationState::kOpen || l->a.state == ActivationState::kFilled;
-    if (!live_state || c->state == CalloutState::kStoodDown) {
-      return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
-    }
-    RequirementRecord& r = l->a.requirements[static_cast<size_t>(c->requirement)];
-    std::string via = req.via.empty() ? "" : " via " + req.via;
-    if (accept) {
-      if (r.accepted >= r.requirement.count) {
-        if (IsAwaitingAnswer(c->state)) {
-          CalloutUpdate u;
-          u.answered = true;
-          u.detail = "accepted after the places were filled" + via;
-          SetState(*l, *c, CalloutState::kStoodDown, std::move(u));
-          MUSTER_RETURN_IF_ERROR(Flush());
-        }
-        return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
-      }
-      CalloutUpdate u;
-      u.answered = true;
-      u.detail = "accepted" + via;
-      SetState(*l, *c, CalloutState::kAccepted, std::move(u));
-      MUSTER_RETURN_IF_ERROR(Flush());  // stored before the reply says so
-      MUSTER_RETURN_IF_ERROR(CheckFilled(*l, c->requirement));
-      return finish(AnswerOutcome::kRecorded, "accepted");
-    }
-    bool withdrew = c->state == CalloutState::kAccepted;
+    if (!step.to) return finish();
+    const bool accept = req.answer == AnswerKind::kAccept;
+    const std::string via = req.via.empty() ? "" : " via " + req.via;
     CalloutUpdate u;
     u.answered = true;
-    u.detail = (withdrew ? "withdrew (declined after accepting)" : "declined") + via;
-    SetState(*l, *c, CalloutState::kDeclined, std::move(u));
+    if (step.outcome == AnswerOutcome::kNoLongerNeeded) {
+      u.detail = "accepted after the places were filled" + via;
+    } else if (accept) {
+      u.detail = "accepted" + via;
+    } else {
+      u.detail = (step.withdrew ? "withdrew (declined after accepting)" : "declined") + via;
+    }
+    SetState(*l, *c, *step.to, std::move(u));
     MUSTER_RETURN_IF_ERROR(Flush());  // stored before the reply says so
-    if (withdrew && l->a.state == ActivationState::kFilled) {
+    if (step.outcome == AnswerOutcome::kNoLongerNeeded) return finish();
+    if (accept) {
+      MUSTER_RETURN_IF_ERROR(CheckFilled(*l, c->requirement));
+      return finish();
+    }
+    if (step.withdrew && l->a.state == ActivationState::kFilled) {
       auto moved =
           activations.Transition(l->a.id, {ActivationState::kFilled}, ActivationState::kOpen,
                                  fmt::format("reopened: {} withdrew", c->reservist_name));
@@ -1213,7 +1185,7 @@ struct Dispatcher::Impl {
       }
     }
     ScheduleTopUp(*l, "replacing declines");
-    return finish(AnswerOutcome::kRecorded, "declined");
+    return finish();
   }
 
   // An answer naming an activation that is over (and out of memory): not
@@ -1405,7 +1377,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
     if (!IsEnded(l.a.state) || l.a.state == ActivationState::kExpired) continue;
     l.end_reason = l.a.state == ActivationState::kCancelled ? "the activation was cancelled"
                                                             : "the activation was stood down";
-    MUSTER_RETURN_IF_ERROR(impl.StandDown(l, true, -1, l.end_reason));
+    impl.StandDown(l, StandDownScope::kAwaitingAnswerOrAccepted, Impl::kEveryRequirement,
+                   l.end_reason);
   }
   // Likewise requirements that filled just before a crash: stand down the
   // rest of their call-outs (CheckFilled also completes a FILLED change).

@@ -36,6 +36,7 @@
 #include "activation/activation_store.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "dispatch/callout_machine.h"
 #include "dispatch/dispatch_store.h"
 #include "dispatch/event_hub.h"
 #include "notify/notifier.h"
@@ -65,9 +66,6 @@ struct DispatcherOptions {
   std::function<void(int64_t activation_id, ActivationState state, const std::string& reason)>
       on_state_change;
 };
-
-enum class AnswerKind { kAccept, kDecline };
-enum class AnswerOutcome { kRecorded, kAlreadyAnswered, kNoLongerNeeded };
 
 struct AnswerRequest {
   std::string token;  // or:
