@@ -5,17 +5,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <cinttypes>
 #include <cmath>
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -729,8 +724,9 @@ struct Dispatcher::Impl {
     m.idempotency_key = j.key;
     m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
                                             : notify::MessageKind::kStandDown;
-    m.receipt_reference =
-        ReceiptReference(l.a.id, c.id, c.answer_token, j.kind != OutboxKind::kCallout);
+    m.receipt_reference = ReceiptReference(
+        l.a.id, c.id, c.answer_token,
+        j.kind == OutboxKind::kCallout ? MessageRole::kCallout : MessageRole::kStandDown);
     m.message_id = j.outbox_id;
     m.activation_id = l.a.id;
     m.callout_id = c.id;
@@ -1051,7 +1047,7 @@ struct Dispatcher::Impl {
       j.callout_id = messages[i].first;
       j.activation_id = l.a.id;
       j.kind = OutboxKind::kStandDown;
-      j.key = messages[i].second + "-standdown";
+      j.key = MessageKey(messages[i].second, MessageRole::kStandDown);
       ++l.jobs;
       jobs.emplace(j.outbox_id, std::move(j));
       Schedule(ids[i], now);
@@ -1210,23 +1206,11 @@ struct Dispatcher::Impl {
 
   Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text) {
     FinishLoading();
-    std::string word;
-    for (char ch : text) {
-      if (std::isalpha(static_cast<unsigned char>(ch))) {
-        word += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      } else if (!word.empty()) {
-        break;
-      }
-    }
+    auto answer = ParseSmsReply(text);
+    if (!answer.ok()) return answer.status();
     AnswerRequest req;
     req.via = "sms reply";
-    if (word == "YES" || word == "Y" || word == "ACCEPT") {
-      req.answer = AnswerKind::kAccept;
-    } else if (word == "NO" || word == "N" || word == "DECLINE") {
-      req.answer = AnswerKind::kDecline;
-    } else {
-      return Status::InvalidArgument("text", fmt::format("'{}' is neither YES nor NO", word));
-    }
+    req.answer = *answer;
     // The most recent call-out to this number still awaiting an answer.
     const CalloutRow* best = nullptr;
     for (auto& [id, l] : live) {
@@ -1252,45 +1236,38 @@ struct Dispatcher::Impl {
     return l != nullptr && c != nullptr;
   }
 
-  Status Receipt(const std::string& reference, bool delivered, const std::string& detail) {
+  Status Receipt(const std::string& reference, ReceiptStatus status, const std::string& detail) {
     FinishLoading();
-    // References are call-out references (or "-standdown" ones); the
-    // call-out is what changes.
-    std::string base = reference;
-    if (base.size() > 10 && base.ends_with("-standdown")) base.resize(base.size() - 10);
-    // "<activation>-<call-out>-<mac>": the ids find the call-out, the mac
-    // (from its secret token) proves the sender was given the reference.
-    int64_t activation_id = 0, callout_id = 0;
-    char rest = 0;
-    if (std::sscanf(base.c_str(), "%" SCNd64 "-%" SCNd64 "-%c", &activation_id, &callout_id,
-                    &rest) == 3) {
-      auto [lp, cp] = FindCallout(activation_id, callout_id);
-      std::string expected =
-          cp ? ReceiptReference(activation_id, callout_id, cp->answer_token, false) : "";
-      bool same = !expected.empty() && expected.size() == base.size() &&
-                  CRYPTO_memcmp(expected.data(), base.data(), base.size()) == 0;
-      if (lp && cp && same) {
-        Live& l = *lp;
-        CalloutRow& c = *cp;
-        if (base != reference) return {};  // stand-down receipts change nothing
-        if (delivered && (c.state == CalloutState::kSent || c.state == CalloutState::kQueued)) {
-          CalloutUpdate u;
-          u.detail = "delivery receipt: delivered";
-          u.only_from = {CalloutState::kQueued, CalloutState::kSent};
-          SetState(l, c, CalloutState::kDelivered, std::move(u));
-        } else if (!delivered && IsAwaitingAnswer(c.state)) {
-          CalloutUpdate u;
-          u.last_error = "delivery receipt: " + detail;
-          u.detail = u.last_error;
-          u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-          SetState(l, c, c.state, std::move(u));
-          // Try the next channel with a fresh job under the same key.
-          EnqueueRetryAfterReceipt(l, c);
-        }
-        return {};
-      }
+    // The ids find the call-out; the mac (from its secret token) proves the
+    // sender was given the reference.
+    auto parts = ParseReceiptReference(reference);
+    auto [lp, cp] = parts ? FindCallout(parts->activation_id, parts->callout_id)
+                          : std::pair<Live*, CalloutRow*>{nullptr, nullptr};
+    if (!cp || !ReceiptReferenceMatches(reference, *parts, cp->answer_token)) {
+      return Status::NotFound("no live call-out has this receipt reference");
     }
-    return Status::NotFound("no live call-out has this receipt reference");
+    if (parts->role == MessageRole::kStandDown) return {};  // stand-down receipts change nothing
+    Live& l = *lp;
+    CalloutRow& c = *cp;
+    if (status == ReceiptStatus::kDelivered) {
+      auto to = NextState(c.state, CalloutEvent::kDelivered);
+      if (!to || *to == c.state) return {};
+      CalloutUpdate u;
+      u.detail = "delivery receipt: delivered";
+      u.only_from = {CalloutState::kQueued, CalloutState::kSent};
+      SetState(l, c, *to, std::move(u));
+      return {};
+    }
+    auto to = NextState(c.state, CalloutEvent::kDeliveryFailed);
+    if (!to) return {};
+    CalloutUpdate u;
+    u.last_error = "delivery receipt: " + detail;
+    u.detail = u.last_error;
+    u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
+    SetState(l, c, *to, std::move(u));
+    // Try the next channel with a fresh job under the same key.
+    EnqueueRetryAfterReceipt(l, c);
+    return {};
   }
 
   void EnqueueRetryAfterReceipt(Live& l, CalloutRow& c) {
@@ -1465,28 +1442,13 @@ Result<AnswerResult> Dispatcher::AnswerFromPhone(const std::string& phone,
       [&]() -> Result<AnswerResult> { return impl_->AnswerFromPhone(phone, text); });
 }
 
-Status Dispatcher::Receipt(const std::string& reference, bool delivered,
+Status Dispatcher::Receipt(const std::string& reference, ReceiptStatus status,
                            const std::string& detail) {
-  return RunOnThread<Status>([&]() { return impl_->Receipt(reference, delivered, detail); });
+  return RunOnThread<Status>([&]() { return impl_->Receipt(reference, status, detail); });
 }
 
 bool Dispatcher::KnowsAnswerToken(const std::string& token) {
   return RunOnThread<bool>([&]() { return impl_->KnowsAnswerToken(token); });
-}
-
-std::string ReceiptReference(int64_t activation_id, int64_t callout_id,
-                             const std::string& answer_token, bool stand_down) {
-  if (answer_token.empty()) return "";
-  std::string input = "muster-receipt:" + answer_token;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-  static const char* kHex = "0123456789abcdef";
-  std::string out = fmt::format("{}-{}-", activation_id, callout_id);
-  for (int i = 0; i < 16; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return stand_down ? out + "-standdown" : out;
 }
 
 void Dispatcher::SweepNow() {

@@ -761,7 +761,7 @@ TEST_CASE("SMS receipts name messages by an unguessable reference, the same on a
   CHECK(w.sms->Count(a.callouts[0].idempotency_key) == 2);
   const Callout& first = a.callouts[0];
   std::string ref = *refs.at(first.idempotency_key).begin();
-  CHECK(ref == ReceiptReference(a.id, first.id, w.Token(first.id), false));
+  CHECK(ref == ReceiptReference(a.id, first.id, w.Token(first.id), MessageRole::kCallout));
   CHECK_THAT(ref, Catch::StartsWith(fmt::format("{}-{}-", a.id, first.id)));
 
   auto receipt = [&](const std::string& reference, bool sign = true) {
