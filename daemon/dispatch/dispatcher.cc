@@ -877,7 +877,12 @@ struct Dispatcher::Impl {
       any |= gaps[i] > 0;
     }
     if (!any) return;
-    Flush();
+    if (!Flush().ok()) {
+      // The ranking reads who is busy from the stored call-outs: a wave
+      // chosen now could ask someone who just accepted elsewhere. Later.
+      ScheduleTopUp(l, l.topup_reason);
+      return;
+    }
     auto added = manager.NextWave(l.a.id, gaps, l.topup_reason);
     if (!added.ok()) {
       spdlog::error("dispatch: activation {}: next wave failed: {}", l.a.id,
@@ -961,8 +966,12 @@ struct Dispatcher::Impl {
       SetState(l, c, *to, std::move(u));
       ++unanswered;
     }
-    Flush();
-    if (auto st = Store().CloseWave(l.a.id, w.wave); !st.ok()) {
+    if (!Flush().ok()) {
+      // The wave is closed in the store only after its call-outs' changes
+      // (else a restart would find them awaiting an answer in a closed
+      // wave, which nothing closes again): the next sweep tries again.
+      w.closed = false;
+    } else if (auto st = Store().CloseWave(l.a.id, w.wave); !st.ok()) {
       spdlog::error("dispatch: closing wave: {}", st.ToString());
     }
     if (unanswered > 0) {
@@ -1057,7 +1066,9 @@ struct Dispatcher::Impl {
 
   Result<Activation> End(int64_t id, ActivationState to, const std::string& reason) {
     FinishLoading();
-    Flush();
+    // Stores the changes so far first. (void): a failure is logged and they
+    // stay queued for the flush timer; the end does not depend on them.
+    (void)Flush();
     auto moved =
         activations.Transition(id, {ActivationState::kOpen, ActivationState::kFilled}, to, reason);
     if (!moved.ok()) return moved.status();
@@ -1090,7 +1101,10 @@ struct Dispatcher::Impl {
       if (IsEnded(l.a.state) && l.jobs == 0 && l.standdowns_to_store.empty()) done.push_back(id);
     }
     for (int64_t id : done) {
-      Flush();
+      // So that watchers, ended below, find the last changes stored. (void):
+      // a failure is logged and the changes stay queued for the flush timer,
+      // which does not need the activation in memory.
+      (void)Flush();
       for (auto& [cid, c] : live.at(id).callouts) {
         by_token.erase(c.answer_token);
       }
@@ -1107,7 +1121,10 @@ struct Dispatcher::Impl {
                 fmt::format("the {} places are filled", r.requirement.skill));
     }
     if (AllFilled(l.a.requirements) && l.a.state == ActivationState::kOpen) {
-      Flush();
+      // The stand-downs first. (void): a failure is logged and they stay
+      // queued; if FILLED is stored and they are not, Start stands them down
+      // again (CheckFilled).
+      (void)Flush();
       auto moved = activations.Transition(l.a.id, {ActivationState::kOpen},
                                           ActivationState::kFilled, "every requirement filled");
       if (!moved.ok()) return moved.status();
@@ -1387,7 +1404,9 @@ Dispatcher::~Dispatcher() {
 void Dispatcher::Stop() {
   if (!thread_.joinable()) return;
   RunOnThread<int>([this] {
-    impl_->Flush();
+    // (void): a failure is logged, and the Flush after the thread stops
+    // tries again.
+    (void)impl_->Flush();
     for (auto& [name, rt] : impl_->backends) rt.b.notifier->Shutdown();
     impl_->wake_timer.cancel();
     impl_->flush_timer.cancel();
@@ -1398,7 +1417,9 @@ void Dispatcher::Stop() {
   thread_.join();
   running_ = false;
   impl_->manager.KeepStoredCalloutsForDispatch(false);
-  impl_->Flush();
+  // (void): a failure is logged; nothing is lost that the next start does
+  // not redo: outbox rows not marked done are sent again, with their keys.
+  (void)impl_->Flush();
   impl_->StopWriter();
 }
 
@@ -1472,8 +1493,8 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
       for (auto& [id, l] : impl_->live) {
         if (!l.standdowns_to_store.empty()) busy = true;
       }
-      if (!busy) impl_->Flush();
-      return !busy && impl_->batch_callouts.empty() && impl_->batch_outbox.empty();
+      if (busy || !impl_->Flush().ok()) return false;
+      return impl_->batch_callouts.empty() && impl_->batch_outbox.empty();
     });
     if (idle) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
