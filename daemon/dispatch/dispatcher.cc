@@ -22,6 +22,7 @@
 
 #include "dispatch/backend_gate.h"
 #include "dispatch/message_text.h"
+#include "dispatch/outbox_writer.h"
 #include "dispatch/person_cap.h"
 #include "metrics/metrics.h"
 
@@ -111,8 +112,6 @@ struct Dispatcher::Impl {
   std::unordered_map<int64_t, Live> live;
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
   PersonCap cap{options.per_person_hourly_cap};  // call-out messages per person per hour
-  std::vector<CalloutUpdate> batch_callouts;
-  std::vector<OutboxUpdate> batch_outbox;
   bool flush_scheduled = false;
   int64_t wake_at_ms = 0;
   bool wake_now = false;  // the armed wake is for "now"
@@ -121,27 +120,13 @@ struct Dispatcher::Impl {
   double Unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
   metrics::Counter* transitions[9] = {};  // muster_callout_transitions_total{state}
   metrics::CallbackRegistration depth_gauge, live_gauge;
-  // Time spent storing batches (benchmarks report its share).
-  std::atomic<int64_t> db_ms_total{0};
-
-  // The store writer: a thread of its own that stores the batches the flush
-  // timer hands it while this thread goes on sending. It and this thread
-  // never use `store` at once: this thread hands a batch over only when the
-  // writer is idle, and waits for it to be idle (Settle) before any use of
-  // its own, so changes are stored in the order they were made.
-  struct Writer {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool busy = false;  // a batch is handed over and not yet stored
-    bool stop = false;
-    std::vector<CalloutUpdate> callouts;  // the batch handed over
-    std::vector<OutboxUpdate> outbox;
-    // A batch the writer failed to store: taken back (before anything
-    // newer) by the next Settle or hand-over.
-    std::vector<CalloutUpdate> failed_callouts;
-    std::vector<OutboxUpdate> failed_outbox;
-    std::thread thread;
-  } writer;
+  // The queue of changes to store and the thread that stores them.
+  OutboxWriter writer{
+      [this](const std::vector<CalloutUpdate>& callouts, const std::vector<OutboxUpdate>& outbox,
+             const OutboxWriter::StandDowns& standdowns) {
+        return store->Apply(callouts, outbox, standdowns, clock.NowMs());
+      },
+      [this] { boost::asio::post(io, [this] { ScheduleFlush(); }); }};
 
   void InitMetrics() {
     metrics::Registry& reg = metrics::DefaultRegistry();
@@ -181,7 +166,7 @@ struct Dispatcher::Impl {
         wake_timer(i),
         flush_timer(i),
         sweep_timer(i) {}
-  ~Impl() { StopWriter(); }
+  ~Impl() { writer.Stop(); }
 
   // ----------------------------------------------------------------- loading
   void AddLive(LiveActivationRow row) {
@@ -394,7 +379,7 @@ struct Dispatcher::Impl {
     u.activation_id = l.a.id;
     u.state = to;
     std::string detail = u.detail;
-    batch_callouts.push_back(std::move(u));
+    writer.Add(std::move(u));
     ScheduleFlush();
     Publish(l, DispatchEvent::Kind::kCallout, &c, 0, std::move(detail));
   }
@@ -410,32 +395,9 @@ struct Dispatcher::Impl {
     });
   }
 
-  // Takes back a batch the writer failed to store, ahead of newer changes.
-  // Called with writer.mu held and the writer idle.
-  void TakeBackFailed() {
-    if (!writer.failed_callouts.empty()) {
-      batch_callouts.insert(batch_callouts.begin(),
-                            std::make_move_iterator(writer.failed_callouts.begin()),
-                            std::make_move_iterator(writer.failed_callouts.end()));
-      writer.failed_callouts.clear();
-    }
-    if (!writer.failed_outbox.empty()) {
-      batch_outbox.insert(batch_outbox.begin(),
-                          std::make_move_iterator(writer.failed_outbox.begin()),
-                          std::make_move_iterator(writer.failed_outbox.end()));
-      writer.failed_outbox.clear();
-    }
-  }
-
-  // Waits until the writer is idle: `store` is then this thread's.
-  void Settle() {
-    std::unique_lock lock(writer.mu);
-    writer.cv.wait(lock, [this] { return !writer.busy; });
-    TakeBackFailed();
-  }
-
+  // The store, once the writer is idle (it is then this thread's).
   DispatchStore& Store() {
-    Settle();
+    writer.Settle();
     return *store;
   }
 
@@ -443,86 +405,19 @@ struct Dispatcher::Impl {
   // still storing the last batch, keeps collecting (the next batch is then
   // bigger, which is cheaper per change).
   void FlushInBackground() {
-    {
-      std::lock_guard lock(writer.mu);
-      if (writer.busy) {
-        ScheduleFlush();
-        return;
-      }
-      TakeBackFailed();
-      if (batch_callouts.empty() && batch_outbox.empty()) return;
-      writer.callouts.swap(batch_callouts);
-      writer.outbox.swap(batch_outbox);
-      writer.busy = true;
-    }
-    writer.cv.notify_all();
-  }
-
-  void WriterLoop() {
-    pthread_setname_np(pthread_self(), "dispatch-store");  // for top and perf
-    std::unique_lock lock(writer.mu);
-    for (;;) {
-      writer.cv.wait(lock, [this] { return writer.stop || writer.busy; });
-      if (!writer.busy) return;  // stopping, nothing handed over
-      std::vector<CalloutUpdate> callouts = std::move(writer.callouts);
-      std::vector<OutboxUpdate> outbox = std::move(writer.outbox);
-      writer.callouts.clear();
-      writer.outbox.clear();
-      lock.unlock();
-      auto done = TimedApply(callouts, outbox, {});
-      if (!done.ok()) {
-        spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
-                      callouts.size() + outbox.size(), done.status().ToString());
-      }
-      lock.lock();
-      if (!done.ok()) {
-        writer.failed_callouts = std::move(callouts);
-        writer.failed_outbox = std::move(outbox);
-        boost::asio::post(io, [this] { ScheduleFlush(); });
-      }
-      writer.busy = false;
-      writer.cv.notify_all();
-    }
-  }
-
-  // store->Apply, its time added to db_ms_total. On the thread that owns
-  // `store` at the moment (the writer, or this one after Settle).
-  Result<std::vector<int64_t>> TimedApply(
-      const std::vector<CalloutUpdate>& callouts, const std::vector<OutboxUpdate>& outbox,
-      const std::vector<std::pair<int64_t, std::string>>& standdowns) {
-    auto started = std::chrono::steady_clock::now();
-    auto result = store->Apply(callouts, outbox, standdowns, clock.NowMs());
-    db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
-    return result;
-  }
-
-  void StopWriter() {
-    {
-      std::lock_guard lock(writer.mu);
-      writer.stop = true;
-    }
-    writer.cv.notify_all();
-    if (writer.thread.joinable()) writer.thread.join();
+    if (writer.HandOver() == OutboxWriter::HandOverResult::kWriterBusy) ScheduleFlush();
   }
 
   // Stores every queued change in one transaction, on this thread (after
   // the writer's batch). A failure is logged and retried: the changes stay
   // queued (the messages were sent either way).
-  Status Flush(const std::vector<std::pair<int64_t, std::string>>& standdowns = {},
+  Status Flush(const OutboxWriter::StandDowns& standdowns = {},
                std::vector<int64_t>* standdown_ids = nullptr) {
-    Settle();
-    if (batch_callouts.empty() && batch_outbox.empty() && standdowns.empty()) return {};
-    auto ids = TimedApply(batch_callouts, batch_outbox, standdowns);
+    auto ids = writer.Flush(standdowns);
     if (!ids.ok()) {
-      spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
-                    batch_callouts.size() + batch_outbox.size(), ids.status().ToString());
       ScheduleFlush();
       return ids.status();
     }
-    batch_callouts.clear();
-    batch_outbox.clear();
     if (standdown_ids) *standdown_ids = std::move(ids).value();
     return {};
   }
@@ -564,7 +459,7 @@ struct Dispatcher::Impl {
   }
 
   void FinishJob(Job& j, OutboxState state) {
-    batch_outbox.push_back({j.outbox_id, state, j.attempts_total});
+    writer.Add(OutboxUpdate{j.outbox_id, state, j.attempts_total});
     ScheduleFlush();
     auto l = live.find(j.activation_id);
     if (l != live.end()) {
@@ -580,7 +475,7 @@ struct Dispatcher::Impl {
     if (l != live.end() && l->second.jobs == 0 && !l->second.drain_logged) {
       l->second.drain_logged = true;
       spdlog::info("dispatch: activation {}: every message handled; {} ms storing state so far",
-                   activation_id, db_ms_total.load());
+                   activation_id, writer.store_ms_total());
     }
   }
 
@@ -1387,7 +1282,7 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   spdlog::info("dispatcher: {} live activations, {} messages to send", loaded, impl.jobs.size());
   impl.ArmSweep();
   d->running_ = true;
-  impl.writer.thread = std::thread([&impl] { impl.WriterLoop(); });
+  impl.writer.Start();
   d->thread_ = std::thread([io = d->io_.get()] {
     pthread_setname_np(pthread_self(), "dispatcher");  // for top and perf
     auto guard = boost::asio::make_work_guard(*io);
@@ -1420,7 +1315,7 @@ void Dispatcher::Stop() {
   // (void): a failure is logged; nothing is lost that the next start does
   // not redo: outbox rows not marked done are sent again, with their keys.
   (void)impl_->Flush();
-  impl_->StopWriter();
+  impl_->writer.Stop();
 }
 
 Status Dispatcher::Kick(int64_t activation_id) {
@@ -1494,7 +1389,7 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
         if (!l.standdowns_to_store.empty()) busy = true;
       }
       if (busy || !impl_->Flush().ok()) return false;
-      return impl_->batch_callouts.empty() && impl_->batch_outbox.empty();
+      return impl_->writer.Empty();
     });
     if (idle) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
