@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "dispatch/backend_gate.h"
+#include "dispatch/live_set.h"
 #include "dispatch/message_text.h"
 #include "dispatch/outbox_writer.h"
 #include "dispatch/person_cap.h"
@@ -63,27 +64,7 @@ struct Dispatcher::Impl {
     std::string last_error;
   };
 
-  struct Live {
-    Activation a;  // header, spec, requirement counts; no call-out list
-    std::unordered_map<int64_t, CalloutRow> callouts;   // by call-out id
-    std::unordered_map<int64_t, int64_t> by_reservist;  // reservist -> call-out id
-    std::unordered_map<int64_t, int64_t> callout_job;   // call-out id -> pending call-out job
-    std::vector<WaveRow> waves;
-    int64_t topup_due_ms = 0;  // 0 = none scheduled
-    std::string topup_reason;
-    bool exhausted = false;  // the last top-up found nobody more to ask
-    std::string end_reason;
-    size_t jobs = 0;  // pending jobs of this activation
-    bool drain_logged = false;
-    // Call-outs a create just stored and handed over, not yet taken in
-    // (AddCreated takes them in chunks so the first messages go out at
-    // once); rows before `unloaded_at` are in.
-    std::vector<StoredCallout> unloaded;
-    size_t unloaded_at = 0;
-    // Stand-downs whose outbox rows could not be stored yet (call-out id,
-    // call-out key): the sweep tries again.
-    std::vector<std::pair<int64_t, std::string>> standdowns_to_store;
-  };
+  using Live = LiveActivation;
 
   struct BackendRt {
     BackendRt(Backend backend, BackendGate::UnitRandom random)
@@ -109,8 +90,7 @@ struct Dispatcher::Impl {
   std::unordered_map<int64_t, Job> jobs;
   using Due = std::pair<int64_t, int64_t>;  // due ms, job id
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
-  std::unordered_map<int64_t, Live> live;
-  std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
+  LiveSet live;                                  // the activations worked on, with their call-outs
   PersonCap cap{options.per_person_hourly_cap};  // call-out messages per person per hour
   bool flush_scheduled = false;
   int64_t wake_at_ms = 0;
@@ -170,25 +150,17 @@ struct Dispatcher::Impl {
 
   // ----------------------------------------------------------------- loading
   void AddLive(LiveActivationRow row) {
-    Live& l = live[row.activation.id];
-    l = Live();
+    live.Add(std::move(row));
     owner.live_count_ = live.size();
-    l.a = std::move(row.activation);
-    l.waves = std::move(row.waves);
-    for (auto& r : l.a.requirements) r.asked = 0;
-    l.callouts.reserve(row.callouts.size());
-    for (auto& c : row.callouts) AddCallout(l, std::move(c));
   }
 
-  void AddCallout(Live& l, CalloutRow c) {
-    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
-      RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
-      ++r.asked;
-      CountCallout(r, c.state);
-    }
-    if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
-    l.by_reservist[c.reservist_id] = c.id;
-    l.callouts.emplace(c.id, std::move(c));
+  void AddCallout(Live& l, CalloutRow c) { live.AddCallout(l, std::move(c)); }
+
+  std::pair<Live*, CalloutRow*> FindCallout(int64_t callout_id) {
+    return live.FindCallout(callout_id);
+  }
+  std::pair<Live*, CalloutRow*> FindCallout(int64_t activation_id, int64_t callout_id) {
+    return live.FindCallout(activation_id, callout_id);
   }
 
   Status LoadJobs(int64_t activation_id) {
@@ -246,7 +218,7 @@ struct Dispatcher::Impl {
     l.callouts.reserve(stored.size());
     l.by_reservist.reserve(stored.size());
     l.callout_job.reserve(stored.size());
-    by_token.reserve(by_token.size() + stored.size());
+    live.ReserveTokens(stored.size());
     jobs.reserve(jobs.size() + stored.size());
     l.unloaded = std::move(stored);
     l.unloaded_at = 0;
@@ -298,22 +270,6 @@ struct Dispatcher::Impl {
     for (auto& [id, l] : live) {
       if (!l.unloaded.empty()) LoadChunk(l, l.unloaded.size());
     }
-  }
-
-  std::pair<Live*, CalloutRow*> FindCallout(int64_t callout_id) {
-    for (auto& [id, l] : live) {
-      auto it = l.callouts.find(callout_id);
-      if (it != l.callouts.end()) return {&l, &it->second};
-    }
-    return {nullptr, nullptr};
-  }
-
-  std::pair<Live*, CalloutRow*> FindCallout(int64_t activation_id, int64_t callout_id) {
-    auto l = live.find(activation_id);
-    if (l == live.end()) return {nullptr, nullptr};
-    auto c = l->second.callouts.find(callout_id);
-    if (c == l->second.callouts.end()) return {&l->second, nullptr};
-    return {&l->second, &c->second};
   }
 
   // ----------------------------------------------------------------- events
@@ -1000,10 +956,7 @@ struct Dispatcher::Impl {
       // a failure is logged and the changes stay queued for the flush timer,
       // which does not need the activation in memory.
       (void)Flush();
-      for (auto& [cid, c] : live.at(id).callouts) {
-        by_token.erase(c.answer_token);
-      }
-      live.erase(id);
+      live.Remove(id);
       owner.live_count_ = live.size();
       owner.events_.End(id);
     }
@@ -1037,9 +990,7 @@ struct Dispatcher::Impl {
     Live* l = nullptr;
     CalloutRow* c = nullptr;
     if (!req.token.empty()) {
-      auto t = by_token.find(req.token);
-      if (t == by_token.end()) return Status::NotFound("unknown or expired answer link");
-      std::tie(l, c) = FindCallout(t->second.first, t->second.second);
+      std::tie(l, c) = live.FindByToken(req.token);
     } else {
       auto it = live.find(req.activation_id);
       if (it == live.end()) return AnswerOnEnded(req);
@@ -1124,17 +1075,7 @@ struct Dispatcher::Impl {
     req.via = "sms reply";
     req.answer = *answer;
     // The most recent call-out to this number still awaiting an answer.
-    const CalloutRow* best = nullptr;
-    for (auto& [id, l] : live) {
-      for (auto& [cid, c] : l.callouts) {
-        if (!IsAwaitingAnswer(c.state) && c.state != CalloutState::kAccepted) continue;
-        bool match = false;
-        for (const auto& ch : c.channels) {
-          match |= ch.kind == ChannelKind::kSms && ch.address == phone;
-        }
-        if (match && (!best || c.id > best->id)) best = &c;
-      }
-    }
+    const CalloutRow* best = live.LatestAnswerableByPhone(phone);
     if (!best) return Status::NotFound("no call-out awaiting an answer from that number");
     req.token = best->answer_token;
     return Answer(req);
@@ -1142,9 +1083,7 @@ struct Dispatcher::Impl {
 
   bool KnowsAnswerToken(const std::string& token) {
     FinishLoading();
-    auto t = by_token.find(token);
-    if (t == by_token.end()) return false;
-    auto [l, c] = FindCallout(t->second.first, t->second.second);
+    auto [l, c] = live.FindByToken(token);
     return l != nullptr && c != nullptr;
   }
 
@@ -1322,7 +1261,7 @@ Status Dispatcher::Kick(int64_t activation_id) {
   return RunOnThread<Status>([&]() -> Status {
     // Taken first so that none are left behind when it is live already.
     auto handed = impl_->manager.TakeStoredCallouts(activation_id);
-    if (impl_->live.count(activation_id)) return {};
+    if (impl_->live.contains(activation_id)) return {};
     if (!handed.empty()) {
       MUSTER_RETURN_IF_ERROR(impl_->AddCreated(activation_id, std::move(handed)));
     } else {
