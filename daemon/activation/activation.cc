@@ -87,6 +87,17 @@ void CountCallout(RequirementRecord& r, CalloutState s) {
   }
 }
 
+void MoveCallout(RequirementRecord& r, CalloutState from, CalloutState to) {
+  RequirementRecord gone, added;
+  CountCallout(gone, from);
+  CountCallout(added, to);
+  r.pending += added.pending - gone.pending;
+  r.delivered += added.delivered - gone.delivered;
+  r.accepted += added.accepted - gone.accepted;
+  r.declined += added.declined - gone.declined;
+  r.unreachable += added.unreachable - gone.unreachable;
+}
+
 std::string JoinAreas(const std::vector<std::string>& areas) {
   return fmt::format("{}", fmt::join(areas, " "));
 }

@@ -150,6 +150,9 @@ int ShortfallOf(const RequirementRecord& r, bool exhausted = false);
 
 // Adds one call-out in state s to r's counts (pending, delivered, accepted...).
 void CountCallout(RequirementRecord& r, CalloutState s);
+// Moves one call-out from state `from` to `to` in r's counts: the counts
+// CountCallout adds for `from` taken away, those for `to` added.
+void MoveCallout(RequirementRecord& r, CalloutState from, CalloutState to);
 
 // SHA-256 (hex) of a canonical text form of the spec (fields in a fixed
 // order, numbers printed exactly), for idempotency checks.

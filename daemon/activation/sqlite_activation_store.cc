@@ -10,6 +10,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "activation/callout_key.h"
 #include "store/packed_children.h"
 #include "store/sqlite_transaction.h"
 
@@ -361,7 +362,7 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
     s.distance_km = c.candidate.distance_km;
     s.wave = wave;
     s.idempotency_key = c.idempotency_key.empty()
-                            ? fmt::format("muster-a{}-r{}", id, c.candidate.reservist_id)
+                            ? CalloutKey(id, c.candidate.reservist_id)
                             : c.idempotency_key;
     s.answer_token = std::move(tokens[i]);
   }

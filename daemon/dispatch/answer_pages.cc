@@ -249,11 +249,9 @@ http::Response AnswerPages::SmsReceipt(const http::Request& req) {
   if (ref.empty()) return Text(400, "reference is required");
   std::string status = Field(f, {"status", "MessageStatus", "SmsStatus"});
   for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  bool delivered = status == "delivered" || status == "delivrd";
-  bool failed = status == "failed" || status == "undelivered" || status == "rejected" ||
-                status == "undeliv" || status == "expired";
-  if (!delivered && !failed) return Text(200, "ignored");  // intermediate states
-  auto st = dispatcher_.Receipt(ref, delivered, f["error"].empty() ? status : f["error"]);
+  auto receipt = ParseReceiptStatus(status);
+  if (!receipt) return Text(200, "ignored");  // intermediate states
+  auto st = dispatcher_.Receipt(ref, *receipt, f["error"].empty() ? status : f["error"]);
   if (!st.ok()) return Text(st.code() == Code::kNotFound ? 404 : 500, st.message());
   return Text(200, "ok");
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "activation/callout_key.h"
 #include "store/sqlite_transaction.h"
 
 namespace muster::dispatch {
@@ -293,7 +294,7 @@ Result<std::vector<int64_t>> DispatchStore::Apply(
   for (const auto& [callout_id, key] : new_standdowns) {
     SqliteStatement::AutoReset reset(**sd);
     (*sd)->BindInt64(1, callout_id);
-    std::string standdown_key = key + "-standdown";  // bound without a copy
+    std::string standdown_key = MessageKey(key, MessageRole::kStandDown);  // bound without a copy
     (*sd)->BindText(2, standdown_key);
     (*sd)->BindInt64(3, now_ms);
     MUSTER_RETURN_IF_ERROR((*sd)->Run());

@@ -5,17 +5,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <cinttypes>
 #include <cmath>
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -25,7 +20,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include "dispatch/backend_gate.h"
+#include "dispatch/live_set.h"
 #include "dispatch/message_text.h"
+#include "dispatch/outbox_writer.h"
+#include "dispatch/person_cap.h"
 #include "metrics/metrics.h"
 
 namespace muster::dispatch {
@@ -41,22 +40,6 @@ const char* ChannelName(int kind) {
       return "webhook";
   }
   return "";
-}
-
-// Adds (sign 1) or removes (sign -1) one call-out in state s from r's counts.
-void Adjust(RequirementRecord& r, CalloutState s, int sign) {
-  RequirementRecord one;
-  CountCallout(one, s);
-  r.pending += sign * one.pending;
-  r.delivered += sign * one.delivered;
-  r.accepted += sign * one.accepted;
-  r.declined += sign * one.declined;
-  r.unreachable += sign * one.unreachable;
-}
-
-bool IsEnded(ActivationState s) {
-  return s == ActivationState::kCancelled || s == ActivationState::kStoodDown ||
-         s == ActivationState::kExpired;
 }
 
 }  // namespace
@@ -81,43 +64,16 @@ struct Dispatcher::Impl {
     std::string last_error;
   };
 
-  struct Live {
-    Activation a;  // header, spec, requirement counts; no call-out list
-    std::unordered_map<int64_t, CalloutRow> callouts;   // by call-out id
-    std::unordered_map<int64_t, int64_t> by_reservist;  // reservist -> call-out id
-    std::unordered_map<int64_t, int64_t> callout_job;   // call-out id -> pending call-out job
-    std::vector<WaveRow> waves;
-    int64_t topup_due_ms = 0;  // 0 = none scheduled
-    std::string topup_reason;
-    bool exhausted = false;  // the last top-up found nobody more to ask
-    std::string end_reason;
-    size_t jobs = 0;  // pending jobs of this activation
-    bool drain_logged = false;
-    // Call-outs a create just stored and handed over, not yet taken in
-    // (AddCreated takes them in chunks so the first messages go out at
-    // once); rows before `unloaded_at` are in.
-    std::vector<StoredCallout> unloaded;
-    size_t unloaded_at = 0;
-    // Stand-downs whose outbox rows could not be stored yet (call-out id,
-    // call-out key): the sweep tries again.
-    std::vector<std::pair<int64_t, std::string>> standdowns_to_store;
-  };
+  using Live = LiveActivation;
 
   struct BackendRt {
+    BackendRt(Backend backend, BackendGate::UnitRandom random)
+        : b(std::move(backend)), gate(b.limits, std::move(random)) {}
     Backend b;
+    BackendGate gate;  // concurrency, rate limit, circuit breaker, backoff
     // muster_notifier_sends_total{backend, outcome}: delivered, sent, retry, permanent.
     metrics::Counter* outcomes[4] = {};
     metrics::Gauge* resting = nullptr;  // muster_notifier_resting{backend}: breaker open
-    int in_flight = 0;
-    int consecutive_failures = 0;
-    // The circuit breaker: 0 = closed; once open, skipped until this time;
-    // then half-open: the next try is the one probe (probe_job), the others
-    // wait for its answer, which closes the breaker or opens it again.
-    int64_t open_until_ms = 0;
-    int64_t probe_job = 0;  // the probe in flight, 0 = none
-    double tokens = 0;
-    int64_t last_refill_ms = 0;
-    std::deque<int64_t> waiting;  // job ids
   };
 
   Dispatcher& owner;
@@ -134,40 +90,23 @@ struct Dispatcher::Impl {
   std::unordered_map<int64_t, Job> jobs;
   using Due = std::pair<int64_t, int64_t>;  // due ms, job id
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
-  std::unordered_map<int64_t, Live> live;
-  std::unordered_map<std::string, std::pair<int64_t, int64_t>> by_token;  // -> activation, call-out
-  // reservist -> call-out send times in the last hour, oldest first (a few
-  // each: a vector, not a deque, which would take 512 bytes per person).
-  std::unordered_map<int64_t, std::vector<int64_t>> sends;
-  std::vector<CalloutUpdate> batch_callouts;
-  std::vector<OutboxUpdate> batch_outbox;
+  LiveSet live;                                  // the activations worked on, with their call-outs
+  PersonCap cap{options.per_person_hourly_cap};  // call-out messages per person per hour
   bool flush_scheduled = false;
   int64_t wake_at_ms = 0;
   bool wake_now = false;  // the armed wake is for "now"
   std::mt19937_64 rng{std::random_device{}()};
+  // A uniform random number in [0, 1), for the backoff's jitter.
+  double Unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
   metrics::Counter* transitions[9] = {};  // muster_callout_transitions_total{state}
   metrics::CallbackRegistration depth_gauge, live_gauge;
-  // Time spent storing batches (benchmarks report its share).
-  std::atomic<int64_t> db_ms_total{0};
-
-  // The store writer: a thread of its own that stores the batches the flush
-  // timer hands it while this thread goes on sending. It and this thread
-  // never use `store` at once: this thread hands a batch over only when the
-  // writer is idle, and waits for it to be idle (Settle) before any use of
-  // its own, so changes are stored in the order they were made.
-  struct Writer {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool busy = false;  // a batch is handed over and not yet stored
-    bool stop = false;
-    std::vector<CalloutUpdate> callouts;  // the batch handed over
-    std::vector<OutboxUpdate> outbox;
-    // A batch the writer failed to store: taken back (before anything
-    // newer) by the next Settle or hand-over.
-    std::vector<CalloutUpdate> failed_callouts;
-    std::vector<OutboxUpdate> failed_outbox;
-    std::thread thread;
-  } writer;
+  // The queue of changes to store and the thread that stores them.
+  OutboxWriter writer{
+      [this](const std::vector<CalloutUpdate>& callouts, const std::vector<OutboxUpdate>& outbox,
+             const OutboxWriter::StandDowns& standdowns) {
+        return store->Apply(callouts, outbox, standdowns, clock.NowMs());
+      },
+      [this] { boost::asio::post(io, [this] { ScheduleFlush(); }); }};
 
   void InitMetrics() {
     metrics::Registry& reg = metrics::DefaultRegistry();
@@ -207,29 +146,21 @@ struct Dispatcher::Impl {
         wake_timer(i),
         flush_timer(i),
         sweep_timer(i) {}
-  ~Impl() { StopWriter(); }
+  ~Impl() { writer.Stop(); }
 
   // ----------------------------------------------------------------- loading
   void AddLive(LiveActivationRow row) {
-    Live& l = live[row.activation.id];
-    l = Live();
+    live.Add(std::move(row));
     owner.live_count_ = live.size();
-    l.a = std::move(row.activation);
-    l.waves = std::move(row.waves);
-    for (auto& r : l.a.requirements) r.asked = 0;
-    l.callouts.reserve(row.callouts.size());
-    for (auto& c : row.callouts) AddCallout(l, std::move(c));
   }
 
-  void AddCallout(Live& l, CalloutRow c) {
-    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
-      RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
-      ++r.asked;
-      Adjust(r, c.state, 1);
-    }
-    if (!c.answer_token.empty()) by_token[c.answer_token] = {l.a.id, c.id};
-    l.by_reservist[c.reservist_id] = c.id;
-    l.callouts.emplace(c.id, std::move(c));
+  void AddCallout(Live& l, CalloutRow c) { live.AddCallout(l, std::move(c)); }
+
+  std::pair<Live*, CalloutRow*> FindCallout(int64_t callout_id) {
+    return live.FindCallout(callout_id);
+  }
+  std::pair<Live*, CalloutRow*> FindCallout(int64_t activation_id, int64_t callout_id) {
+    return live.FindCallout(activation_id, callout_id);
   }
 
   Status LoadJobs(int64_t activation_id) {
@@ -287,7 +218,7 @@ struct Dispatcher::Impl {
     l.callouts.reserve(stored.size());
     l.by_reservist.reserve(stored.size());
     l.callout_job.reserve(stored.size());
-    by_token.reserve(by_token.size() + stored.size());
+    live.ReserveTokens(stored.size());
     jobs.reserve(jobs.size() + stored.size());
     l.unloaded = std::move(stored);
     l.unloaded_at = 0;
@@ -341,22 +272,6 @@ struct Dispatcher::Impl {
     }
   }
 
-  std::pair<Live*, CalloutRow*> FindCallout(int64_t callout_id) {
-    for (auto& [id, l] : live) {
-      auto it = l.callouts.find(callout_id);
-      if (it != l.callouts.end()) return {&l, &it->second};
-    }
-    return {nullptr, nullptr};
-  }
-
-  std::pair<Live*, CalloutRow*> FindCallout(int64_t activation_id, int64_t callout_id) {
-    auto l = live.find(activation_id);
-    if (l == live.end()) return {nullptr, nullptr};
-    auto c = l->second.callouts.find(callout_id);
-    if (c == l->second.callouts.end()) return {&l->second, nullptr};
-    return {&l->second, &c->second};
-  }
-
   // ----------------------------------------------------------------- events
   Callout ToCallout(const Live& l, const CalloutRow& c) const {
     Callout out;
@@ -406,8 +321,7 @@ struct Dispatcher::Impl {
   void SetState(Live& l, CalloutRow& c, CalloutState to, CalloutUpdate u) {
     if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
       RequirementRecord& r = l.a.requirements[static_cast<size_t>(c.requirement)];
-      Adjust(r, c.state, -1);
-      Adjust(r, to, 1);
+      MoveCallout(r, c.state, to);
     }
     if (to != c.state && transitions[static_cast<int>(to)])
       transitions[static_cast<int>(to)]->Inc();
@@ -421,7 +335,7 @@ struct Dispatcher::Impl {
     u.activation_id = l.a.id;
     u.state = to;
     std::string detail = u.detail;
-    batch_callouts.push_back(std::move(u));
+    writer.Add(std::move(u));
     ScheduleFlush();
     Publish(l, DispatchEvent::Kind::kCallout, &c, 0, std::move(detail));
   }
@@ -437,32 +351,9 @@ struct Dispatcher::Impl {
     });
   }
 
-  // Takes back a batch the writer failed to store, ahead of newer changes.
-  // Called with writer.mu held and the writer idle.
-  void TakeBackFailed() {
-    if (!writer.failed_callouts.empty()) {
-      batch_callouts.insert(batch_callouts.begin(),
-                            std::make_move_iterator(writer.failed_callouts.begin()),
-                            std::make_move_iterator(writer.failed_callouts.end()));
-      writer.failed_callouts.clear();
-    }
-    if (!writer.failed_outbox.empty()) {
-      batch_outbox.insert(batch_outbox.begin(),
-                          std::make_move_iterator(writer.failed_outbox.begin()),
-                          std::make_move_iterator(writer.failed_outbox.end()));
-      writer.failed_outbox.clear();
-    }
-  }
-
-  // Waits until the writer is idle: `store` is then this thread's.
-  void Settle() {
-    std::unique_lock lock(writer.mu);
-    writer.cv.wait(lock, [this] { return !writer.busy; });
-    TakeBackFailed();
-  }
-
+  // The store, once the writer is idle (it is then this thread's).
   DispatchStore& Store() {
-    Settle();
+    writer.Settle();
     return *store;
   }
 
@@ -470,86 +361,19 @@ struct Dispatcher::Impl {
   // still storing the last batch, keeps collecting (the next batch is then
   // bigger, which is cheaper per change).
   void FlushInBackground() {
-    {
-      std::lock_guard lock(writer.mu);
-      if (writer.busy) {
-        ScheduleFlush();
-        return;
-      }
-      TakeBackFailed();
-      if (batch_callouts.empty() && batch_outbox.empty()) return;
-      writer.callouts.swap(batch_callouts);
-      writer.outbox.swap(batch_outbox);
-      writer.busy = true;
-    }
-    writer.cv.notify_all();
-  }
-
-  void WriterLoop() {
-    pthread_setname_np(pthread_self(), "dispatch-store");  // for top and perf
-    std::unique_lock lock(writer.mu);
-    for (;;) {
-      writer.cv.wait(lock, [this] { return writer.stop || writer.busy; });
-      if (!writer.busy) return;  // stopping, nothing handed over
-      std::vector<CalloutUpdate> callouts = std::move(writer.callouts);
-      std::vector<OutboxUpdate> outbox = std::move(writer.outbox);
-      writer.callouts.clear();
-      writer.outbox.clear();
-      lock.unlock();
-      auto done = TimedApply(callouts, outbox, {});
-      if (!done.ok()) {
-        spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
-                      callouts.size() + outbox.size(), done.status().ToString());
-      }
-      lock.lock();
-      if (!done.ok()) {
-        writer.failed_callouts = std::move(callouts);
-        writer.failed_outbox = std::move(outbox);
-        boost::asio::post(io, [this] { ScheduleFlush(); });
-      }
-      writer.busy = false;
-      writer.cv.notify_all();
-    }
-  }
-
-  // store->Apply, its time added to db_ms_total. On the thread that owns
-  // `store` at the moment (the writer, or this one after Settle).
-  Result<std::vector<int64_t>> TimedApply(
-      const std::vector<CalloutUpdate>& callouts, const std::vector<OutboxUpdate>& outbox,
-      const std::vector<std::pair<int64_t, std::string>>& standdowns) {
-    auto started = std::chrono::steady_clock::now();
-    auto result = store->Apply(callouts, outbox, standdowns, clock.NowMs());
-    db_ms_total += std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
-    return result;
-  }
-
-  void StopWriter() {
-    {
-      std::lock_guard lock(writer.mu);
-      writer.stop = true;
-    }
-    writer.cv.notify_all();
-    if (writer.thread.joinable()) writer.thread.join();
+    if (writer.HandOver() == OutboxWriter::HandOverResult::kWriterBusy) ScheduleFlush();
   }
 
   // Stores every queued change in one transaction, on this thread (after
   // the writer's batch). A failure is logged and retried: the changes stay
   // queued (the messages were sent either way).
-  Status Flush(const std::vector<std::pair<int64_t, std::string>>& standdowns = {},
+  Status Flush(const OutboxWriter::StandDowns& standdowns = {},
                std::vector<int64_t>* standdown_ids = nullptr) {
-    Settle();
-    if (batch_callouts.empty() && batch_outbox.empty() && standdowns.empty()) return {};
-    auto ids = TimedApply(batch_callouts, batch_outbox, standdowns);
+    auto ids = writer.Flush(standdowns);
     if (!ids.ok()) {
-      spdlog::error("dispatch: storing {} call-out changes failed (will retry): {}",
-                    batch_callouts.size() + batch_outbox.size(), ids.status().ToString());
       ScheduleFlush();
       return ids.status();
     }
-    batch_callouts.clear();
-    batch_outbox.clear();
     if (standdown_ids) *standdown_ids = std::move(ids).value();
     return {};
   }
@@ -591,7 +415,7 @@ struct Dispatcher::Impl {
   }
 
   void FinishJob(Job& j, OutboxState state) {
-    batch_outbox.push_back({j.outbox_id, state, j.attempts_total});
+    writer.Add(OutboxUpdate{j.outbox_id, state, j.attempts_total});
     ScheduleFlush();
     auto l = live.find(j.activation_id);
     if (l != live.end()) {
@@ -607,7 +431,7 @@ struct Dispatcher::Impl {
     if (l != live.end() && l->second.jobs == 0 && !l->second.drain_logged) {
       l->second.drain_logged = true;
       spdlog::info("dispatch: activation {}: every message handled; {} ms storing state so far",
-                   activation_id, db_ms_total.load());
+                   activation_id, writer.store_ms_total());
     }
   }
 
@@ -634,7 +458,7 @@ struct Dispatcher::Impl {
       }
     }
     if (j.kind == OutboxKind::kCallout && j.attempts_total == 0 &&
-        !UnderCap(c->reservist_id, now)) {
+        !cap.Allows(c->reservist_id, now)) {
       GiveUp(j, *l, *c,
              fmt::format("per-person cap: {} call-out messages in the last hour",
                          options.per_person_hourly_cap));
@@ -646,8 +470,8 @@ struct Dispatcher::Impl {
       return;
     }
     Position resting = FindPosition(j, *c, now, /*usable=*/false);
-    if (resting.rt && resting.rt->probe_job != 0) {
-      resting.rt->waiting.push_back(j.outbox_id);  // back when the probe has its answer
+    if (resting.rt && resting.rt->gate.ProbeInFlight()) {
+      resting.rt->gate.Park(j.outbox_id);  // back when the probe has its answer
     } else if (resting.rt) {
       TryResting(j, *l, *c, *resting.rt, resting.channel, resting.backend, now);
     } else {
@@ -676,8 +500,7 @@ struct Dispatcher::Impl {
         if (b == backends.end()) continue;
         BackendRt& rt = b->second;
         if (Tries(j, ch, bi) >= rt.b.limits.max_attempts) continue;
-        bool rests = rt.open_until_ms > now || rt.probe_job != 0;
-        if (rests != usable) return {ch, bi, &rt};
+        if (rt.gate.Rests(now) != usable) return {ch, bi, &rt};
       }
     }
     return {};
@@ -686,17 +509,16 @@ struct Dispatcher::Impl {
   // Sends on a usable position, or waits for its concurrency or rate limit.
   void StartOn(Job& j, Live& l, CalloutRow& c, const Position& p, int64_t now) {
     BackendRt& rt = *p.rt;
-    if (rt.in_flight >= rt.b.limits.concurrency) {
-      rt.waiting.push_back(j.outbox_id);  // resumed when a send completes
+    if (!rt.gate.HasRoom()) {
+      rt.gate.Park(j.outbox_id);  // resumed when a send completes
       return;
     }
-    if (!TakeToken(rt, now)) {  // rate limit: back when a token has refilled
-      Schedule(j.outbox_id, now + static_cast<int64_t>(1000.0 / rt.b.limits.rate_per_second) + 1);
+    if (!rt.gate.TakeToken(now)) {  // rate limit: back when a token has refilled
+      Schedule(j.outbox_id, now + rt.gate.RefillWaitMs());
       return;
     }
     j.channel = p.channel;
     j.backend = p.backend;
-    if (rt.open_until_ms != 0) rt.probe_job = j.outbox_id;  // the rest is over: this is the probe
     Send(j, l, c, rt);
   }
 
@@ -728,46 +550,23 @@ struct Dispatcher::Impl {
     j.channel = channel;
     j.backend = backend;
     j.last_error = fmt::format("{}: not tried: resting after {} failures in a row", rt.b.name,
-                               rt.consecutive_failures);
+                               rt.gate.consecutive_failures());
     RecordFailure(j, l, c, static_cast<int>(c.channels[channel].kind), rt.b.name);
-    Schedule(j.outbox_id,
-             tries < rt.b.limits.max_attempts ? now + Backoff(rt.b.limits, tries) : now);
+    Schedule(j.outbox_id, tries < rt.b.limits.max_attempts ? now + rt.gate.Backoff(tries) : now);
   }
 
   // Stores a failed try's error on a call-out still awaiting an answer.
   void RecordFailure(Job& j, Live& l, CalloutRow& c, int channel_kind, const std::string& backend) {
-    if (j.kind != OutboxKind::kCallout || !IsAwaitingAnswer(c.state)) return;
+    if (j.kind != OutboxKind::kCallout) return;
+    auto to = NextState(c.state, CalloutEvent::kDeliveryFailed);
+    if (!to) return;
     CalloutUpdate u;
     u.channel_kind = channel_kind;
     u.backend = backend;
     u.last_error = j.last_error;
     u.detail = fmt::format("attempt {} failed: {}", j.attempts_total, j.last_error);
     u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-    SetState(l, c, c.state, std::move(u));
-  }
-
-  bool TakeToken(BackendRt& rt, int64_t now) {
-    double rate = rt.b.limits.rate_per_second;
-    if (rate <= 0) return true;
-    double burst = std::max(1.0, rate);
-    if (rt.last_refill_ms == 0) {
-      rt.tokens = burst;
-      rt.last_refill_ms = now;
-    }
-    rt.tokens = std::min(burst, rt.tokens + (now - rt.last_refill_ms) * rate / 1000.0);
-    rt.last_refill_ms = now;
-    if (rt.tokens < 1) return false;
-    rt.tokens -= 1;
-    return true;
-  }
-
-  bool UnderCap(int64_t reservist, int64_t now) {
-    auto it = sends.find(reservist);
-    if (it == sends.end()) return options.per_person_hourly_cap > 0;
-    auto& q = it->second;
-    auto fresh = std::find_if(q.begin(), q.end(), [&](int64_t t) { return t > now - 3600000; });
-    q.erase(q.begin(), fresh);
-    return static_cast<int>(q.size()) < options.per_person_hourly_cap;
+    SetState(l, c, *to, std::move(u));
   }
 
   void Send(Job& j, Live& l, CalloutRow& c, BackendRt& rt) {
@@ -776,8 +575,9 @@ struct Dispatcher::Impl {
     m.idempotency_key = j.key;
     m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
                                             : notify::MessageKind::kStandDown;
-    m.receipt_reference =
-        ReceiptReference(l.a.id, c.id, c.answer_token, j.kind != OutboxKind::kCallout);
+    m.receipt_reference = ReceiptReference(
+        l.a.id, c.id, c.answer_token,
+        j.kind == OutboxKind::kCallout ? MessageRole::kCallout : MessageRole::kStandDown);
     m.message_id = j.outbox_id;
     m.activation_id = l.a.id;
     m.callout_id = c.id;
@@ -803,7 +603,7 @@ struct Dispatcher::Impl {
     ++Tries(j, j.channel, j.backend);
     ++j.attempts_total;
     j.in_flight = true;
-    ++rt.in_flight;
+    rt.gate.Started(j.outbox_id);
     int64_t job_id = j.outbox_id;
     std::string backend = rt.b.name;
     int kind = static_cast<int>(ch.kind);
@@ -812,23 +612,19 @@ struct Dispatcher::Impl {
     });
   }
 
-  int64_t Backoff(const notify::BackendLimits& limits, int attempt) {
-    double base = limits.backoff_initial_ms * std::pow(2.0, std::max(0, attempt - 1));
-    base = std::min<double>(base, limits.backoff_max_ms);
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    return static_cast<int64_t>(base * jitter(rng));
-  }
-
   void OnResult(int64_t job_id, const std::string& backend, int channel_kind,
                 notify::SendResult r) {
     int64_t now = clock.NowMs();
     auto b = backends.find(backend);
     BackendRt* rt = b == backends.end() ? nullptr : &b->second;
     if (rt) {
-      --rt->in_flight;
       if (rt->outcomes[static_cast<int>(r.outcome)])
         rt->outcomes[static_cast<int>(r.outcome)]->Inc();
-      Breaker(*rt, job_id, r.outcome, now);
+      if (rt->gate.Finished(job_id, r.outcome, now) == BackendGate::BreakerChange::kOpened) {
+        spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
+                     rt->b.name, rt->gate.consecutive_failures(), rt->b.limits.breaker_cooldown_ms);
+      }
+      if (rt->resting) rt->resting->Set(rt->gate.IsOpen() ? 1 : 0);
     }
     auto it = jobs.find(job_id);
     if (it != jobs.end()) {
@@ -846,7 +642,7 @@ struct Dispatcher::Impl {
           int tries = Tries(j, j.channel, j.backend);
           bool more = rt && tries < rt->b.limits.max_attempts;
           // Spent: Route moves on to the next position at once.
-          Schedule(j.outbox_id, more ? now + Backoff(rt->b.limits, tries) : now);
+          Schedule(j.outbox_id, more ? now + rt->gate.Backoff(tries) : now);
         } else {  // permanent for this address: next channel
           ++j.channel;
           j.backend = 0;
@@ -856,55 +652,28 @@ struct Dispatcher::Impl {
       }
     }
     if (rt) {
-      while (!rt->waiting.empty() && rt->in_flight < rt->b.limits.concurrency &&
-             rt->probe_job == 0) {
-        int64_t next = rt->waiting.front();
-        rt->waiting.pop_front();
-        auto n = jobs.find(next);
+      while (auto next = rt->gate.Unpark()) {
+        auto n = jobs.find(*next);
         if (n != jobs.end() && !n->second.in_flight) Route(n->second, now);
       }
     }
     MaybeRetire();
   }
 
-  // The circuit breaker's part of a result. Any answer from the receiver
-  // (delivered, sent, or permanent for one address) shows the backend
-  // works and closes it; a temporary failure counts, and breaker_failures
-  // of them in a row open it for breaker_cooldown_ms. A failed probe opens
-  // it again; results of sends made before it opened change nothing.
-  void Breaker(BackendRt& rt, int64_t job_id, notify::SendOutcome outcome, int64_t now) {
-    const bool probe = rt.probe_job != 0 && rt.probe_job == job_id;
-    if (probe) rt.probe_job = 0;
-    if (outcome != notify::SendOutcome::kRetry) {
-      rt.consecutive_failures = 0;
-      rt.open_until_ms = 0;
-    } else {
-      ++rt.consecutive_failures;
-      if (probe ||
-          (rt.open_until_ms == 0 && rt.consecutive_failures >= rt.b.limits.breaker_failures)) {
-        rt.open_until_ms = now + rt.b.limits.breaker_cooldown_ms;
-        spdlog::warn("dispatch: backend {} failed {} times in a row; resting it for {} ms",
-                     rt.b.name, rt.consecutive_failures, rt.b.limits.breaker_cooldown_ms);
-      }
-    }
-    if (rt.resting) rt.resting->Set(rt.open_until_ms != 0 ? 1 : 0);
-  }
-
   void OnSent(Job& j, Live& l, CalloutRow& c, const std::string& backend, int channel_kind,
               const notify::SendResult& r, int64_t now) {
     bool delivered = r.outcome == notify::SendOutcome::kDelivered;
     if (j.kind == OutboxKind::kCallout) {
-      sends[c.reservist_id].push_back(now);
-      if (!IsAwaitingAnswer(c.state)) return;
+      cap.Record(c.reservist_id, now);
+      auto to = NextState(c.state, delivered ? CalloutEvent::kDelivered : CalloutEvent::kSent);
+      if (!to) return;
       CalloutUpdate u;
       u.channel_kind = channel_kind;
       u.backend = backend;
       u.detail = fmt::format("call-out {} via {} ({})", delivered ? "delivered" : "sent",
                              ChannelName(channel_kind), backend);
       u.only_from = {CalloutState::kQueued, CalloutState::kSent};
-      CalloutState to = delivered ? CalloutState::kDelivered : CalloutState::kSent;
-      if (c.state == CalloutState::kDelivered) to = CalloutState::kDelivered;
-      SetState(l, c, to, std::move(u));
+      SetState(l, c, *to, std::move(u));
     } else {
       CalloutUpdate u;
       u.channel_kind = channel_kind;
@@ -917,11 +686,13 @@ struct Dispatcher::Impl {
 
   void GiveUp(Job& j, Live& l, CalloutRow& c, const std::string& why) {
     spdlog::warn("dispatch: giving up on {} for reservist {}: {}", j.key, c.reservist_id, why);
-    if (j.kind == OutboxKind::kCallout && IsAwaitingAnswer(c.state)) {
+    auto to =
+        j.kind == OutboxKind::kCallout ? NextState(c.state, CalloutEvent::kGaveUp) : std::nullopt;
+    if (to) {
       CalloutUpdate u;
       u.last_error = why;
       u.detail = fmt::format("failed: {}", why);
-      SetState(l, c, CalloutState::kFailed, std::move(u));
+      SetState(l, c, *to, std::move(u));
       ScheduleTopUp(l, "replacing unreachable reservists");
     }
     FinishJob(j, OutboxState::kGaveUp);
@@ -953,11 +724,16 @@ struct Dispatcher::Impl {
     bool any = false;
     for (size_t i = 0; i < gaps.size(); ++i) {
       const RequirementRecord& r = l.a.requirements[i];
-      gaps[i] = std::max(0, r.requirement.count - r.accepted - r.pending);
+      gaps[i] = PlacesToAsk(r);
       any |= gaps[i] > 0;
     }
     if (!any) return;
-    Flush();
+    if (!Flush().ok()) {
+      // The ranking reads who is busy from the stored call-outs: a wave
+      // chosen now could ask someone who just accepted elsewhere. Later.
+      ScheduleTopUp(l, l.topup_reason);
+      return;
+    }
     auto added = manager.NextWave(l.a.id, gaps, l.topup_reason);
     if (!added.ok()) {
       spdlog::error("dispatch: activation {}: next wave failed: {}", l.a.id,
@@ -1031,16 +807,22 @@ struct Dispatcher::Impl {
     w.closed = true;
     int unanswered = 0;
     for (auto& [cid, c] : l.callouts) {
-      if (c.wave != w.wave || !IsAwaitingAnswer(c.state)) continue;
+      if (c.wave != w.wave) continue;
+      auto to = NextState(c.state, CalloutEvent::kDeadlinePassed);
+      if (!to) continue;
       CalloutUpdate u;
       u.last_error = c.last_error;
       u.detail = fmt::format("no answer by the wave {} deadline", w.wave);
       u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-      SetState(l, c, CalloutState::kNoAnswer, std::move(u));
+      SetState(l, c, *to, std::move(u));
       ++unanswered;
     }
-    Flush();
-    if (auto st = Store().CloseWave(l.a.id, w.wave); !st.ok()) {
+    if (!Flush().ok()) {
+      // The wave is closed in the store only after its call-outs' changes
+      // (else a restart would find them awaiting an answer in a closed
+      // wave, which nothing closes again): the next sweep tries again.
+      w.closed = false;
+    } else if (auto st = Store().CloseWave(l.a.id, w.wave); !st.ok()) {
       spdlog::error("dispatch: closing wave: {}", st.ToString());
     }
     if (unanswered > 0) {
@@ -1072,15 +854,18 @@ struct Dispatcher::Impl {
     }
   }
 
-  // Stands down call-outs (awaiting an answer, plus accepted when
-  // `accepted_too`): unsent ones are withdrawn, the others get a message.
-  Status StandDown(Live& l, bool accepted_too, int only_requirement, const std::string& why) {
+  static constexpr std::optional<int> kEveryRequirement = std::nullopt;
+
+  // Stands down the call-outs `scope` reaches, of one requirement or of
+  // every one: unsent ones are withdrawn, the others get a message (stored
+  // now, or kept for the sweep to store: see StoreStandDowns).
+  void StandDown(Live& l, StandDownScope scope, std::optional<int> requirement,
+                 const std::string& why) {
     std::vector<std::pair<int64_t, std::string>> messages;
     for (auto& [cid, c] : l.callouts) {
-      if (only_requirement >= 0 && c.requirement != only_requirement) continue;
-      bool in_play =
-          IsAwaitingAnswer(c.state) || (accepted_too && c.state == CalloutState::kAccepted);
-      if (!in_play) continue;
+      if (requirement && c.requirement != *requirement) continue;
+      auto to = NextState(c.state, StandDownEvent(scope));
+      if (!to) continue;
       bool unsent = false;
       auto cj = l.callout_job.find(cid);
       if (cj != l.callout_job.end()) {
@@ -1092,10 +877,9 @@ struct Dispatcher::Impl {
       u.detail = unsent ? fmt::format("stood down before being sent: {}", why)
                         : fmt::format("stood down: {}", why);
       if (!unsent) messages.emplace_back(cid, c.idempotency_key);
-      SetState(l, c, CalloutState::kStoodDown, std::move(u));
+      SetState(l, c, *to, std::move(u));
     }
     StoreStandDowns(l, std::move(messages));
-    return {};
   }
 
   // Stores stand-down messages (outbox rows, with the changes queued so
@@ -1123,7 +907,7 @@ struct Dispatcher::Impl {
       j.callout_id = messages[i].first;
       j.activation_id = l.a.id;
       j.kind = OutboxKind::kStandDown;
-      j.key = messages[i].second + "-standdown";
+      j.key = MessageKey(messages[i].second, MessageRole::kStandDown);
       ++l.jobs;
       jobs.emplace(j.outbox_id, std::move(j));
       Schedule(ids[i], now);
@@ -1133,7 +917,9 @@ struct Dispatcher::Impl {
 
   Result<Activation> End(int64_t id, ActivationState to, const std::string& reason) {
     FinishLoading();
-    Flush();
+    // Stores the changes so far first. (void): a failure is logged and they
+    // stay queued for the flush timer; the end does not depend on them.
+    (void)Flush();
     auto moved =
         activations.Transition(id, {ActivationState::kOpen, ActivationState::kFilled}, to, reason);
     if (!moved.ok()) return moved.status();
@@ -1151,7 +937,7 @@ struct Dispatcher::Impl {
     l.end_reason = to == ActivationState::kCancelled ? "the activation was cancelled"
                                                      : "the activation was stood down";
     if (!reason.empty()) l.end_reason += ": " + reason;
-    MUSTER_RETURN_IF_ERROR(StandDown(l, /*accepted_too=*/true, -1, l.end_reason));
+    StandDown(l, StandDownScope::kAwaitingAnswerOrAccepted, kEveryRequirement, l.end_reason);
     Publish(l, DispatchEvent::Kind::kState, nullptr, 0,
             fmt::format("{}: {}", ActivationStateName(to), reason.empty() ? "-" : reason));
     MaybeRetire();
@@ -1166,11 +952,11 @@ struct Dispatcher::Impl {
       if (IsEnded(l.a.state) && l.jobs == 0 && l.standdowns_to_store.empty()) done.push_back(id);
     }
     for (int64_t id : done) {
-      Flush();
-      for (auto& [cid, c] : live.at(id).callouts) {
-        by_token.erase(c.answer_token);
-      }
-      live.erase(id);
+      // So that watchers, ended below, find the last changes stored. (void):
+      // a failure is logged and the changes stay queued for the flush timer,
+      // which does not need the activation in memory.
+      (void)Flush();
+      live.Remove(id);
       owner.live_count_ = live.size();
       owner.events_.End(id);
     }
@@ -1178,20 +964,21 @@ struct Dispatcher::Impl {
 
   Status CheckFilled(Live& l, int requirement) {
     const RequirementRecord& r = l.a.requirements[static_cast<size_t>(requirement)];
-    if (r.accepted >= r.requirement.count) {
-      MUSTER_RETURN_IF_ERROR(StandDown(
-          l, false, requirement, fmt::format("the {} places are filled", r.requirement.skill)));
+    if (IsFilled(r)) {
+      StandDown(l, StandDownScope::kAwaitingAnswer, requirement,
+                fmt::format("the {} places are filled", r.requirement.skill));
     }
-    bool all = true;
-    for (const auto& req : l.a.requirements) all &= req.accepted >= req.requirement.count;
-    if (all && l.a.state == ActivationState::kOpen) {
-      Flush();
+    if (AllFilled(l.a.requirements) && l.a.state == ActivationState::kOpen) {
+      // The stand-downs first. (void): a failure is logged and they stay
+      // queued; if FILLED is stored and they are not, Start stands them down
+      // again (CheckFilled).
+      (void)Flush();
       auto moved = activations.Transition(l.a.id, {ActivationState::kOpen},
                                           ActivationState::kFilled, "every requirement filled");
       if (!moved.ok()) return moved.status();
       l.a.state = ActivationState::kFilled;
       l.topup_due_ms = 0;
-      MUSTER_RETURN_IF_ERROR(StandDown(l, false, -1, "every place is filled"));
+      StandDown(l, StandDownScope::kAwaitingAnswer, kEveryRequirement, "every place is filled");
       spdlog::info("dispatch: activation {} filled", l.a.id);
       Publish(l, DispatchEvent::Kind::kState, nullptr, 0, "filled: every requirement filled");
     }
@@ -1203,9 +990,7 @@ struct Dispatcher::Impl {
     Live* l = nullptr;
     CalloutRow* c = nullptr;
     if (!req.token.empty()) {
-      auto t = by_token.find(req.token);
-      if (t == by_token.end()) return Status::NotFound("unknown or expired answer link");
-      std::tie(l, c) = FindCallout(t->second.first, t->second.second);
+      std::tie(l, c) = live.FindByToken(req.token);
     } else {
       auto it = live.find(req.activation_id);
       if (it == live.end()) return AnswerOnEnded(req);
@@ -1218,53 +1003,37 @@ struct Dispatcher::Impl {
       c = &l->callouts.at(r->second);
     }
     if (!l || !c) return Status::NotFound("unknown or expired answer link");
-    AnswerResult out;
-    out.activation_id = l->a.id;
-    out.activation_title = l->a.spec.title;
-    bool accept = req.answer == AnswerKind::kAccept;
-    CalloutState wanted = accept ? CalloutState::kAccepted : CalloutState::kDeclined;
-    auto finish = [&](AnswerOutcome o, const char* word) {
-      out.outcome = o;
+    const AnswerStep step = DecideAnswer(c->state, req.answer, l->a.state,
+                                         l->a.requirements[static_cast<size_t>(c->requirement)]);
+    auto finish = [&] {
+      AnswerResult out;
+      out.activation_id = l->a.id;
+      out.activation_title = l->a.spec.title;
+      out.outcome = step.outcome;
       out.callout = ToCallout(*l, *c);
-      out.message = AnswerReply(word, c->reservist_name, l->a.spec);
+      out.message = AnswerReply(step.reply, c->reservist_name, l->a.spec);
       return out;
     };
-    if (c->state == wanted) {
-      return finish(AnswerOutcome::kAlreadyAnswered, accept ? "accepted" : "declined");
-    }
-    bool live_state =
-        l->a.state == ActivationState::kOpen || l->a.state == ActivationState::kFilled;
-    if (!live_state || c->state == CalloutState::kStoodDown) {
-      return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
-    }
-    RequirementRecord& r = l->a.requirements[static_cast<size_t>(c->requirement)];
-    std::string via = req.via.empty() ? "" : " via " + req.via;
-    if (accept) {
-      if (r.accepted >= r.requirement.count) {
-        if (IsAwaitingAnswer(c->state)) {
-          CalloutUpdate u;
-          u.answered = true;
-          u.detail = "accepted after the places were filled" + via;
-          SetState(*l, *c, CalloutState::kStoodDown, std::move(u));
-          MUSTER_RETURN_IF_ERROR(Flush());
-        }
-        return finish(AnswerOutcome::kNoLongerNeeded, "no_longer_needed");
-      }
-      CalloutUpdate u;
-      u.answered = true;
-      u.detail = "accepted" + via;
-      SetState(*l, *c, CalloutState::kAccepted, std::move(u));
-      MUSTER_RETURN_IF_ERROR(Flush());  // stored before the reply says so
-      MUSTER_RETURN_IF_ERROR(CheckFilled(*l, c->requirement));
-      return finish(AnswerOutcome::kRecorded, "accepted");
-    }
-    bool withdrew = c->state == CalloutState::kAccepted;
+    if (!step.to) return finish();
+    const bool accept = req.answer == AnswerKind::kAccept;
+    const std::string via = req.via.empty() ? "" : " via " + req.via;
     CalloutUpdate u;
     u.answered = true;
-    u.detail = (withdrew ? "withdrew (declined after accepting)" : "declined") + via;
-    SetState(*l, *c, CalloutState::kDeclined, std::move(u));
+    if (step.outcome == AnswerOutcome::kNoLongerNeeded) {
+      u.detail = "accepted after the places were filled" + via;
+    } else if (accept) {
+      u.detail = "accepted" + via;
+    } else {
+      u.detail = (step.withdrew ? "withdrew (declined after accepting)" : "declined") + via;
+    }
+    SetState(*l, *c, *step.to, std::move(u));
     MUSTER_RETURN_IF_ERROR(Flush());  // stored before the reply says so
-    if (withdrew && l->a.state == ActivationState::kFilled) {
+    if (step.outcome == AnswerOutcome::kNoLongerNeeded) return finish();
+    if (accept) {
+      MUSTER_RETURN_IF_ERROR(CheckFilled(*l, c->requirement));
+      return finish();
+    }
+    if (step.withdrew && l->a.state == ActivationState::kFilled) {
       auto moved =
           activations.Transition(l->a.id, {ActivationState::kFilled}, ActivationState::kOpen,
                                  fmt::format("reopened: {} withdrew", c->reservist_name));
@@ -1275,7 +1044,7 @@ struct Dispatcher::Impl {
       }
     }
     ScheduleTopUp(*l, "replacing declines");
-    return finish(AnswerOutcome::kRecorded, "declined");
+    return finish();
   }
 
   // An answer naming an activation that is over (and out of memory): not
@@ -1300,35 +1069,13 @@ struct Dispatcher::Impl {
 
   Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text) {
     FinishLoading();
-    std::string word;
-    for (char ch : text) {
-      if (std::isalpha(static_cast<unsigned char>(ch))) {
-        word += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      } else if (!word.empty()) {
-        break;
-      }
-    }
+    auto answer = ParseSmsReply(text);
+    if (!answer.ok()) return answer.status();
     AnswerRequest req;
     req.via = "sms reply";
-    if (word == "YES" || word == "Y" || word == "ACCEPT") {
-      req.answer = AnswerKind::kAccept;
-    } else if (word == "NO" || word == "N" || word == "DECLINE") {
-      req.answer = AnswerKind::kDecline;
-    } else {
-      return Status::InvalidArgument("text", fmt::format("'{}' is neither YES nor NO", word));
-    }
+    req.answer = *answer;
     // The most recent call-out to this number still awaiting an answer.
-    const CalloutRow* best = nullptr;
-    for (auto& [id, l] : live) {
-      for (auto& [cid, c] : l.callouts) {
-        if (!IsAwaitingAnswer(c.state) && c.state != CalloutState::kAccepted) continue;
-        bool match = false;
-        for (const auto& ch : c.channels) {
-          match |= ch.kind == ChannelKind::kSms && ch.address == phone;
-        }
-        if (match && (!best || c.id > best->id)) best = &c;
-      }
-    }
+    const CalloutRow* best = live.LatestAnswerableByPhone(phone);
     if (!best) return Status::NotFound("no call-out awaiting an answer from that number");
     req.token = best->answer_token;
     return Answer(req);
@@ -1336,51 +1083,42 @@ struct Dispatcher::Impl {
 
   bool KnowsAnswerToken(const std::string& token) {
     FinishLoading();
-    auto t = by_token.find(token);
-    if (t == by_token.end()) return false;
-    auto [l, c] = FindCallout(t->second.first, t->second.second);
+    auto [l, c] = live.FindByToken(token);
     return l != nullptr && c != nullptr;
   }
 
-  Status Receipt(const std::string& reference, bool delivered, const std::string& detail) {
+  Status Receipt(const std::string& reference, ReceiptStatus status, const std::string& detail) {
     FinishLoading();
-    // References are call-out references (or "-standdown" ones); the
-    // call-out is what changes.
-    std::string base = reference;
-    if (base.size() > 10 && base.ends_with("-standdown")) base.resize(base.size() - 10);
-    // "<activation>-<call-out>-<mac>": the ids find the call-out, the mac
-    // (from its secret token) proves the sender was given the reference.
-    int64_t activation_id = 0, callout_id = 0;
-    char rest = 0;
-    if (std::sscanf(base.c_str(), "%" SCNd64 "-%" SCNd64 "-%c", &activation_id, &callout_id,
-                    &rest) == 3) {
-      auto [lp, cp] = FindCallout(activation_id, callout_id);
-      std::string expected =
-          cp ? ReceiptReference(activation_id, callout_id, cp->answer_token, false) : "";
-      bool same = !expected.empty() && expected.size() == base.size() &&
-                  CRYPTO_memcmp(expected.data(), base.data(), base.size()) == 0;
-      if (lp && cp && same) {
-        Live& l = *lp;
-        CalloutRow& c = *cp;
-        if (base != reference) return {};  // stand-down receipts change nothing
-        if (delivered && (c.state == CalloutState::kSent || c.state == CalloutState::kQueued)) {
-          CalloutUpdate u;
-          u.detail = "delivery receipt: delivered";
-          u.only_from = {CalloutState::kQueued, CalloutState::kSent};
-          SetState(l, c, CalloutState::kDelivered, std::move(u));
-        } else if (!delivered && IsAwaitingAnswer(c.state)) {
-          CalloutUpdate u;
-          u.last_error = "delivery receipt: " + detail;
-          u.detail = u.last_error;
-          u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
-          SetState(l, c, c.state, std::move(u));
-          // Try the next channel with a fresh job under the same key.
-          EnqueueRetryAfterReceipt(l, c);
-        }
-        return {};
-      }
+    // The ids find the call-out; the mac (from its secret token) proves the
+    // sender was given the reference.
+    auto parts = ParseReceiptReference(reference);
+    auto [lp, cp] = parts ? FindCallout(parts->activation_id, parts->callout_id)
+                          : std::pair<Live*, CalloutRow*>{nullptr, nullptr};
+    if (!cp || !ReceiptReferenceMatches(reference, *parts, cp->answer_token)) {
+      return Status::NotFound("no live call-out has this receipt reference");
     }
-    return Status::NotFound("no live call-out has this receipt reference");
+    if (parts->role == MessageRole::kStandDown) return {};  // stand-down receipts change nothing
+    Live& l = *lp;
+    CalloutRow& c = *cp;
+    if (status == ReceiptStatus::kDelivered) {
+      auto to = NextState(c.state, CalloutEvent::kDelivered);
+      if (!to || *to == c.state) return {};
+      CalloutUpdate u;
+      u.detail = "delivery receipt: delivered";
+      u.only_from = {CalloutState::kQueued, CalloutState::kSent};
+      SetState(l, c, *to, std::move(u));
+      return {};
+    }
+    auto to = NextState(c.state, CalloutEvent::kDeliveryFailed);
+    if (!to) return {};
+    CalloutUpdate u;
+    u.last_error = "delivery receipt: " + detail;
+    u.detail = u.last_error;
+    u.only_from = {CalloutState::kQueued, CalloutState::kSent, CalloutState::kDelivered};
+    SetState(l, c, *to, std::move(u));
+    // Try the next channel with a fresh job under the same key.
+    EnqueueRetryAfterReceipt(l, c);
+    return {};
   }
 
   void EnqueueRetryAfterReceipt(Live& l, CalloutRow& c) {
@@ -1441,9 +1179,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   Impl& impl = *d->impl_;
   for (auto& b : *backends) {
     std::string name = b.name;
-    Impl::BackendRt rt;
-    rt.b = std::move(b);
-    impl.backends.emplace(name, std::move(rt));
+    impl.backends.emplace(std::piecewise_construct, std::forward_as_tuple(name),
+                          std::forward_as_tuple(std::move(b), [&impl] { return impl.Unit(); }));
   }
   for (const auto& [kind, names] : impl.options.routes) {
     for (const auto& n : names) {
@@ -1459,17 +1196,17 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   size_t loaded = rows->size();
   for (auto& row : *rows) impl.AddLive(std::move(row));
   MUSTER_RETURN_IF_ERROR(impl.LoadJobs(0));
-  auto recent = impl.store->RecentCalloutSends(clock.NowMs() - 3600000);
+  auto recent = impl.store->RecentCalloutSends(clock.NowMs() - PersonCap::kWindowMs);
   if (!recent.ok()) return recent.status();
-  for (auto& [rid, at] : *recent) impl.sends[rid].push_back(at);
-  for (auto& [rid, q] : impl.sends) std::sort(q.begin(), q.end());
+  impl.cap.Load(*recent);
   // Ended activations whose call-outs were never stood down (a crash between
   // the state change and the stand-downs) are stood down now.
   for (auto& [id, l] : impl.live) {
     if (!IsEnded(l.a.state) || l.a.state == ActivationState::kExpired) continue;
     l.end_reason = l.a.state == ActivationState::kCancelled ? "the activation was cancelled"
                                                             : "the activation was stood down";
-    MUSTER_RETURN_IF_ERROR(impl.StandDown(l, true, -1, l.end_reason));
+    impl.StandDown(l, StandDownScope::kAwaitingAnswerOrAccepted, Impl::kEveryRequirement,
+                   l.end_reason);
   }
   // Likewise requirements that filled just before a crash: stand down the
   // rest of their call-outs (CheckFilled also completes a FILLED change).
@@ -1484,7 +1221,7 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Start(const std::string& db_path
   spdlog::info("dispatcher: {} live activations, {} messages to send", loaded, impl.jobs.size());
   impl.ArmSweep();
   d->running_ = true;
-  impl.writer.thread = std::thread([&impl] { impl.WriterLoop(); });
+  impl.writer.Start();
   d->thread_ = std::thread([io = d->io_.get()] {
     pthread_setname_np(pthread_self(), "dispatcher");  // for top and perf
     auto guard = boost::asio::make_work_guard(*io);
@@ -1501,7 +1238,9 @@ Dispatcher::~Dispatcher() {
 void Dispatcher::Stop() {
   if (!thread_.joinable()) return;
   RunOnThread<int>([this] {
-    impl_->Flush();
+    // (void): a failure is logged, and the Flush after the thread stops
+    // tries again.
+    (void)impl_->Flush();
     for (auto& [name, rt] : impl_->backends) rt.b.notifier->Shutdown();
     impl_->wake_timer.cancel();
     impl_->flush_timer.cancel();
@@ -1512,15 +1251,17 @@ void Dispatcher::Stop() {
   thread_.join();
   running_ = false;
   impl_->manager.KeepStoredCalloutsForDispatch(false);
-  impl_->Flush();
-  impl_->StopWriter();
+  // (void): a failure is logged; nothing is lost that the next start does
+  // not redo: outbox rows not marked done are sent again, with their keys.
+  (void)impl_->Flush();
+  impl_->writer.Stop();
 }
 
 Status Dispatcher::Kick(int64_t activation_id) {
   return RunOnThread<Status>([&]() -> Status {
     // Taken first so that none are left behind when it is live already.
     auto handed = impl_->manager.TakeStoredCallouts(activation_id);
-    if (impl_->live.count(activation_id)) return {};
+    if (impl_->live.contains(activation_id)) return {};
     if (!handed.empty()) {
       MUSTER_RETURN_IF_ERROR(impl_->AddCreated(activation_id, std::move(handed)));
     } else {
@@ -1556,28 +1297,13 @@ Result<AnswerResult> Dispatcher::AnswerFromPhone(const std::string& phone,
       [&]() -> Result<AnswerResult> { return impl_->AnswerFromPhone(phone, text); });
 }
 
-Status Dispatcher::Receipt(const std::string& reference, bool delivered,
+Status Dispatcher::Receipt(const std::string& reference, ReceiptStatus status,
                            const std::string& detail) {
-  return RunOnThread<Status>([&]() { return impl_->Receipt(reference, delivered, detail); });
+  return RunOnThread<Status>([&]() { return impl_->Receipt(reference, status, detail); });
 }
 
 bool Dispatcher::KnowsAnswerToken(const std::string& token) {
   return RunOnThread<bool>([&]() { return impl_->KnowsAnswerToken(token); });
-}
-
-std::string ReceiptReference(int64_t activation_id, int64_t callout_id,
-                             const std::string& answer_token, bool stand_down) {
-  if (answer_token.empty()) return "";
-  std::string input = "muster-receipt:" + answer_token;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-  static const char* kHex = "0123456789abcdef";
-  std::string out = fmt::format("{}-{}-", activation_id, callout_id);
-  for (int i = 0; i < 16; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return stand_down ? out + "-standdown" : out;
 }
 
 void Dispatcher::SweepNow() {
@@ -1601,8 +1327,8 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
       for (auto& [id, l] : impl_->live) {
         if (!l.standdowns_to_store.empty()) busy = true;
       }
-      if (!busy) impl_->Flush();
-      return !busy && impl_->batch_callouts.empty() && impl_->batch_outbox.empty();
+      if (busy || !impl_->Flush().ok()) return false;
+      return impl_->writer.Empty();
     });
     if (idle) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -34,10 +34,13 @@
 
 #include "activation/activation_manager.h"
 #include "activation/activation_store.h"
+#include "activation/callout_key.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "dispatch/callout_machine.h"
 #include "dispatch/dispatch_store.h"
 #include "dispatch/event_hub.h"
+#include "dispatch/sms_words.h"
 #include "notify/notifier.h"
 
 namespace muster::dispatch {
@@ -66,9 +69,6 @@ struct DispatcherOptions {
       on_state_change;
 };
 
-enum class AnswerKind { kAccept, kDecline };
-enum class AnswerOutcome { kRecorded, kAlreadyAnswered, kNoLongerNeeded };
-
 struct AnswerRequest {
   std::string token;  // or:
   int64_t activation_id = 0;
@@ -84,15 +84,6 @@ struct AnswerResult {
   std::string activation_title;
   std::string message;  // what to tell the reservist
 };
-
-// The reference an SMS gateway is given for a call-out's message (and echoes
-// in its delivery receipt): "<activation>-<call-out>-<mac>", the mac being 32
-// hex digits of SHA-256 over the call-out's secret answer token, so it
-// cannot be guessed from the ids and does not reveal the token;
-// "<that>-standdown" for the stand-down. The same on every resend; needs no
-// lookup table. "" when the token is empty.
-std::string ReceiptReference(int64_t activation_id, int64_t callout_id,
-                             const std::string& answer_token, bool stand_down);
 
 // Builds the backends once the dispatcher's executor exists.
 using BackendFactory =
@@ -121,10 +112,11 @@ class Dispatcher {
   // the text is neither.
   Result<AnswerResult> AnswerFromPhone(const std::string& phone, const std::string& text);
   // A gateway's delivery receipt for a message's receipt reference (see
-  // ReceiptReference; never the guessable idempotency key): sent ->
-  // delivered (delivered = true) or, for a call-out, a failure that moves it
-  // on to the next channel. NotFound if the reference is unknown.
-  Status Receipt(const std::string& reference, bool delivered, const std::string& detail);
+  // ReceiptReference in activation/callout_key.h; never the guessable
+  // idempotency key): sent -> delivered, or, for a call-out, a failure that
+  // moves it on to the next channel. Receipts for stand-downs change
+  // nothing. NotFound if the reference is unknown.
+  Status Receipt(const std::string& reference, ReceiptStatus status, const std::string& detail);
   // True when `token` is a live call-out's answer token: what Answer would
   // find (answer pages show a confirm page only for these).
   bool KnowsAnswerToken(const std::string& token);

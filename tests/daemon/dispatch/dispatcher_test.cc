@@ -432,6 +432,37 @@ TEST_CASE("when the answer deadline passes, the unanswered are marked and the ne
   CHECK(got.state == ActivationState::kOpen);
 }
 
+TEST_CASE("a wave is closed in the store only once its unanswered call-outs are stored as such",
+          "[dispatch]") {
+  World w(10);
+  w.StartDispatcher();
+  Activation a = w.Activate(2, /*answer_within=*/15);
+  w.Idle();
+  // The database refuses "no answer" for a while: the deadline's changes
+  // cannot be stored.
+  w.Exec(
+      "CREATE TRIGGER refuse_no_answer BEFORE UPDATE OF state ON callouts WHEN NEW.state = 7 "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  w.Advance(16 * 60 * 1000);
+  // Else a restart would find call-outs awaiting an answer in a closed wave.
+  CHECK(w.Count(fmt::format("SELECT closed FROM waves WHERE activation_id = {} AND wave = 1",
+                            a.id)) == 0);
+  CHECK(w.Count("SELECT count(*) FROM callouts WHERE state = 7") == 0);
+  w.Exec("DROP TRIGGER refuse_no_answer");
+  w.Advance(1000);  // the next sweep closes it
+  w.Idle();
+  CHECK(w.Count(fmt::format("SELECT closed FROM waves WHERE activation_id = {} AND wave = 1",
+                            a.id)) == 1);
+  Activation got = w.Get(a.id);
+  int no_answer = 0, wave2 = 0;
+  for (const auto& c : got.callouts) {
+    no_answer += c.state == CalloutState::kNoAnswer;
+    wave2 += c.wave == 2;
+  }
+  CHECK(no_answer == static_cast<int>(a.callouts.size()));
+  CHECK(wave2 >= 1);  // the top-up put off while storing failed has happened
+}
+
 TEST_CASE("cancelling stands down everyone still in play, accepted included", "[dispatch]") {
   World w;
   w.StartDispatcher();
@@ -761,7 +792,7 @@ TEST_CASE("SMS receipts name messages by an unguessable reference, the same on a
   CHECK(w.sms->Count(a.callouts[0].idempotency_key) == 2);
   const Callout& first = a.callouts[0];
   std::string ref = *refs.at(first.idempotency_key).begin();
-  CHECK(ref == ReceiptReference(a.id, first.id, w.Token(first.id), false));
+  CHECK(ref == ReceiptReference(a.id, first.id, w.Token(first.id), MessageRole::kCallout));
   CHECK_THAT(ref, Catch::StartsWith(fmt::format("{}-{}-", a.id, first.id)));
 
   auto receipt = [&](const std::string& reference, bool sign = true) {
