@@ -70,9 +70,12 @@ TEST_CASE("WalCheckpointer copies the WAL into the database off the writing thre
   // Most of ~25 MiB of rows reached the database file itself...
   CHECK(FileSize(path) > 15u * 1024 * 1024);
   // ...and the WAL was restarted from its beginning rather than growing to
-  // hold everything (~25 MiB without checkpoints).
+  // hold everything (~25 MiB without checkpoints). On an idle machine it
+  // stays near the threshold (256 KiB); on a loaded one the checkpointer's
+  // thread may wait for a core through several rounds, so the bound is half
+  // of what was written, which only a checkpointer that never ran exceeds.
   INFO("largest WAL " << biggest_wal << " bytes");
-  CHECK(biggest_wal < 32u * kThresholdPages * 4096);
+  CHECK(biggest_wal < uintmax_t{commits} * 16 * 1024 / 2);
 
   // Stopping it first and closing the writer last leaves no WAL behind.
   writer->SetWalHook(nullptr);
