@@ -131,7 +131,8 @@ TEST_CASE("each condition of a rule can stop the match", "[rules]") {
   CHECK(MatchAlert(future, Rules(kFloodRule))->has_value());
 }
 
-TEST_CASE("auto activation needs the severity floor; Exercise only when listed", "[rules]") {
+TEST_CASE("auto activation needs the severity floor, and Exercise matches only when listed",
+          "[rules]") {
   CapAlert alert = Corpus("flood_warning_alert.xml");
   alert.infos[0].severity = CapSeverity::kExtreme;
   auto m = MatchAlert(alert, Rules(kFloodRule));
@@ -145,7 +146,8 @@ TEST_CASE("auto activation needs the severity floor; Exercise only when listed",
           ->has_value());
 }
 
-TEST_CASE("the Update matches with its bigger area; Cancel never makes a template", "[rules]") {
+TEST_CASE("the Update matches with its bigger area, and a Cancel never makes a template",
+          "[rules]") {
   const auto rules = Rules(kFloodRule);
   const auto first = **MatchAlert(Corpus("flood_warning_alert.xml"), rules);
   auto update = MatchAlert(Corpus("flood_warning_update.xml"), rules);
