@@ -77,7 +77,11 @@ Status ValidateRing(const PolygonRing& ring) {
                               ring.size()));
   }
   for (size_t i = 0; i < ring.size(); ++i) {
-    MUSTER_RETURN_IF_ERROR(ValidateLatLon(fmt::format("points[{}]", i), ring[i]));
+    const LatLon& p = ring[i];
+    // The field name is only formatted for a point at fault.
+    if (!(p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180)) {
+      return ValidateLatLon(fmt::format("points[{}]", i), p);
+    }
   }
   if (!(ring.front() == ring.back())) {
     return Status::InvalidArgument(
@@ -147,6 +151,8 @@ Result<GeoPolygon> GeoPolygon::Make(std::vector<PolygonRing> rings) {
         const double nn = Norm(n);
         e.degenerate = !(nn > 1e-15);
         e.n = e.degenerate ? Vec3{} : Scale(n, 1.0 / nn);
+        e.na = Cross(e.n, e.a);
+        e.bn = Cross(e.b, e.n);
         poly.edges_.push_back(e);
       }
     }
@@ -177,8 +183,8 @@ Result<GeoPolygon> GeoPolygon::Make(std::vector<PolygonRing> rings) {
     if (OnArc(e.a, e.b, e.n, hi)) box.max_lat = std::max(box.max_lat, ToLatLon(hi).lat);
     if (OnArc(e.a, e.b, e.n, lo)) box.min_lat = std::min(box.min_lat, ToLatLon(lo).lat);
   }
-  if (poly.Contains({90, 0})) box = {box.min_lat, 90, -180, 180};
-  if (poly.Contains({-90, 0})) box = {-90, box.max_lat, -180, 180};
+  if (poly.CrossingInside(ToVec({90, 0}))) box = {box.min_lat, 90, -180, 180};
+  if (poly.CrossingInside(ToVec({-90, 0}))) box = {-90, box.max_lat, -180, 180};
   poly.box_ = box;
   return poly;
 }
@@ -203,36 +209,53 @@ bool GeoPolygon::CrossingInside(const Vec3& p) const {
   return inside;
 }
 
-double GeoPolygon::EdgeDistanceRadians(const Vec3& p) const {
-  double best = std::numbers::pi;
+double GeoPolygon::EdgeChordSquared(const Vec3& p) const {
+  // Compared as squared chords (monotone in the angle, no trigonometry per
+  // edge); the caller converts the smallest to km once.
+  double best = 4;
   for (const Edge& e : edges_) {
-    double angle;
-    if (e.degenerate) {
-      angle = AngleBetween(p, e.a);
-    } else {
+    double chord_sq;
+    if (!e.degenerate && Dot(p, e.na) >= 0 && Dot(p, e.bn) >= 0) {
+      // The foot is on the arc: cross-track angle t with sin t = |p.n|;
+      // chord^2 = 2 - 2 cos t, written without cancellation.
       const double s = Dot(p, e.n);
-      const Vec3 foot = Sub(p, Scale(e.n, s));  // p projected onto the arc's plane
-      if (OnArc(e.a, e.b, e.n, foot)) {
-        angle = std::atan2(std::fabs(s), Norm(foot));
-      } else {
-        angle = std::min(AngleBetween(p, e.a), AngleBetween(p, e.b));
-      }
+      chord_sq = 2 * s * s / (1 + std::sqrt(std::max(0.0, 1 - s * s)));
+    } else {
+      const Vec3 da = Sub(p, e.a);
+      const Vec3 db = Sub(p, e.b);
+      chord_sq = std::min(Dot(da, da), Dot(db, db));
     }
-    best = std::min(best, angle);
+    best = std::min(best, chord_sq);
   }
   return best;
 }
 
+namespace {
+
+double ChordSquaredToKm(double chord_sq) {
+  return 2 * kPolygonEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(chord_sq) / 2));
+}
+
+}  // namespace
+
 bool GeoPolygon::Contains(LatLon p) const {
   const Vec3 v = ToVec(p);
-  return CrossingInside(v) ||
-         EdgeDistanceRadians(v) * kPolygonEarthRadiusKm <= kBoundaryToleranceKm;
+  if (CrossingInside(v)) return true;
+  // Outside the box (and the box spans no antimeridian), the point is not
+  // on the boundary either: skip the edge scan.
+  constexpr double kSlackDeg = 1e-6;  // about 0.1 m, well over the 1 mm tolerance
+  if (box_.max_lon - box_.min_lon < 180 &&
+      (p.lat < box_.min_lat - kSlackDeg || p.lat > box_.max_lat + kSlackDeg ||
+       p.lon < box_.min_lon - kSlackDeg || p.lon > box_.max_lon + kSlackDeg)) {
+    return false;
+  }
+  return ChordSquaredToKm(EdgeChordSquared(v)) <= kBoundaryToleranceKm;
 }
 
 double GeoPolygon::DistanceKm(LatLon p) const {
   const Vec3 v = ToVec(p);
   if (CrossingInside(v)) return 0;
-  const double km = EdgeDistanceRadians(v) * kPolygonEarthRadiusKm;
+  const double km = ChordSquaredToKm(EdgeChordSquared(v));
   return km <= kBoundaryToleranceKm ? 0 : km;
 }
 

@@ -13,8 +13,8 @@
 //   kBoundaryToleranceKm of an edge counts as inside;
 // - distance: 0 inside, else the smallest great-circle distance to an edge
 //   (cross-track distance when the foot falls on the arc, else to the nearer
-//   corner), computed with atan2 so it stays well conditioned at metres and at
-//   thousands of kilometres.
+//   corner); edges are compared by squared chord (no trigonometry per edge)
+//   and the nearest converted to km once, as ranking/geo.h does.
 // Error bound: on the sphere the results are exact up to rounding (well under
 // a millimetre). Against the WGS84 ellipsoid a spherical distance is off by at
 // most about 0.5 % (ranking uses the same sphere, so they agree).
@@ -95,6 +95,9 @@ class GeoPolygon {
   struct Edge {
     Vec3 a, b;
     Vec3 n;  // unit normal of the arc's great circle (a x b); zero if a == b
+    // p.na >= 0 and p.bn >= 0: p's foot on the great circle lies on the arc
+    // (na = n x a, bn = b x n, precomputed so the test is two dot products).
+    Vec3 na, bn;
     bool degenerate = false;
   };
   struct Planar {
@@ -103,7 +106,8 @@ class GeoPolygon {
 
   GeoPolygon() = default;
   bool CrossingInside(const Vec3& p) const;
-  double EdgeDistanceRadians(const Vec3& p) const;
+  // The smallest squared chord (unit sphere) from p to an edge.
+  double EdgeChordSquared(const Vec3& p) const;
 
   std::vector<PolygonRing> rings_;
   std::vector<Edge> edges_;

@@ -131,7 +131,7 @@ TEST_CASE("each condition of a rule can stop the match", "[rules]") {
   CHECK(MatchAlert(future, Rules(kFloodRule))->has_value());
 }
 
-TEST_CASE("auto activation needs the severity floor, and an Exercise matches only when listed",
+TEST_CASE("auto activation needs the severity floor, and Exercise matches only when listed",
           "[rules]") {
   CapAlert alert = Corpus("flood_warning_alert.xml");
   alert.infos[0].severity = CapSeverity::kExtreme;

@@ -101,8 +101,7 @@ TEST_CASE("an accepted reservist's invitation has the event's times, place and s
   CHECK(ics->find("Ann Jones") == std::string::npos);
 }
 
-TEST_CASE("the UID is stable per call-out and the SEQUENCE grows, and a stand-down cancels",
-          "[ics]") {
+TEST_CASE("the UID is stable per call-out, the SEQUENCE grows and a stand-down cancels", "[ics]") {
   Activation a = testing::FloodActivation();
   const auto first = ReadEvent(*CalloutCalendarInvite(a, 7, Options()));
   CHECK(One(ReadEvent(*CalloutCalendarInvite(a, 9, Options())), "UID") ==
