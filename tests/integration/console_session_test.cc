@@ -278,3 +278,14 @@ TEST_CASE("console pages: compiled-in files with a CSP and caching, Leaflet from
   }
   CHECK(daemon.d.Stop() == 0);
 }
+
+TEST_CASE("console.enabled = false leaves the HTTP endpoint as it was", "[integration][console]") {
+  Daemon daemon("[console]\nenabled = false\n");
+  CHECK(PostJson(daemon.port(), "/muster.v1.ActivationService/ListActivations", "{}",
+                 {{"Authorization", "Bearer national-secret"}})
+            .status == 404);
+  CHECK(PostJson(daemon.port(), "/console/login", R"({"token":"national-secret"})").status == 404);
+  CHECK(HttpRequest(daemon.port(), "GET", "/console/").status == 404);
+  CHECK(HttpRequest(daemon.port(), "GET", "/healthz").status == 200);
+  CHECK(daemon.d.Stop() == 0);
+}
