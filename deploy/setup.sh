@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libsqlite3-dev sqlite3 libfmt-dev libspdlog-dev libboost-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpugixml-dev catch2
-  python3 python3-aiosmtpd openssl clang-format
+  python3 python3-aiosmtpd openssl clang-format libjs-leaflet
 )
 
 SUDO=""

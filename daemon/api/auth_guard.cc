@@ -85,29 +85,10 @@ void ProcessAuthMetadata(void* state, grpc_auth_context* context, const grpc_met
   }
   if (!AcceptableRequestId(request_id)) request_id = NewRequestId();
   std::string cn = FirstProperty(context, GRPC_X509_CN_PROPERTY_NAME);
-  auth::Decision d = guard->Decide(method, authorization, cn);
-  if (authorizations > 1) {
-    // Two tokens would let one check read one and another check the other.
-    d.actor = "anonymous";
-    d.status = Status::Unauthenticated(kTooManyTokens);
-  }
-  if (!d.status.ok()) {
-    grpc::StatusCode code = ToGrpcCode(d.status.code());
-    guard->RecordRefusal(
-        d, method,
-        code == grpc::StatusCode::UNAUTHENTICATED ? "UNAUTHENTICATED" : "PERMISSION_DENIED",
-        request_id);
-    std::string message = BoundedStatusMessage(d.status.message());
-    cb(user_data, nullptr, 0, nullptr, 0, static_cast<grpc_status_code>(code), message.c_str());
-    return;
-  }
-  // Audit-first: an audited write runs only once its actor is on record.
-  // (muster's own methods: the health check and reflection are not audited).
-  if (d.rule.audited && !d.rule.personal_read && method.starts_with("/muster.") &&
-      !guard->Record(d.actor, method, "", "STARTED", request_id)) {
-    cb(user_data, nullptr, 0, nullptr, 0, GRPC_STATUS_UNAVAILABLE,
-       "the audit log cannot be written, so this change is refused (nothing was changed); "
-       "see the daemon log");
+  grpc::Status admitted = guard->Admit(method, authorization, authorizations, cn, request_id);
+  if (!admitted.ok()) {
+    cb(user_data, nullptr, 0, nullptr, 0, static_cast<grpc_status_code>(admitted.error_code()),
+       admitted.error_message().c_str());
     return;
   }
   // Nothing is added to `context`: it is the connection's, shared by every
@@ -272,6 +253,11 @@ class AuditInterceptorFactory final : public grpc::experimental::ServerIntercept
 
 }  // namespace
 
+bool IsConsoleAction(std::string_view action) {
+  return action == kConsoleLogin || action == kConsoleSession || action == kConsoleCsrf ||
+         action == kConsoleLogout;
+}
+
 std::string AuditActionName(std::string_view method) {
   if (method.starts_with('/')) method.remove_prefix(1);
   if (method.starts_with("muster.v1.")) method.remove_prefix(10);
@@ -380,6 +366,34 @@ bool AuthGuard::Record(std::string actor, std::string_view method, std::string t
   return true;
 }
 
+grpc::Status AuthGuard::Admit(std::string_view method, std::string_view authorization,
+                              int authorizations, std::string_view cert_cn,
+                              const std::string& request_id) {
+  auth::Decision d = Decide(method, authorization, cert_cn);
+  if (authorizations > 1) {
+    // Two tokens would let one check read one and another check the other.
+    d.actor = "anonymous";
+    d.status = Status::Unauthenticated(kTooManyTokens);
+  }
+  if (!d.status.ok()) {
+    grpc::StatusCode code = ToGrpcCode(d.status.code());
+    RecordRefusal(
+        d, method,
+        code == grpc::StatusCode::UNAUTHENTICATED ? "UNAUTHENTICATED" : "PERMISSION_DENIED",
+        request_id);
+    return grpc::Status(code, BoundedStatusMessage(d.status.message()));
+  }
+  // Audit-first: an audited write runs only once its actor is on record.
+  // (muster's own methods: the health check and reflection are not audited).
+  if (d.rule.audited && !d.rule.personal_read && method.starts_with("/muster.") &&
+      !Record(d.actor, method, "", "STARTED", request_id)) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the audit log cannot be written, so this change is refused (nothing was "
+                        "changed); see the daemon log");
+  }
+  return grpc::Status::OK;
+}
+
 void AuthGuard::RecordRefusal(const auth::Decision& d, std::string_view method,
                               std::string_view code, const std::string& request_id) {
   std::string reason = code == "UNAUTHENTICATED" ? "unauthenticated" : "permission_denied";
@@ -412,7 +426,7 @@ void AuthGuard::RecordRefusal(const auth::Decision& d, std::string_view method,
   }
   // Unknown method names are the caller's text: cut short and escaped. A
   // listed method's name is ours.
-  bool known = auth::IsPublicMethod(method) ||
+  bool known = auth::IsPublicMethod(method) || IsConsoleAction(method) ||
                std::ranges::any_of(auth::MethodRules(),
                                    [&](const auth::MethodRule& r) { return r.method == method; });
   std::string action =

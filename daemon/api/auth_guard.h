@@ -32,9 +32,11 @@
 
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <chrono>
 #include <mutex>
@@ -98,6 +100,17 @@ class AuthGuard {
   bool Record(std::string actor, std::string_view method, std::string target,
               std::string_view outcome, std::string request_id);
 
+  // Admits one call or refuses it, before any handler runs: the token and
+  // role check (a refusal is counted, logged and audited by RecordRefusal)
+  // and, for an audited write, the audit-first "STARTED" row (UNAVAILABLE
+  // when it cannot be written). The credentials' processor calls it for
+  // every call on the listening port; calls that do not pass through the
+  // port (the in-process channel of the HTTP JSON gateway) must call it
+  // themselves. authorizations: how many authorization values the call
+  // carries (more than one is refused).
+  grpc::Status Admit(std::string_view method, std::string_view authorization, int authorizations,
+                     std::string_view cert_cn, const std::string& request_id);
+
   // Called by the processor for a refused call: counts it and, within the
   // per-minute budget, logs it and writes a compact audit row.
   void RecordRefusal(const auth::Decision& d, std::string_view method, std::string_view code,
@@ -124,6 +137,15 @@ class AuthGuard {
 
 // The metadata key of the bearer token; a call may carry it once.
 inline constexpr char kAuthorizationHeader[] = "authorization";
+
+// The audit actions of the console's own HTTP requests (docs/console.md):
+// sign-in, a request on a missing or expired session, a missing or wrong
+// CSRF token, sign-out.
+inline constexpr std::string_view kConsoleLogin = "Console/Login";
+inline constexpr std::string_view kConsoleSession = "Console/Session";
+inline constexpr std::string_view kConsoleCsrf = "Console/Csrf";
+inline constexpr std::string_view kConsoleLogout = "Console/Logout";
+bool IsConsoleAction(std::string_view action);
 
 // "RosterService/UpsertReservist" from "/muster.v1.RosterService/UpsertReservist".
 std::string AuditActionName(std::string_view method);

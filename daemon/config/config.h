@@ -55,6 +55,14 @@ struct DaemonConfig {
   bool http_allow_remote_plaintext = false;
   int http_max_connections_per_client = 32;  // http.max_connections_per_client: from one IP
   int http_idle_timeout_ms = 5000;  // http.idle_timeout_ms: wait for a request's first byte
+  // [console]: the planner console and the JSON API on the HTTP endpoint
+  // (docs/console.md).
+  bool console_enabled = true;  // console.enabled: serve the JSON API, sign-in, events, pages
+  int console_session_idle_timeout_s =
+      1800;  // console.session_idle_timeout_s: a session unused this long is signed out
+  int console_max_event_streams = 32;  // console.max_event_streams: open event streams at once
+  // console.leaflet_dir: Debian's libjs-leaflet, served under /console/leaflet/
+  std::string console_leaflet_dir = "/usr/share/javascript/leaflet";
   // [dispatch]
   int per_person_hourly_cap =
       6;  // dispatch.per_person_hourly_cap: call-out messages per person per hour

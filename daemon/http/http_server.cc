@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -235,6 +236,30 @@ class HttpServer::Impl {
   std::once_flag stop_once;
 };
 
+// The writing end of a streamed response; the Session does the writing on
+// the I/O thread. Its methods are defined after Session's.
+class StreamSink final : public ResponseStream {
+ public:
+  explicit StreamSink(std::weak_ptr<Session> session) : session_(std::move(session)) {}
+  bool Write(std::string bytes) override;
+  void Close() override;
+  void OnEnd(std::function<void()> fn) override;
+  // From the Session: the connection is gone. Runs the OnEnd function once.
+  void Ended();
+  // From the Session: `n` queued bytes were written.
+  void Sent(std::size_t n) {
+    std::lock_guard lock(mu_);
+    queued_ -= std::min(queued_, n);
+  }
+
+ private:
+  std::weak_ptr<Session> session_;
+  std::mutex mu_;
+  bool ended_ = false;
+  std::size_t queued_ = 0;
+  std::function<void()> on_end_;
+};
+
 // One connection. Lives on the I/O thread; handlers run on the worker pool
 // and hand their response back to the I/O thread.
 class Session : public std::enable_shared_from_this<Session> {
@@ -256,6 +281,7 @@ class Session : public std::enable_shared_from_this<Session> {
     reserved_only_ = reserved_only;
     DoRead();
   }
+  asio::any_io_executor executor() { return stream_.get_executor(); }
   void Reject() {
     refused_ = true;
     SendPlain(503, "too many connections\n");
@@ -263,9 +289,81 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     boost::system::error_code ec;
     stream_.socket().close(ec);
+    if (sink_) sink_->Ended();
   }
 
+  // Streamed responses (I/O thread): bytes from the sink, its end.
+  void StreamWrite(std::string bytes) {
+    if (stream_ended_) return;
+    out_.push_back(std::move(bytes));
+    Flush();
+  }
+  void StreamClose() {
+    close_after_flush_ = true;
+    Flush();
+  }
+  void StreamAbort() { EndStream(); }
+
  private:
+  // Sends the head of a streamed response, then hands the writing end to
+  // the handler's stream function. The connection is closed when the
+  // stream ends; a client that closes it ends the stream.
+  void SendStreamHead(Response response, const std::string& route) {
+    if (server_->stopping) return Close();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_->Record(route.empty() ? "unmatched" : route, response.status, seconds);
+    auto status = bhttp::int_to_status(static_cast<unsigned>(response.status));
+    std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
+                       std::string(bhttp::obsolete_reason(status)) +
+                       "\r\nServer: musterd\r\nContent-Type: " + response.content_type + "\r\n";
+    for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
+    head += "Connection: close\r\n\r\n";
+    stream_.expires_never();
+    sink_ = std::make_shared<StreamSink>(weak_from_this());
+    out_.push_back(std::move(head));
+    Flush();
+    WatchPeer();
+    response.stream(sink_);
+  }
+
+  // A streaming client sends nothing more: any read result but data means
+  // it has gone (or the server is stopping).
+  void WatchPeer() {
+    auto scratch = std::make_shared<std::array<char, 512>>();
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](
+                                                        beast::error_code ec, std::size_t) {
+      if (ec) return self->EndStream();
+      self->WatchPeer();
+    });
+  }
+
+  void Flush() {
+    if (stream_ended_ || writing_) return;
+    if (out_.empty()) {
+      if (close_after_flush_) EndStream();
+      return;
+    }
+    writing_ = true;
+    asio::async_write(stream_.socket(), asio::buffer(out_.front()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                        self->writing_ = false;
+                        if (ec) return self->EndStream();
+                        if (!self->out_.empty()) self->out_.pop_front();
+                        self->sink_->Sent(n);
+                        self->Flush();
+                      });
+  }
+
+  void EndStream() {
+    if (stream_ended_) return;
+    stream_ended_ = true;
+    out_.clear();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Close();
+  }
+
   // Waits (idle_timeout) for a request's first byte unless one is already
   // buffered, then reads the whole request (read_timeout).
   void DoRead() {
@@ -368,6 +466,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Send(Response response, const std::string& route, bool head, bool close) {
     if (server_->stopping) return Close();
+    if (response.stream && !head) return SendStreamHead(std::move(response), route);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     server_->Record(route.empty() ? "unmatched" : route, response.status, seconds);
@@ -410,7 +509,60 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t drained_ = 0;  // bytes dropped by DrainThenClose
   bool draining_ = false;    // DrainThenClose's deadline is set
   std::chrono::steady_clock::time_point started_;
+  // A streamed response (SendStreamHead): its sink, what waits to be written.
+  std::shared_ptr<StreamSink> sink_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  bool close_after_flush_ = false;
+  bool stream_ended_ = false;
 };
+
+bool StreamSink::Write(std::string bytes) {
+  std::shared_ptr<Session> session;
+  {
+    std::lock_guard lock(mu_);
+    if (ended_) return false;
+    session = session_.lock();
+    if (!session) return false;
+    queued_ += bytes.size();
+    if (queued_ > kMaxQueuedBytes) {
+      // The client does not read: cut it off rather than buffer without end.
+      asio::post(session->executor(), [session] { session->StreamAbort(); });
+      return false;
+    }
+  }
+  asio::post(session->executor(), [session, bytes = std::move(bytes)]() mutable {
+    session->StreamWrite(std::move(bytes));
+  });
+  return true;
+}
+
+void StreamSink::Close() {
+  std::shared_ptr<Session> session = session_.lock();
+  if (session) asio::post(session->executor(), [session] { session->StreamClose(); });
+}
+
+void StreamSink::OnEnd(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (!ended_) {
+      on_end_ = std::move(fn);
+      return;
+    }
+  }
+  if (fn) fn();
+}
+
+void StreamSink::Ended() {
+  std::function<void()> fn;
+  {
+    std::lock_guard lock(mu_);
+    if (ended_) return;
+    ended_ = true;
+    fn = std::move(on_end_);
+  }
+  if (fn) fn();
+}
 
 Status HttpServer::Impl::Listen(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;

@@ -54,11 +54,33 @@ struct Request {
   std::string Header(const std::string& name) const;
 };
 
+// The writing end of a streamed response (Server-Sent Events): the body is
+// written piece by piece, for as long as the connection lasts. Thread-safe.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues bytes for the client. False once the stream has ended (client
+  // gone, Close(), server stopping), or when more than kMaxQueuedBytes are
+  // waiting: a client that does not read is cut off rather than buffered.
+  virtual bool Write(std::string bytes) = 0;
+  // Ends the response: what is queued is sent, then the connection closes.
+  virtual void Close() = 0;
+  // `fn` runs once, on any thread, when the stream ends for whatever
+  // reason; at once if it already has. Set it before relying on Write.
+  virtual void OnEnd(std::function<void()> fn) = 0;
+  static constexpr std::size_t kMaxQueuedBytes = 1 << 20;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // When set, `body` is ignored: the status line and headers are sent
+  // without a length ("Connection: close" ends the body), no timeout
+  // applies, and `stream` is called once (on the I/O thread; it must not
+  // block) with the writing end.
+  std::function<void(std::shared_ptr<ResponseStream>)> stream;
 
   static Response Text(int status, std::string body) {
     Response r;

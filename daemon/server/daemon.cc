@@ -27,6 +27,9 @@
 #include "notify/sms_callback.h"
 #include "ranking/roster_index.h"
 #include "roster/roster.h"
+#include "server/console.h"
+#include "server/console_sessions.h"
+#include "server/json_gateway.h"
 #include "server/memory_trimmer.h"
 #include "server/security_layer.h"
 #include "store/sqlite_roster_store.h"
@@ -97,6 +100,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& options) {
   MUSTER_RETURN_IF_ERROR(d->OpenDispatch(options));
   MUSTER_RETURN_IF_ERROR(d->ServeHttp(options));
   MUSTER_RETURN_IF_ERROR(d->Serve(options));
+  MUSTER_RETURN_IF_ERROR(d->ServeConsole(options));
   // The HTTP port file first: tests take the gRPC one as "serving".
   if (d->http_ && !options.http_port_file.empty()) {
     MUSTER_RETURN_IF_ERROR(WritePortFile(options.http_port_file, d->http_->port()));
@@ -182,6 +186,9 @@ int Daemon::http_port() const {
 Status Daemon::OpenHttp(const DaemonConfig& config) {
   if (config.http_listen.empty()) return {};
   http::HttpServer::Options options;
+  // JSON API calls wait for the gRPC handler on a worker thread: more than
+  // the default two, so a slow preview does not hold up answer links.
+  options.threads = 4;
   options.max_connections_per_client = config.http_max_connections_per_client;
   options.idle_timeout = std::chrono::milliseconds(config.http_idle_timeout_ms);
   auto server = http::HttpServer::Start(config.http_listen, options);
@@ -256,11 +263,40 @@ Status Daemon::Serve(const DaemonConfig& options) {
   return {};
 }
 
+// The JSON API calls the gRPC server through its in-process channel, so it
+// goes on once that server is up.
+Status Daemon::ServeConsole(const DaemonConfig& config) {
+  if (!http_ || !config.console_enabled) return {};
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(16 << 20);
+  gateway_ = std::make_unique<JsonGateway>(server_->InProcessChannel(args), *security_,
+                                           config.console_max_event_streams);
+  sessions_ = std::make_unique<ConsoleSessions>(
+      SystemClock::Instance(), std::chrono::seconds(config.console_session_idle_timeout_s));
+  ConsoleOptions options;
+  options.secure_cookies = PublicUrl(config, http_port()).starts_with("https://");
+  options.refuse_without_tokens =
+      config.tokens.empty() && !http::IsLoopbackListen(config.http_listen);
+  options.leaflet_dir = config.console_leaflet_dir;
+  if (options.refuse_without_tokens) {
+    spdlog::warn(
+        "console: the HTTP endpoint is not on loopback and no [[auth.tokens]] are "
+        "configured, so the JSON API and sign-in refuse every request");
+  }
+  console_ = std::make_unique<Console>(*gateway_, *security_, *sessions_, options);
+  console_->Install(*http_);
+  spdlog::info("console: JSON API, sign-in and pages on HTTP port {} (/console/)", http_->port());
+  return {};
+}
+
 void Daemon::Shutdown(std::chrono::milliseconds grace) {
   std::call_once(shutdown_once_, [&] {
     if (!server_) return;
     spdlog::info("shutting down: finishing in-flight requests (up to {} ms)", grace.count());
     serving_ = false;
+    // Open event streams end first: they would otherwise hold the gRPC
+    // shutdown for its whole grace period.
+    if (gateway_) gateway_->Shutdown();
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() + grace);
   });
@@ -273,6 +309,12 @@ void Daemon::Wait() {
 Daemon::~Daemon() {
   Shutdown(std::chrono::milliseconds(0));
   Wait();
+  // The HTTP endpoint stops before the gRPC server goes: its JSON API
+  // calls that server's in-process channel.
+  if (http_) http_->Stop();
+  console_.reset();
+  gateway_.reset();
+  sessions_.reset();
   server_.reset();
   trimmer_.reset();
   admin_service_.reset();

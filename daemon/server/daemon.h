@@ -19,6 +19,9 @@ class Server;
 namespace muster {
 
 class MemoryTrimmer;
+class JsonGateway;
+class ConsoleSessions;
+class Console;
 
 class RosterStore;
 class Roster;
@@ -73,6 +76,7 @@ class Daemon {
   Status OpenHttp(const DaemonConfig& config);
   Status ServeHttp(const DaemonConfig& config);
   Status Serve(const DaemonConfig& config);
+  Status ServeConsole(const DaemonConfig& config);
 
   std::unique_ptr<SecurityLayer> security_;
   std::unique_ptr<RosterStore> store_;
@@ -87,6 +91,10 @@ class Daemon {
   std::unique_ptr<api::ActivationServiceImpl> activation_service_;
   std::unique_ptr<api::AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  // The JSON API, sign-in and pages on the HTTP endpoint (after server_).
+  std::unique_ptr<JsonGateway> gateway_;
+  std::unique_ptr<ConsoleSessions> sessions_;
+  std::unique_ptr<Console> console_;
   std::unique_ptr<MemoryTrimmer> trimmer_;  // returns freed memory every 30 s
   int grpc_port_ = 0;
   std::atomic<bool> serving_{false};  // gRPC is up (read by /readyz)

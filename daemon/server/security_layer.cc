@@ -60,6 +60,29 @@ class GuardedLayer : public SecurityLayer {
     builder.RegisterService(&audit_service_);
   }
 
+  grpc::Status AdmitInProcess(std::string_view method, std::string_view authorization,
+                              const std::string& request_id) override {
+    return guard_.Admit(method, authorization, authorization.empty() ? 0 : 1, "", request_id);
+  }
+  std::optional<auth::Principal> Authenticate(std::string_view token) const override {
+    if (!tokens_.enabled()) return auth::Principal{"local", auth::Role::kAdmin, {}, false};
+    return tokens_.Authenticate(token);
+  }
+  bool tokens_enabled() const override { return tokens_.enabled(); }
+  void RecordConsoleRefusal(const std::string& actor, std::string_view action,
+                            std::string_view code, std::string_view message,
+                            const std::string& request_id) override {
+    auth::Decision d;
+    d.actor = actor;
+    d.status = code == "UNAUTHENTICATED" ? Status::Unauthenticated(std::string(message))
+                                         : Status::PermissionDenied(std::string(message));
+    guard_.RecordRefusal(d, action, code, request_id);
+  }
+  void RecordConsoleAction(const std::string& actor, std::string_view action,
+                           const std::string& request_id) override {
+    guard_.Record(actor, action, "", "OK", request_id);
+  }
+
   AuditLog& audit_log() override { return *audit_; }
   api::ScopeResolver scope_resolver() const override {
     return [this](const grpc::ServerContextBase& ctx) { return guard_.ScopeOf(ctx); };

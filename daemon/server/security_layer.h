@@ -10,10 +10,14 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/caller_scope.h"
 #include "audit/audit_log.h"
+#include "auth/tokens.h"
 #include "config/config.h"
 #include "core/status.h"
 
@@ -44,6 +48,28 @@ class SecurityLayer {
   // The audit log, for other components' records (e.g. activation state
   // changes). Thread-safe; lives as long as the layer.
   virtual AuditLog& audit_log() = 0;
+
+  // Admits a call made on the server's in-process channel (the HTTP JSON
+  // gateway): the same token, role and audit-first checks as the listening
+  // port's credentials apply to every call there, which the in-process
+  // channel does not pass through. Refusals are audited as on the port.
+  virtual grpc::Status AdmitInProcess(std::string_view method, std::string_view authorization,
+                                      const std::string& request_id) = 0;
+
+  // Console sign-in: the principal a bearer token names (nullopt for an
+  // unknown one); with token checks off, every token is the "local" admin.
+  virtual std::optional<auth::Principal> Authenticate(std::string_view token) const = 0;
+  virtual bool tokens_enabled() const = 0;
+  // Records a refused console request (sign-in, session, CSRF) like a
+  // refused gRPC call: counted, logged and audited within the same budget.
+  // action: a fixed name such as "console/login".
+  virtual void RecordConsoleRefusal(const std::string& actor, std::string_view action,
+                                    std::string_view code, std::string_view message,
+                                    const std::string& request_id) = 0;
+  // Appends an audit row for a console action that succeeded (sign-in,
+  // sign-out).
+  virtual void RecordConsoleAction(const std::string& actor, std::string_view action,
+                                   const std::string& request_id) = 0;
 
   // The area scope of an accepted call's caller (from its bearer token).
   // Thread-safe; valid as long as the layer.
