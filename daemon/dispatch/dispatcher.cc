@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "dispatch/backend_gate.h"
+#include "dispatch/delivery_queue.h"
 #include "dispatch/live_set.h"
 #include "dispatch/message_text.h"
 #include "dispatch/outbox_writer.h"
@@ -47,23 +48,6 @@ const char* ChannelName(int kind) {
 // ---------------------------------------------------------------------------
 // Everything below runs on the dispatcher thread only.
 struct Dispatcher::Impl {
-  struct Job {
-    int64_t outbox_id = 0;
-    int64_t callout_id = 0;
-    int64_t activation_id = 0;
-    OutboxKind kind = OutboxKind::kCallout;
-    std::string key;
-    int attempts_total = 0;  // sends: as stored plus this run's
-    size_t channel = 0;      // first channel still in play (earlier ones failed for good)
-    size_t backend = 0;      // index into the channel's backends of the last try
-    // Tries per route position (PositionKey), sent or counted while the
-    // backend rested: a position whose tries reach its max_attempts is
-    // spent, whatever its circuit breaker does. A few entries at most.
-    std::vector<std::pair<uint32_t, int>> tries;
-    bool in_flight = false;
-    std::string last_error;
-  };
-
   using Live = LiveActivation;
 
   struct BackendRt {
@@ -87,9 +71,7 @@ struct Dispatcher::Impl {
   boost::asio::steady_timer flush_timer;
   boost::asio::steady_timer sweep_timer;
   std::map<std::string, BackendRt> backends;
-  std::unordered_map<int64_t, Job> jobs;
-  using Due = std::pair<int64_t, int64_t>;  // due ms, job id
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+  DeliveryQueue jobs;                            // the messages in hand and when each is due
   LiveSet live;                                  // the activations worked on, with their call-outs
   PersonCap cap{options.per_person_hourly_cap};  // call-out messages per person per hour
   bool flush_scheduled = false;
@@ -168,7 +150,7 @@ struct Dispatcher::Impl {
     if (!rows.ok()) return rows.status();
     int64_t now = clock.NowMs();
     for (auto& r : *rows) {
-      if (jobs.count(r.id)) continue;
+      if (jobs.contains(r.id)) continue;
       auto c = FindCallout(r.callout_id);
       if (!c.first) continue;
       AddJob(*c.first, r, now);
@@ -187,8 +169,8 @@ struct Dispatcher::Impl {
     j.attempts_total = r.attempts;
     if (j.kind == OutboxKind::kCallout) l.callout_job[j.callout_id] = j.outbox_id;
     ++l.jobs;
-    jobs.emplace(j.outbox_id, std::move(j));
-    Schedule(r.id, now);
+    jobs.Add(std::move(j), now);
+    Wake(now);
   }
 
   // A new activation with the call-outs its create just stored (no reading
@@ -245,7 +227,7 @@ struct Dispatcher::Impl {
       c.distance_km = s.distance_km;
       c.updated_at_ms = l.a.created_at_ms;
       AddCallout(l, std::move(c));
-      if (s.outbox_id != 0 && !jobs.count(s.outbox_id)) {
+      if (s.outbox_id != 0 && !jobs.contains(s.outbox_id)) {
         OutboxRow r{s.outbox_id, s.id, OutboxKind::kCallout, std::move(s.idempotency_key), 0};
         AddJob(l, r, now);
       }
@@ -380,7 +362,7 @@ struct Dispatcher::Impl {
 
   // ----------------------------------------------------------------- scheduling
   void Schedule(int64_t job_id, int64_t at_ms) {
-    due.push({at_ms, job_id});
+    jobs.Schedule(job_id, at_ms);
     Wake(at_ms);
   }
 
@@ -404,14 +386,8 @@ struct Dispatcher::Impl {
 
   void Pump() {
     int64_t now = clock.NowMs();
-    while (!due.empty() && due.top().first <= now) {
-      int64_t id = due.top().second;
-      due.pop();
-      auto it = jobs.find(id);
-      if (it == jobs.end() || it->second.in_flight) continue;
-      Route(it->second, now);
-    }
-    if (!due.empty()) Wake(due.top().first);
+    while (auto id = jobs.NextDue(now)) Route(jobs.at(*id), now);
+    if (auto at = jobs.EarliestDue()) Wake(*at);
   }
 
   void FinishJob(Job& j, OutboxState state) {
@@ -499,7 +475,7 @@ struct Dispatcher::Impl {
         auto b = backends.find((*names)[bi]);
         if (b == backends.end()) continue;
         BackendRt& rt = b->second;
-        if (Tries(j, ch, bi) >= rt.b.limits.max_attempts) continue;
+        if (j.Tries(ch, bi) >= rt.b.limits.max_attempts) continue;
         if (rt.gate.Rests(now) != usable) return {ch, bi, &rt};
       }
     }
@@ -527,18 +503,6 @@ struct Dispatcher::Impl {
     return route == options.routes.end() ? nullptr : &route->second;
   }
 
-  static uint32_t PositionKey(size_t channel, size_t backend) {
-    return static_cast<uint32_t>(channel << 16 | (backend & 0xFFFF));
-  }
-
-  int& Tries(Job& j, size_t channel, size_t backend) {
-    uint32_t key = PositionKey(channel, backend);
-    for (auto& [k, n] : j.tries) {
-      if (k == key) return n;
-    }
-    return j.tries.emplace_back(key, 0).second;
-  }
-
   // Every position left has tries but rests behind an open breaker: this
   // try counts against the first of them as one that failed, and the next
   // follows the backoff. A message's attempts are thus spent on its own
@@ -546,7 +510,7 @@ struct Dispatcher::Impl {
   // failed (and replaced) instead of waiting for a backend to come back.
   void TryResting(Job& j, Live& l, CalloutRow& c, BackendRt& rt, size_t channel, size_t backend,
                   int64_t now) {
-    int tries = ++Tries(j, channel, backend);
+    int tries = ++j.Tries(channel, backend);
     j.channel = channel;
     j.backend = backend;
     j.last_error = fmt::format("{}: not tried: resting after {} failures in a row", rt.b.name,
@@ -600,7 +564,7 @@ struct Dispatcher::Impl {
     m.accept_url = std::move(text.accept_url);
     m.decline_url = std::move(text.decline_url);
     m.attempt = j.attempts_total + 1;
-    ++Tries(j, j.channel, j.backend);
+    ++j.Tries(j.channel, j.backend);
     ++j.attempts_total;
     j.in_flight = true;
     rt.gate.Started(j.outbox_id);
@@ -635,11 +599,11 @@ struct Dispatcher::Impl {
           r.outcome == notify::SendOutcome::kDelivered || r.outcome == notify::SendOutcome::kSent;
       if (ok) {
         if (l && c) OnSent(j, *l, *c, backend, channel_kind, r, now);
-        if (jobs.count(job_id)) FinishJob(jobs.at(job_id), OutboxState::kDone);
+        if (jobs.contains(job_id)) FinishJob(jobs.at(job_id), OutboxState::kDone);
       } else {
         j.last_error = fmt::format("{}: {}", backend, r.detail);
         if (r.outcome == notify::SendOutcome::kRetry) {
-          int tries = Tries(j, j.channel, j.backend);
+          int tries = j.Tries(j.channel, j.backend);
           bool more = rt && tries < rt->b.limits.max_attempts;
           // Spent: Route moves on to the next position at once.
           Schedule(j.outbox_id, more ? now + rt->gate.Backoff(tries) : now);
@@ -909,8 +873,8 @@ struct Dispatcher::Impl {
       j.kind = OutboxKind::kStandDown;
       j.key = MessageKey(messages[i].second, MessageRole::kStandDown);
       ++l.jobs;
-      jobs.emplace(j.outbox_id, std::move(j));
-      Schedule(ids[i], now);
+      jobs.Add(std::move(j), now);
+      Wake(now);
     }
     owner.queue_depth_ = jobs.size();
   }
@@ -1139,8 +1103,8 @@ struct Dispatcher::Impl {
     if (j.channel >= c.channels.size()) return;  // no other channel: wait for the deadline
     ++l.jobs;
     l.callout_job[c.id] = j.outbox_id;
-    jobs.emplace(j.outbox_id, std::move(j));
-    Schedule(-c.id, clock.NowMs());
+    jobs.Add(std::move(j), clock.NowMs());
+    Wake(clock.NowMs());
   }
 
   void ArmSweep() {
@@ -1319,11 +1283,7 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
     bool idle = RunOnThread<bool>([this] {
       impl_->FinishLoading();
       bool busy = false;
-      for (auto& [id, j] : impl_->jobs) {
-        (void)id;
-        busy = true;
-        break;
-      }
+      busy = !impl_->jobs.empty();
       for (auto& [id, l] : impl_->live) {
         if (!l.standdowns_to_store.empty()) busy = true;
       }
