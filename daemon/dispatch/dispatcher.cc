@@ -26,6 +26,7 @@
 #include "dispatch/message_text.h"
 #include "dispatch/outbox_writer.h"
 #include "dispatch/person_cap.h"
+#include "dispatch/wave_rules.h"
 #include "metrics/metrics.h"
 
 namespace muster::dispatch {
@@ -684,14 +685,8 @@ struct Dispatcher::Impl {
   void TopUp(Live& l) {
     l.topup_due_ms = 0;
     if (l.a.state != ActivationState::kOpen) return;
-    std::vector<int> gaps(l.a.requirements.size(), 0);
-    bool any = false;
-    for (size_t i = 0; i < gaps.size(); ++i) {
-      const RequirementRecord& r = l.a.requirements[i];
-      gaps[i] = PlacesToAsk(r);
-      any |= gaps[i] > 0;
-    }
-    if (!any) return;
+    const std::vector<int> gaps = WaveGaps(l.a.requirements);
+    if (std::all_of(gaps.begin(), gaps.end(), [](int gap) { return gap == 0; })) return;
     if (!Flush().ok()) {
       // The ranking reads who is busy from the stored call-outs: a wave
       // chosen now could ask someone who just accepted elsewhere. Later.
@@ -751,14 +746,11 @@ struct Dispatcher::Impl {
       auto it = live.find(id);
       if (it == live.end()) continue;
       Live& l = it->second;
-      if (l.a.state == ActivationState::kOpen && l.a.spec.end_unix() * 1000 <= now) {
-        Expire(l);
-      }
+      if (ExpiryDue(l, now)) Expire(l);
       for (auto& w : l.waves) {
-        if (w.closed || w.deadline_ms > now) continue;
-        CloseWave(l, w);
+        if (WaveDeadlinePassed(w, now)) CloseWave(l, w);
       }
-      if (l.topup_due_ms != 0 && l.topup_due_ms <= now) TopUp(l);
+      if (TopUpDue(l, now)) TopUp(l);
       if (!l.standdowns_to_store.empty()) {
         StoreStandDowns(l, std::exchange(l.standdowns_to_store, {}));
       }
