@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "dispatch/backend_gate.h"
+#include "dispatch/compose.h"
 #include "dispatch/delivery_queue.h"
 #include "dispatch/live_set.h"
 #include "dispatch/message_text.h"
@@ -535,43 +536,14 @@ struct Dispatcher::Impl {
   }
 
   void Send(Job& j, Live& l, CalloutRow& c, BackendRt& rt) {
-    const ContactChannel& ch = c.channels[j.channel];
-    notify::Message m;
-    m.idempotency_key = j.key;
-    m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
-                                            : notify::MessageKind::kStandDown;
-    m.receipt_reference = ReceiptReference(
-        l.a.id, c.id, c.answer_token,
-        j.kind == OutboxKind::kCallout ? MessageRole::kCallout : MessageRole::kStandDown);
-    m.message_id = j.outbox_id;
-    m.activation_id = l.a.id;
-    m.callout_id = c.id;
-    m.reservist_id = c.reservist_id;
-    m.reservist_name = c.reservist_name;
-    m.channel = ch;
-    std::string skill;
-    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
-      skill = l.a.requirements[static_cast<size_t>(c.requirement)].requirement.skill;
-    }
-    MessageText text =
-        j.kind == OutboxKind::kCallout
-            ? CalloutText(l.a.spec, c.reservist_name, c.distance_km, skill, options.public_url,
-                          c.answer_token, c.idempotency_key)
-            : StandDownText(l.a.spec, c.reservist_name,
-                            l.end_reason.empty() ? "the places are filled" : l.end_reason,
-                            c.idempotency_key);
-    m.subject = std::move(text.subject);
-    m.text = std::move(text.text);
-    m.accept_url = std::move(text.accept_url);
-    m.decline_url = std::move(text.decline_url);
-    m.attempt = j.attempts_total + 1;
+    notify::Message m = ComposeMessage(l, c, j, options.public_url);
     ++j.Tries(j.channel, j.backend);
     ++j.attempts_total;
     j.in_flight = true;
     rt.gate.Started(j.outbox_id);
     int64_t job_id = j.outbox_id;
     std::string backend = rt.b.name;
-    int kind = static_cast<int>(ch.kind);
+    int kind = static_cast<int>(m.channel.kind);
     rt.b.notifier->Send(m, [this, job_id, backend, kind](notify::SendResult r) {
       OnResult(job_id, backend, kind, std::move(r));
     });
