@@ -27,6 +27,7 @@
 #include "dispatch/message_text.h"
 #include "dispatch/outbox_writer.h"
 #include "dispatch/person_cap.h"
+#include "dispatch/route.h"
 #include "dispatch/wave_rules.h"
 #include "metrics/metrics.h"
 
@@ -442,12 +443,12 @@ struct Dispatcher::Impl {
                          options.per_person_hourly_cap));
       return;
     }
-    Position usable = FindPosition(j, *c, now, /*usable=*/true);
+    Position usable = FindPosition(j, *c, now, Availability::kUsableNow);
     if (usable.rt) {
       StartOn(j, *l, *c, usable, now);
       return;
     }
-    Position resting = FindPosition(j, *c, now, /*usable=*/false);
+    Position resting = FindPosition(j, *c, now, Availability::kResting);
     if (resting.rt && resting.rt->gate.ProbeInFlight()) {
       resting.rt->gate.Park(j.outbox_id);  // back when the probe has its answer
     } else if (resting.rt) {
@@ -467,21 +468,16 @@ struct Dispatcher::Impl {
     BackendRt* rt = nullptr;
   };
 
-  // The first position, in preference order from the job's channel on, with
-  // tries left whose backend is usable now (usable) or rests behind its
-  // breaker (open, or half-open with its probe in flight) (!usable).
-  Position FindPosition(Job& j, const CalloutRow& c, int64_t now, bool usable) {
-    for (size_t ch = j.channel; ch < c.channels.size(); ++ch) {
-      const std::vector<std::string>* names = BackendsFor(c.channels[ch].kind);
-      for (size_t bi = 0; names && bi < names->size(); ++bi) {
-        auto b = backends.find((*names)[bi]);
-        if (b == backends.end()) continue;
-        BackendRt& rt = b->second;
-        if (j.Tries(ch, bi) >= rt.b.limits.max_attempts) continue;
-        if (rt.gate.Rests(now) != usable) return {ch, bi, &rt};
-      }
-    }
-    return {};
+  // The first position from the job's channel on with tries left whose
+  // backend is `want` (see FindRoute).
+  Position FindPosition(Job& j, const CalloutRow& c, int64_t now, Availability want) {
+    auto gate_of = [this](const std::string& name) -> const BackendGate* {
+      auto b = backends.find(name);
+      return b == backends.end() ? nullptr : &b->second.gate;
+    };
+    auto p = FindRoute(j, c.channels, options.routes, gate_of, now, want);
+    if (!p) return {};
+    return {p->channel, p->backend, &backends.at(p->name)};
   }
 
   // Sends on a usable position, or waits for its concurrency or rate limit.
@@ -498,11 +494,6 @@ struct Dispatcher::Impl {
     j.channel = p.channel;
     j.backend = p.backend;
     Send(j, l, c, rt);
-  }
-
-  const std::vector<std::string>* BackendsFor(ChannelKind kind) const {
-    auto route = options.routes.find(kind);
-    return route == options.routes.end() ? nullptr : &route->second;
   }
 
   // Every position left has tries but rests behind an open breaker: this
