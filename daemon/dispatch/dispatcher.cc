@@ -21,10 +21,14 @@
 #include <utility>
 
 #include "dispatch/backend_gate.h"
+#include "dispatch/compose.h"
+#include "dispatch/delivery_queue.h"
 #include "dispatch/live_set.h"
 #include "dispatch/message_text.h"
 #include "dispatch/outbox_writer.h"
 #include "dispatch/person_cap.h"
+#include "dispatch/route.h"
+#include "dispatch/wave_rules.h"
 #include "metrics/metrics.h"
 
 namespace muster::dispatch {
@@ -47,23 +51,6 @@ const char* ChannelName(int kind) {
 // ---------------------------------------------------------------------------
 // Everything below runs on the dispatcher thread only.
 struct Dispatcher::Impl {
-  struct Job {
-    int64_t outbox_id = 0;
-    int64_t callout_id = 0;
-    int64_t activation_id = 0;
-    OutboxKind kind = OutboxKind::kCallout;
-    std::string key;
-    int attempts_total = 0;  // sends: as stored plus this run's
-    size_t channel = 0;      // first channel still in play (earlier ones failed for good)
-    size_t backend = 0;      // index into the channel's backends of the last try
-    // Tries per route position (PositionKey), sent or counted while the
-    // backend rested: a position whose tries reach its max_attempts is
-    // spent, whatever its circuit breaker does. A few entries at most.
-    std::vector<std::pair<uint32_t, int>> tries;
-    bool in_flight = false;
-    std::string last_error;
-  };
-
   using Live = LiveActivation;
 
   struct BackendRt {
@@ -87,9 +74,7 @@ struct Dispatcher::Impl {
   boost::asio::steady_timer flush_timer;
   boost::asio::steady_timer sweep_timer;
   std::map<std::string, BackendRt> backends;
-  std::unordered_map<int64_t, Job> jobs;
-  using Due = std::pair<int64_t, int64_t>;  // due ms, job id
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+  DeliveryQueue jobs;                            // the messages in hand and when each is due
   LiveSet live;                                  // the activations worked on, with their call-outs
   PersonCap cap{options.per_person_hourly_cap};  // call-out messages per person per hour
   bool flush_scheduled = false;
@@ -168,7 +153,7 @@ struct Dispatcher::Impl {
     if (!rows.ok()) return rows.status();
     int64_t now = clock.NowMs();
     for (auto& r : *rows) {
-      if (jobs.count(r.id)) continue;
+      if (jobs.contains(r.id)) continue;
       auto c = FindCallout(r.callout_id);
       if (!c.first) continue;
       AddJob(*c.first, r, now);
@@ -187,8 +172,8 @@ struct Dispatcher::Impl {
     j.attempts_total = r.attempts;
     if (j.kind == OutboxKind::kCallout) l.callout_job[j.callout_id] = j.outbox_id;
     ++l.jobs;
-    jobs.emplace(j.outbox_id, std::move(j));
-    Schedule(r.id, now);
+    jobs.Add(std::move(j), now);
+    Wake(now);
   }
 
   // A new activation with the call-outs its create just stored (no reading
@@ -245,7 +230,7 @@ struct Dispatcher::Impl {
       c.distance_km = s.distance_km;
       c.updated_at_ms = l.a.created_at_ms;
       AddCallout(l, std::move(c));
-      if (s.outbox_id != 0 && !jobs.count(s.outbox_id)) {
+      if (s.outbox_id != 0 && !jobs.contains(s.outbox_id)) {
         OutboxRow r{s.outbox_id, s.id, OutboxKind::kCallout, std::move(s.idempotency_key), 0};
         AddJob(l, r, now);
       }
@@ -380,7 +365,7 @@ struct Dispatcher::Impl {
 
   // ----------------------------------------------------------------- scheduling
   void Schedule(int64_t job_id, int64_t at_ms) {
-    due.push({at_ms, job_id});
+    jobs.Schedule(job_id, at_ms);
     Wake(at_ms);
   }
 
@@ -404,14 +389,8 @@ struct Dispatcher::Impl {
 
   void Pump() {
     int64_t now = clock.NowMs();
-    while (!due.empty() && due.top().first <= now) {
-      int64_t id = due.top().second;
-      due.pop();
-      auto it = jobs.find(id);
-      if (it == jobs.end() || it->second.in_flight) continue;
-      Route(it->second, now);
-    }
-    if (!due.empty()) Wake(due.top().first);
+    while (auto id = jobs.NextDue(now)) Route(jobs.at(*id), now);
+    if (auto at = jobs.EarliestDue()) Wake(*at);
   }
 
   void FinishJob(Job& j, OutboxState state) {
@@ -464,12 +443,12 @@ struct Dispatcher::Impl {
                          options.per_person_hourly_cap));
       return;
     }
-    Position usable = FindPosition(j, *c, now, /*usable=*/true);
+    Position usable = FindPosition(j, *c, now, Availability::kUsableNow);
     if (usable.rt) {
       StartOn(j, *l, *c, usable, now);
       return;
     }
-    Position resting = FindPosition(j, *c, now, /*usable=*/false);
+    Position resting = FindPosition(j, *c, now, Availability::kResting);
     if (resting.rt && resting.rt->gate.ProbeInFlight()) {
       resting.rt->gate.Park(j.outbox_id);  // back when the probe has its answer
     } else if (resting.rt) {
@@ -489,21 +468,16 @@ struct Dispatcher::Impl {
     BackendRt* rt = nullptr;
   };
 
-  // The first position, in preference order from the job's channel on, with
-  // tries left whose backend is usable now (usable) or rests behind its
-  // breaker (open, or half-open with its probe in flight) (!usable).
-  Position FindPosition(Job& j, const CalloutRow& c, int64_t now, bool usable) {
-    for (size_t ch = j.channel; ch < c.channels.size(); ++ch) {
-      const std::vector<std::string>* names = BackendsFor(c.channels[ch].kind);
-      for (size_t bi = 0; names && bi < names->size(); ++bi) {
-        auto b = backends.find((*names)[bi]);
-        if (b == backends.end()) continue;
-        BackendRt& rt = b->second;
-        if (Tries(j, ch, bi) >= rt.b.limits.max_attempts) continue;
-        if (rt.gate.Rests(now) != usable) return {ch, bi, &rt};
-      }
-    }
-    return {};
+  // The first position from the job's channel on with tries left whose
+  // backend is `want` (see FindRoute).
+  Position FindPosition(Job& j, const CalloutRow& c, int64_t now, Availability want) {
+    auto gate_of = [this](const std::string& name) -> const BackendGate* {
+      auto b = backends.find(name);
+      return b == backends.end() ? nullptr : &b->second.gate;
+    };
+    auto p = FindRoute(j, c.channels, options.routes, gate_of, now, want);
+    if (!p) return {};
+    return {p->channel, p->backend, &backends.at(p->name)};
   }
 
   // Sends on a usable position, or waits for its concurrency or rate limit.
@@ -522,23 +496,6 @@ struct Dispatcher::Impl {
     Send(j, l, c, rt);
   }
 
-  const std::vector<std::string>* BackendsFor(ChannelKind kind) const {
-    auto route = options.routes.find(kind);
-    return route == options.routes.end() ? nullptr : &route->second;
-  }
-
-  static uint32_t PositionKey(size_t channel, size_t backend) {
-    return static_cast<uint32_t>(channel << 16 | (backend & 0xFFFF));
-  }
-
-  int& Tries(Job& j, size_t channel, size_t backend) {
-    uint32_t key = PositionKey(channel, backend);
-    for (auto& [k, n] : j.tries) {
-      if (k == key) return n;
-    }
-    return j.tries.emplace_back(key, 0).second;
-  }
-
   // Every position left has tries but rests behind an open breaker: this
   // try counts against the first of them as one that failed, and the next
   // follows the backoff. A message's attempts are thus spent on its own
@@ -546,7 +503,7 @@ struct Dispatcher::Impl {
   // failed (and replaced) instead of waiting for a backend to come back.
   void TryResting(Job& j, Live& l, CalloutRow& c, BackendRt& rt, size_t channel, size_t backend,
                   int64_t now) {
-    int tries = ++Tries(j, channel, backend);
+    int tries = ++j.Tries(channel, backend);
     j.channel = channel;
     j.backend = backend;
     j.last_error = fmt::format("{}: not tried: resting after {} failures in a row", rt.b.name,
@@ -570,43 +527,14 @@ struct Dispatcher::Impl {
   }
 
   void Send(Job& j, Live& l, CalloutRow& c, BackendRt& rt) {
-    const ContactChannel& ch = c.channels[j.channel];
-    notify::Message m;
-    m.idempotency_key = j.key;
-    m.kind = j.kind == OutboxKind::kCallout ? notify::MessageKind::kCallout
-                                            : notify::MessageKind::kStandDown;
-    m.receipt_reference = ReceiptReference(
-        l.a.id, c.id, c.answer_token,
-        j.kind == OutboxKind::kCallout ? MessageRole::kCallout : MessageRole::kStandDown);
-    m.message_id = j.outbox_id;
-    m.activation_id = l.a.id;
-    m.callout_id = c.id;
-    m.reservist_id = c.reservist_id;
-    m.reservist_name = c.reservist_name;
-    m.channel = ch;
-    std::string skill;
-    if (static_cast<size_t>(c.requirement) < l.a.requirements.size()) {
-      skill = l.a.requirements[static_cast<size_t>(c.requirement)].requirement.skill;
-    }
-    MessageText text =
-        j.kind == OutboxKind::kCallout
-            ? CalloutText(l.a.spec, c.reservist_name, c.distance_km, skill, options.public_url,
-                          c.answer_token, c.idempotency_key)
-            : StandDownText(l.a.spec, c.reservist_name,
-                            l.end_reason.empty() ? "the places are filled" : l.end_reason,
-                            c.idempotency_key);
-    m.subject = std::move(text.subject);
-    m.text = std::move(text.text);
-    m.accept_url = std::move(text.accept_url);
-    m.decline_url = std::move(text.decline_url);
-    m.attempt = j.attempts_total + 1;
-    ++Tries(j, j.channel, j.backend);
+    notify::Message m = ComposeMessage(l, c, j, options.public_url);
+    ++j.Tries(j.channel, j.backend);
     ++j.attempts_total;
     j.in_flight = true;
     rt.gate.Started(j.outbox_id);
     int64_t job_id = j.outbox_id;
     std::string backend = rt.b.name;
-    int kind = static_cast<int>(ch.kind);
+    int kind = static_cast<int>(m.channel.kind);
     rt.b.notifier->Send(m, [this, job_id, backend, kind](notify::SendResult r) {
       OnResult(job_id, backend, kind, std::move(r));
     });
@@ -635,11 +563,11 @@ struct Dispatcher::Impl {
           r.outcome == notify::SendOutcome::kDelivered || r.outcome == notify::SendOutcome::kSent;
       if (ok) {
         if (l && c) OnSent(j, *l, *c, backend, channel_kind, r, now);
-        if (jobs.count(job_id)) FinishJob(jobs.at(job_id), OutboxState::kDone);
+        if (jobs.contains(job_id)) FinishJob(jobs.at(job_id), OutboxState::kDone);
       } else {
         j.last_error = fmt::format("{}: {}", backend, r.detail);
         if (r.outcome == notify::SendOutcome::kRetry) {
-          int tries = Tries(j, j.channel, j.backend);
+          int tries = j.Tries(j.channel, j.backend);
           bool more = rt && tries < rt->b.limits.max_attempts;
           // Spent: Route moves on to the next position at once.
           Schedule(j.outbox_id, more ? now + rt->gate.Backoff(tries) : now);
@@ -720,14 +648,8 @@ struct Dispatcher::Impl {
   void TopUp(Live& l) {
     l.topup_due_ms = 0;
     if (l.a.state != ActivationState::kOpen) return;
-    std::vector<int> gaps(l.a.requirements.size(), 0);
-    bool any = false;
-    for (size_t i = 0; i < gaps.size(); ++i) {
-      const RequirementRecord& r = l.a.requirements[i];
-      gaps[i] = PlacesToAsk(r);
-      any |= gaps[i] > 0;
-    }
-    if (!any) return;
+    const std::vector<int> gaps = WaveGaps(l.a.requirements);
+    if (std::all_of(gaps.begin(), gaps.end(), [](int gap) { return gap == 0; })) return;
     if (!Flush().ok()) {
       // The ranking reads who is busy from the stored call-outs: a wave
       // chosen now could ask someone who just accepted elsewhere. Later.
@@ -787,14 +709,11 @@ struct Dispatcher::Impl {
       auto it = live.find(id);
       if (it == live.end()) continue;
       Live& l = it->second;
-      if (l.a.state == ActivationState::kOpen && l.a.spec.end_unix() * 1000 <= now) {
-        Expire(l);
-      }
+      if (ExpiryDue(l, now)) Expire(l);
       for (auto& w : l.waves) {
-        if (w.closed || w.deadline_ms > now) continue;
-        CloseWave(l, w);
+        if (WaveDeadlinePassed(w, now)) CloseWave(l, w);
       }
-      if (l.topup_due_ms != 0 && l.topup_due_ms <= now) TopUp(l);
+      if (TopUpDue(l, now)) TopUp(l);
       if (!l.standdowns_to_store.empty()) {
         StoreStandDowns(l, std::exchange(l.standdowns_to_store, {}));
       }
@@ -909,8 +828,8 @@ struct Dispatcher::Impl {
       j.kind = OutboxKind::kStandDown;
       j.key = MessageKey(messages[i].second, MessageRole::kStandDown);
       ++l.jobs;
-      jobs.emplace(j.outbox_id, std::move(j));
-      Schedule(ids[i], now);
+      jobs.Add(std::move(j), now);
+      Wake(now);
     }
     owner.queue_depth_ = jobs.size();
   }
@@ -1139,8 +1058,8 @@ struct Dispatcher::Impl {
     if (j.channel >= c.channels.size()) return;  // no other channel: wait for the deadline
     ++l.jobs;
     l.callout_job[c.id] = j.outbox_id;
-    jobs.emplace(j.outbox_id, std::move(j));
-    Schedule(-c.id, clock.NowMs());
+    jobs.Add(std::move(j), clock.NowMs());
+    Wake(clock.NowMs());
   }
 
   void ArmSweep() {
@@ -1319,11 +1238,7 @@ bool Dispatcher::WaitIdle(std::chrono::milliseconds timeout) {
     bool idle = RunOnThread<bool>([this] {
       impl_->FinishLoading();
       bool busy = false;
-      for (auto& [id, j] : impl_->jobs) {
-        (void)id;
-        busy = true;
-        break;
-      }
+      busy = !impl_->jobs.empty();
       for (auto& [id, l] : impl_->live) {
         if (!l.standdowns_to_store.empty()) busy = true;
       }

@@ -128,17 +128,15 @@ class Dispatcher {
   bool WaitIdle(std::chrono::milliseconds timeout);
 
   EventHub& events() { return events_; }
-  // Queued and in-flight messages (a gauge for /metrics).
-  size_t queue_depth() const { return queue_depth_.load(); }
   // Ready for work (the thread runs and backends exist).
   bool running() const { return running_.load(); }
 
   // Stops the thread; pending messages stay in the outbox for next start.
   void Stop();
 
-  struct Impl;
-
  private:
+  struct Impl;  // the parts, wired on the dispatcher thread (dispatcher.cc)
+
   Dispatcher() = default;
   // Runs fn on the dispatcher thread and waits for its result.
   template <typename T>
@@ -148,7 +146,7 @@ class Dispatcher {
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   EventHub events_;
-  std::atomic<size_t> queue_depth_{0};
+  std::atomic<size_t> queue_depth_{0};  // queued and in flight: muster_dispatch_queue_depth
   std::atomic<size_t> live_count_{0};
   std::atomic<bool> running_{false};
 };
