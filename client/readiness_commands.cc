@@ -33,9 +33,9 @@ std::string ReadinessTable(const v1::GetReadinessResponse& r) {
            {"EXPIRING 90D", Align::kRight},
            {"LAPSED", Align::kRight}});
   for (const auto& c : r.cells()) {
-    t.AddRow({c.area(), c.skill(), std::to_string(c.holders()), std::to_string(c.available()),
-              std::to_string(c.expiring_30_days()), std::to_string(c.expiring_90_days()),
-              std::to_string(c.lapsed())});
+    t.AddRow({c.suppressed() ? c.area() + " *" : c.area(), c.skill(), std::to_string(c.holders()),
+              std::to_string(c.available()), std::to_string(c.expiring_30_days()),
+              std::to_string(c.expiring_90_days()), std::to_string(c.lapsed())});
   }
   return t.Render();
 }
@@ -66,6 +66,12 @@ int RunReadiness(CommandEnv& env, const ReadinessArgs& a) {
                            FormatInstant(resp.start().seconds()),
                            FormatInstant(resp.end().seconds()), resp.today());
   env.out() << ReadinessTable(resp);
+  for (const auto& c : resp.cells()) {
+    if (c.suppressed()) {
+      env.out() << "* another area's counts below 5 are shown as 0\n";
+      break;
+    }
+  }
   return kExitOk;
 }
 

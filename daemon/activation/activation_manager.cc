@@ -8,6 +8,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/civil_time.h"
 #include "core/london_time.h"
 
 namespace muster {
@@ -168,12 +169,10 @@ Result<Activation> ActivationManager::Preview(ActivationSpec spec, const AreaSco
   if (auto st = ExpireDue(); !st.ok()) return st.status();
   auto a = Rank(spec);
   if (!a.ok() || scope.all()) return a;
-  for (Callout& c : a->callouts) {
+  std::erase_if(a->callouts, [&](const Callout& c) {
     const std::optional<ReservistFacts> facts = index_.Find(c.candidate.reservist_id);
-    if (facts && scope.Covers(facts->home_area)) continue;
-    c.candidate.distance_km = std::round(c.candidate.distance_km);
-    c.candidate.score = ScoreParts{};
-  }
+    return !facts || !scope.Covers(facts->home_area);
+  });
   return a;
 }
 
@@ -303,6 +302,13 @@ Result<ReadinessMatrix> ActivationManager::Readiness(ReadinessQuery query, bool 
   if (start_now) {
     query.end_unix = now + (query.end_unix - query.start_unix);
     query.start_unix = now;
+  }
+  if (query.end_unix <= now) {
+    // Certificates are counted as of today: a past window would be judged
+    // by who holds what now, not then.
+    return Status::InvalidArgument("start",
+                                   fmt::format("the window ended at {}; readiness looks ahead",
+                                               FormatInstant(query.end_unix)));
   }
   query.today = UtcToLondon(now).date;
   return index_.Readiness(query);

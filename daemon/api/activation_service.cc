@@ -13,6 +13,7 @@
 #include "api/page_token.h"
 #include "api/status_map.h"
 #include "auth/tokens.h"
+#include "core/civil_time.h"
 #include "core/clock.h"
 
 namespace muster::api {
@@ -420,18 +421,39 @@ grpc::Status ActivationServiceImpl::GetReadiness(grpc::ServerContext* ctx,
   q.skills.assign(req->skills().begin(), req->skills().end());
   // The areas an activation by this caller could draw from: its own by
   // default, others only with mutual aid (aggregates, but still theirs).
-  auto areas = ScopeOf(ctx).ActivationAreas({req->areas().begin(), req->areas().end()});
+  const AreaScope scope = ScopeOf(ctx);
+  auto areas = scope.ActivationAreas({req->areas().begin(), req->areas().end()});
   if (!areas.ok()) return ToGrpcStatus(areas.status());
   q.areas = std::move(areas).value();
   auto m = manager_.Readiness(std::move(q), !req->has_start());
   if (!m.ok()) {
     Status st = m.status();
-    // The window's end is the request's duration.
-    if (st.field() == "end") st = Status::InvalidArgument("duration_minutes", st.message());
+    // The window's end is start + duration: name the start when it is the
+    // start that lies beyond the accepted range.
+    if (st.field() == "end") {
+      st = req->has_start() && CheckAcceptedInstant("start", req->start().seconds() +
+                                                                 int64_t{kMaxReadinessMinutes} * 60)
+                                   .ok()
+               ? Status::InvalidArgument("duration_minutes", st.message())
+               : Status::InvalidArgument("start", "is too late: the window would end after 9999");
+    }
     return ToGrpcStatus(st);
   }
-  for (const ReadinessCell& c : m->cells) {
+  for (ReadinessCell c : m->cells) {
     v1::ReadinessCell* out = resp->add_cells();
+    // Another area's row (mutual aid): small counts could follow one
+    // person through a sweep of windows and levels.
+    if (!scope.Covers(c.area)) {
+      constexpr int64_t kMinShown = 5;
+      int64_t* counts[] = {&c.holders, &c.available, &c.expiring_30, &c.expiring_90, &c.lapsed};
+      const bool few = c.holders + c.lapsed < kMinShown;
+      for (int64_t* n : counts) {
+        if (few || *n < kMinShown) {
+          out->set_suppressed(out->suppressed() || *n != 0 || few);
+          *n = 0;
+        }
+      }
+    }
     out->set_area(c.area);
     out->set_skill(c.skill);
     out->set_holders(c.holders);
@@ -440,7 +462,9 @@ grpc::Status ActivationServiceImpl::GetReadiness(grpc::ServerContext* ctx,
     out->set_expiring_90_days(c.expiring_90);
     out->set_lapsed(c.lapsed);
   }
-  resp->set_reservists_scanned(m->reservists_scanned);
+  int64_t scanned = 0;
+  for (const auto& [area, n] : m->reservists_by_area) scanned += scope.Covers(area) ? n : 0;
+  resp->set_reservists_scanned(scanned);
   resp->mutable_start()->set_seconds(m->start_unix);
   resp->mutable_end()->set_seconds(m->end_unix);
   resp->set_today(FormatDate(m->today));

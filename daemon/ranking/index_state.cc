@@ -469,7 +469,7 @@ ReadinessMatrix IndexState::Readiness(const ReadinessQuery& query,
   }
   const size_t width = skills.size();
   std::vector<ReadinessCell> cells(areas.size() * width);
-  std::vector<uint8_t> area_used(areas.size(), 0);
+  std::vector<int64_t> area_count(areas.size(), 0);
 
   const ActivationWindow window(query.start_unix, query.end_unix);
   const std::span<const WeekInterval> required = window.required();
@@ -483,7 +483,7 @@ ReadinessMatrix IndexState::Readiness(const ReadinessQuery& query,
     if (rec.id == 0) continue;
     const int row = area_row[rec.area];
     if (row < 0) continue;
-    area_used[static_cast<size_t>(row)] = 1;
+    ++area_count[static_cast<size_t>(row)];
     ++out.reservists_scanned;
     if (rec.status != static_cast<uint8_t>(ReservistStatus::kActive)) continue;
     int free = -1;  // computed on the first counted holding: 0 or 1
@@ -518,7 +518,8 @@ ReadinessMatrix IndexState::Readiness(const ReadinessQuery& query,
   }
   for (size_t r = 0; r < areas.size(); ++r) {
     // Without an area filter, areas nobody lives in any more are left out.
-    if (query.areas.empty() && !area_used[r]) continue;
+    if (query.areas.empty() && area_count[r] == 0) continue;
+    out.reservists_by_area.emplace_back(areas[r], area_count[r]);
     for (size_t c = 0; c < width; ++c) {
       ReadinessCell& cell = cells[r * width + c];
       cell.area = areas[r];

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/civil_time.h"
@@ -50,6 +51,9 @@ struct ReadinessMatrix {
   // then skill.
   std::vector<ReadinessCell> cells;
   int64_t reservists_scanned = 0;
+  // The same per reported area (sorted by area; areas left out of cells are
+  // left out here too).
+  std::vector<std::pair<std::string, int64_t>> reservists_by_area;
   // The query's window and day, echoed.
   int64_t start_unix = 0;
   int64_t end_unix = 0;

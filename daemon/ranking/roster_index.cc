@@ -137,6 +137,7 @@ Result<ReadinessMatrix> RosterIndex::Readiness(const ReadinessQuery& query) cons
     return Status::InvalidArgument("min_level",
                                    fmt::format("{} is out of range [1, 255]", query.min_level));
   }
+  std::lock_guard one_at_a_time(readiness_mutex_);
   std::shared_lock lock(mutex_);
   std::vector<std::string> skills;
   if (query.skills.empty()) {

@@ -85,6 +85,8 @@ class RosterIndex {
   // lapsing (see ranking/readiness.h). InvalidArgument naming the field for
   // an unknown skill ("skills[1]"), a bad level or window (end not after
   // start, or longer than 31 days).
+  // One at a time: a scan holds the read lock for tens of ms at 1M
+  // reservists, and back-to-back scans must not keep roster writes waiting.
   Result<ReadinessMatrix> Readiness(const ReadinessQuery& query) const;
 
  private:
@@ -96,7 +98,8 @@ class RosterIndex {
   Status UpsertLocked(const Reservist& reservist);
   void RemoveLocked(int64_t id);  // records the removal for a running Rebuild
 
-  std::mutex rebuild_mutex_;  // one Rebuild at a time
+  std::mutex rebuild_mutex_;            // one Rebuild at a time
+  mutable std::mutex readiness_mutex_;  // one Readiness scan at a time
   mutable std::shared_mutex mutex_;
   std::unique_ptr<IndexState> state_;
   SkillCatalogue catalogue_;

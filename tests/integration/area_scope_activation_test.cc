@@ -245,8 +245,22 @@ TEST_CASE("readiness: per area and skill, scoped like an activation, through mus
   CommandResult denied = f.Ctl("glos-planner-secret", {"readiness", "--area", "wiltshire"});
   CHECK(denied.exit_code != 0);
   CHECK_THAT(denied.err, Catch::Contains("PERMISSION_DENIED"));
-  CHECK(cells(f.OkJson("glos-aid-secret", {"readiness", "--area", "wiltshire"})) ==
-        std::map<std::string, int64_t>{{"wiltshire", 3}});
+  // Another area's small counts (3 holders) are suppressed, its head-count
+  // is not given.
+  json aid = f.OkJson("glos-aid-secret", {"readiness", "--area", "wiltshire"});
+  CHECK(cells(aid) == std::map<std::string, int64_t>{{"wiltshire", 0}});
+  REQUIRE(aid["cells"].size() == 1);
+  CHECK(aid["cells"][0].value("suppressed", false));
+  CHECK(N(aid["reservists_scanned"]) == 0);
+  json own = f.OkJson("glos-aid-secret", {"readiness", "--area", "gloucestershire"});
+  CHECK(cells(own) == std::map<std::string, int64_t>{{"gloucestershire", 3}});
+  CHECK_FALSE(own["cells"][0].value("suppressed", false));
+  CHECK(N(own["reservists_scanned"]) == 3);
+  // A window that has ended is refused (certificates count as of today).
+  CommandResult past =
+      f.Ctl("national-secret", {"readiness", "--start", "2020-01-01T00:00Z", "--duration", "1h"});
+  CHECK(past.exit_code != 0);
+  CHECK_THAT(past.err, Catch::Contains("start") && Catch::Contains("readiness looks ahead"));
   // A bad skill or window is named.
   CommandResult unknown = f.Ctl("national-secret", {"readiness", "--skill", "juggling"});
   CHECK(unknown.exit_code != 0);
