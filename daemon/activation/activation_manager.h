@@ -46,11 +46,12 @@ class ActivationManager {
   // areas (empty = unscoped), stored so that it keeps access (MayManage).
   Result<CreateOutcome> Create(ActivationSpec spec, const std::string& idempotency_key,
                                std::vector<std::string> raised_by_areas = {});
-  // What Create would store now (id 0), storing nothing. For a candidate
-  // whose home area is outside `scope` (a mutual-aid preview) the distance is
-  // given to the nearest km and the score breakdown is left out: previews
-  // cost nothing and can be repeated from many points, and exact distances
-  // from several would place another area's reservist at home.
+  // What Create would store now (id 0), storing nothing. Candidates whose
+  // home area is outside `scope` (a mutual-aid preview) are left out of the
+  // list and only counted in the requirements: previews cost nothing and
+  // can be repeated from many points and radii, and who appears at what
+  // distance would place another area's reservist at home and map their
+  // diary.
   Result<Activation> Preview(ActivationSpec spec, const AreaScope& scope = AreaScope::All());
   Result<Activation> Get(int64_t id);
   // The areas deciding access to an activation (see MayManage).
