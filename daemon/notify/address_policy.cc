@@ -1,5 +1,6 @@
 #include "notify/address_policy.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -26,10 +27,11 @@ constexpr Block kV4[] = {
     {"198.18.0.0", 15, "benchmarking"},    {"224.0.0.0", 4, "multicast"},
     {"240.0.0.0", 4, "reserved"},          {"192.0.2.0", 24, "documentation"},
     {"198.51.100.0", 24, "documentation"}, {"203.0.113.0", 24, "documentation"},
+    {"192.88.99.0", 24, "6to4 relay"},
 };
 
 // IPv6 blocks likewise; addresses that carry an IPv4 one (mapped, NAT64,
-// IPv4-compatible, 6to4) are unwrapped first. Teredo (2001::/32) hides its
+// SIIT, IPv4-compatible, 6to4) are unwrapped first. Teredo (2001::/32) hides its
 // client's IPv4 address and the local-use NAT64 prefix (RFC 8215) maps into
 // networks of its operator's choosing, so both are refused as a whole.
 constexpr Block kV6[] = {
@@ -43,6 +45,10 @@ constexpr Block kV6[] = {
     {"2001::", 32, "Teredo"},
     {"2001:db8::", 32, "documentation"},
     {"100::", 64, "discard-only"},
+    {"2001:2::", 48, "benchmarking"},
+    {"3fff::", 20, "documentation"},
+    {"5f00::", 16, "SRv6 SID"},
+    {"::", 96, "IPv4-compatible"},
 };
 
 bool PrefixMatch(const unsigned char* a, const unsigned char* b, int bits) {
@@ -57,8 +63,10 @@ bool PrefixMatch(const unsigned char* a, const unsigned char* b, int bits) {
 }
 
 // The IPv4 address an IPv6 one stands for: ::ffff:a.b.c.d (mapped),
-// 64:ff9b::a.b.c.d (NAT64), ::a.b.c.d (IPv4-compatible, deprecated but still
-// routed by some stacks) and 2002:aabb:ccdd::/48 (6to4).
+// 64:ff9b::a.b.c.d (NAT64), ::ffff:0:a.b.c.d (SIIT), ::a.b.c.d
+// (IPv4-compatible, deprecated but still routed by some stacks) and
+// 2002:aabb:ccdd::/48 (6to4). For naming internal addresses; an allow-list
+// uses SameHostV4.
 bool EmbeddedV4(const address_v6& a, address_v4* out) {
   if (a.is_v4_mapped()) {
     *out = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a);
@@ -68,7 +76,9 @@ bool EmbeddedV4(const address_v6& a, address_v4* out) {
   static constexpr std::array<unsigned char, 12> kNat64 = {0, 0x64, 0xff, 0x9b, 0, 0,
                                                            0, 0,    0,    0,    0, 0};
   static constexpr std::array<unsigned char, 12> kCompatible = {};
-  if (std::equal(kNat64.begin(), kNat64.end(), b.begin())) {
+  static constexpr std::array<unsigned char, 12> kSiit = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
+  if (std::equal(kNat64.begin(), kNat64.end(), b.begin()) ||
+      std::equal(kSiit.begin(), kSiit.end(), b.begin())) {
     *out = address_v4(address_v4::bytes_type{b[12], b[13], b[14], b[15]});
     return true;
   }
@@ -85,13 +95,24 @@ bool EmbeddedV4(const address_v6& a, address_v4* out) {
   return false;
 }
 
+// The IPv4 host an IPv6 address reaches by translation (mapped, NAT64,
+// SIIT): an allow-list entry for the IPv4 address covers these, and not the
+// 6to4 or IPv4-compatible forms, which name other hosts (6to4: a whole /48).
+bool SameHostV4(const address_v6& a, address_v4* out) {
+  auto b = a.to_bytes();
+  const bool compatible_or_6to4 =
+      (b[0] == 0x20 && b[1] == 0x02) ||
+      std::all_of(b.begin(), b.begin() + 12, [](unsigned char x) { return x == 0; });
+  return !compatible_or_6to4 && EmbeddedV4(a, out);
+}
+
 }  // namespace
 
 bool Network::Contains(const address& a) const {
   if (a.is_v4() != base.is_v4()) {
     // An allow-list written in IPv4 also covers the same address mapped into IPv6.
     address_v4 inner;
-    if (a.is_v6() && base.is_v4() && EmbeddedV4(a.to_v6(), &inner)) {
+    if (a.is_v6() && base.is_v4() && SameHostV4(a.to_v6(), &inner)) {
       return Network{base, prefix}.Contains(inner);
     }
     return false;

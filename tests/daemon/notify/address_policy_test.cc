@@ -41,6 +41,13 @@ TEST_CASE("internal addresses are named by kind and public ones are not") {
            {"203.0.113.9", "documentation"},
            {"::0.0.0.1", "loopback"},
            {"2002:808:808::1", ""},
+           {"::2", "IPv4-compatible"},
+           {"::ff", "IPv4-compatible"},
+           {"::ffff:0:a00:1", "private"},
+           {"2001:2::1", "benchmarking"},
+           {"3fff::1", "documentation"},
+           {"5f00::1", "SRv6 SID"},
+           {"192.88.99.1", "6to4 relay"},
            {"::8.8.8.8", ""},
            {"8.8.8.8", ""},
            {"172.32.0.1", ""},
@@ -62,6 +69,10 @@ TEST_CASE("address policies: all allowed, or public only plus an allow-list") {
   auto some = AddressPolicy::PublicOnly({*n});
   CHECK(some.Refusal(make_address("10.20.3.4")).empty());
   CHECK(some.Refusal(make_address("::ffff:10.20.3.4")).empty());
+  // A 6to4 or IPv4-compatible address carrying an allowed IPv4 one is another
+  // host (6to4: a whole /48 behind it): not allowed by the IPv4 entry.
+  CHECK_FALSE(some.Refusal(make_address("2002:a14:304::beef")).empty());
+  CHECK_FALSE(some.Refusal(make_address("::10.20.3.4")).empty());
   CHECK_FALSE(some.Refusal(make_address("10.21.3.4")).empty());
   CHECK_FALSE(some.Refusal(make_address("127.0.0.1")).empty());
 }
