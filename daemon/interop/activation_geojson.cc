@@ -134,22 +134,28 @@ std::string ActivationGeoJson(const Activation& a, const std::unordered_map<int6
                               const std::optional<GeoPolygon>& area,
                               const GeoJsonOptions& options) {
   json features = json::array({IncidentFeature(a), AreaFeature(a, area)});
+  int n = 0;
   for (const Callout& c : a.callouts) {
     if (c.state != CalloutState::kAccepted) continue;
     const auto home = homes.find(c.candidate.reservist_id);
     if (home == homes.end()) continue;
     json props = {{"kind", "reservist"},
-                  {"callout_id", c.id},
                   {"skill", c.candidate.skill},
                   {"state", CalloutStateName(c.state)},
                   {"wave", c.wave}};
+    // A call-out id leads, through the activation, to a name and an exact
+    // distance, which with the 1 km cell would narrow the home down: ids
+    // only with identities, otherwise a number within this export.
+    std::string id = "reservist-" + std::to_string(++n);
     if (options.include_identities) {
+      props["callout_id"] = c.id;
       props["reservist_id"] = c.candidate.reservist_id;
       props["name"] = c.reservist_name;
+      id = "callout-" + std::to_string(c.id);
     }
     features.push_back(
         {{"type", "Feature"},
-         {"id", "callout-" + std::to_string(c.id)},
+         {"id", id},
          {"geometry",
           {{"type", "Point"}, {"coordinates", Position(RoundToKilometre(home->second))}}},
          {"properties", props}});

@@ -60,6 +60,9 @@ std::string FoldIcalLine(const std::string& line) {
   while (line.size() - pos > limit) {
     size_t cut = pos + limit;
     while (cut > pos && IsContinuationByte(static_cast<unsigned char>(line[cut]))) --cut;
+    // Not UTF-8 (a run of continuation bytes): cut at the limit, always
+    // moving on.
+    if (cut == pos) cut = pos + limit;
     out.append(line, pos, cut - pos);
     out += "\r\n ";
     pos = cut;

@@ -97,8 +97,10 @@ TEST_CASE("reservists appear only when accepted, rounded to 1 km, without names"
   REQUIRE(first);
   REQUIRE(second);
   CHECK_FALSE(FeatureOfKind(doc, "reservist", 2));
-  CHECK((*first)["properties"]["callout_id"] == 7);
-  CHECK((*second)["properties"]["callout_id"] == 9);
+  // No call-out id either: it leads to the name and exact distance.
+  CHECK_FALSE((*first)["properties"].contains("callout_id"));
+  CHECK((*first)["id"] == "reservist-1");
+  CHECK((*second)["id"] == "reservist-2");
   CHECK((*first)["properties"]["state"] == "accepted");
   CHECK((*first)["properties"]["skill"] == "boat-crew");
   CHECK_FALSE((*first)["properties"].contains("name"));

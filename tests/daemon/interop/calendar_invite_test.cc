@@ -163,3 +163,20 @@ TEST_CASE("folding: exactly 75 octets stay on one line, 76 fold", "[ics]") {
         std::string(75, 'c') + "\r\n " + std::string(74, 'c') + "\r\n c\r\n");
   CHECK(EscapeIcalText("a,b;c\\d\ne\r\nf\rg") == "a\\,b\\;c\\\\d\\ne\\nf\\ng");
 }
+
+TEST_CASE("folding text that is not UTF-8 still ends and keeps every line within 75 octets",
+          "[ics]") {
+  const std::string junk(200, '\x80');
+  const std::string folded = FoldIcalLine("SUMMARY:" + junk);
+  size_t start = 0, lines = 0, payload = 0;
+  while (start < folded.size()) {
+    const size_t end = folded.find("\r\n", start);
+    REQUIRE(end != std::string::npos);
+    CHECK(end - start <= 75);
+    payload += end - start - (lines > 0 ? 1 : 0);
+    ++lines;
+    start = end + 2;
+  }
+  CHECK(lines >= 3);
+  CHECK(payload == 8 + junk.size());
+}
