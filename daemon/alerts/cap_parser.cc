@@ -128,6 +128,40 @@ Status CheckTree(pugi::xml_node root, int max_elements) {
   return Status::Ok();
 }
 
+// The offset of a raw control character (other than TAB, LF, CR) or of a
+// character reference (&#N; or &#xN;) to a code point XML 1.0 does not
+// allow (its Char production), or npos. pugixml decodes references without
+// checking them: &#0; would cut a text short, &#xD800; would make bytes that
+// are not UTF-8, &#x1B; would put terminal escapes into an SMS.
+size_t IllegalXmlCharAt(std::string_view xml) {
+  auto legal = [](uint64_t c) {
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+  };
+  for (size_t i = 0; i < xml.size(); ++i) {
+    const auto b = static_cast<unsigned char>(xml[i]);
+    if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') return i;
+    if (b == 0x7F) return i;
+    if (b != '&' || i + 2 >= xml.size() || xml[i + 1] != '#') continue;
+    const bool hex = xml[i + 2] == 'x';
+    uint64_t value = 0;
+    size_t j = i + (hex ? 3 : 2), digits = 0;
+    for (; j < xml.size() && digits < 9; ++j, ++digits) {
+      const char c = xml[j];
+      int d = -1;
+      if (c >= '0' && c <= '9') d = c - '0';
+      if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      if (d < 0) break;
+      value = value * (hex ? 16 : 10) + static_cast<uint64_t>(d);
+    }
+    // A malformed reference is left to the parser, which refuses it.
+    if (digits > 0 && j < xml.size() && xml[j] == ';' && !legal(value)) return i;
+    if (digits == 9) return i;  // longer than any code point
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace cap_detail
 
 Result<CapAlert> ParseCapAlert(std::string_view xml, const CapLimits& limits) {
@@ -139,6 +173,12 @@ Result<CapAlert> ParseCapAlert(std::string_view xml, const CapLimits& limits) {
   }
   if (const size_t bad = InvalidUtf8At(xml); bad != std::string_view::npos) {
     return Status::InvalidArgument("alert", fmt::format("the message is not UTF-8 (byte {})", bad));
+  }
+  if (const size_t bad = IllegalXmlCharAt(xml); bad != std::string_view::npos) {
+    return Status::InvalidArgument(
+        "alert", fmt::format("byte {} is or refers to a character XML does not allow (a control "
+                             "character, NUL or a UTF-16 surrogate)",
+                             bad));
   }
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed = doc.load_buffer(

@@ -363,3 +363,22 @@ TEST_CASE("mangled messages are parsed or refused with a field, never crash", "[
   }
   CHECK(refused > 1500);  // most edits break something
 }
+
+TEST_CASE("characters XML does not allow are refused, raw or as references", "[cap]") {
+  const std::string flood = Corpus(kFlood);
+  const std::string headline = "<headline>";
+  REQUIRE(flood.find(headline) != std::string::npos);
+  // NUL (would cut the text short), a surrogate (would decode to bytes that
+  // are not UTF-8), ESC (terminal escapes into an SMS), raw or referenced.
+  for (const std::string& bad :
+       {std::string("&#0;"), std::string("&#xD800;"), std::string("&#x1B;[2J"),
+        std::string("&#27;"), std::string("\x1b[2J"), std::string("&#x110000;")}) {
+    INFO(bad);
+    const std::string msg = Refusal(Replace(flood, headline, headline + "Evacuate " + bad));
+    CHECK_THAT(msg, Catch::Contains("a character XML does not allow"));
+  }
+  // Allowed references still read as their characters.
+  const CapAlert ok = Parse(Replace(flood, headline, headline + "Caf&#xE9; &#38; bar "));
+  REQUIRE(!ok.infos.empty());
+  CHECK_THAT(ok.infos[0].headline, Catch::StartsWith("Caf\xc3\xa9 & bar "));
+}
