@@ -7,6 +7,8 @@
 // its formatter (roster_fields.h: "a value printed ... can be pasted back into
 // a flag or a cell unchanged") prints as text that parses back to the same
 // value; accepted numbers are finite and in the documented ranges.
+#include <google/protobuf/util/message_differencer.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -26,7 +28,9 @@ namespace v1 = ::muster::v1;
 
 template <typename Message>
 bool Same(const Message& a, const Message& b) {
-  return a.SerializeAsString() == b.SerializeAsString();
+  // Not by serialising: the parsers check syntax only, so strings may hold
+  // bytes that are not UTF-8, which protobuf complains about when serialising.
+  return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
 bool SameNumber(double a, double b) {
