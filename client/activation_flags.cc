@@ -56,27 +56,35 @@ Result<int32_t> ParseMinutes(std::string_view text, const char* flag) {
     return Status::InvalidArgument(
         flag, fmt::format("'{}' is not a duration (e.g. 15m, 2h, 1h30m, or minutes)", text));
   };
-  int64_t total = 0, number = -1;
-  bool any_unit = false;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t j = i;
-    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
-    if (j == i || !ParseInt(text.substr(i, j - i), number) || number > 1000000) return bad();
-    if (j == text.size()) {
-      if (any_unit) return bad();
-      total += number;
-    } else if (text[j] == 'h') {
-      total += number * 60;
-    } else if (text[j] == 'm') {
-      total += number;
-    } else {
-      return bad();
-    }
-    any_unit |= j < text.size();
-    i = j + 1;
+  // "90", "90m", "2h" or "1h30m": each unit at most once, hours first. The
+  // bound is on the total, so that a duration accepted in one form ("30000h")
+  // is accepted in every other ("1800000") and none is refused in one only.
+  constexpr int64_t kMaxMinutes = 1000000;
+  std::string_view hours, minutes = text;
+  const size_t h = text.find('h');
+  if (h != std::string_view::npos) {
+    hours = text.substr(0, h);
+    minutes = text.substr(h + 1);
   }
-  if (text.empty() || total <= 0 || total > INT32_MAX) return bad();
+  if (!minutes.empty() && minutes.back() == 'm') {
+    minutes.remove_suffix(1);
+  } else if (h != std::string_view::npos && !minutes.empty()) {
+    return bad();  // "1h30": minutes after hours need their unit
+  }
+  if (hours.empty() && minutes.empty()) return bad();
+  const auto number = [](std::string_view digits, int64_t& out) {
+    out = 0;
+    if (digits.empty()) return true;
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+    return ParseInt(digits, out);
+  };
+  int64_t h_value = 0, m_value = 0;
+  if (!number(hours, h_value) || !number(minutes, m_value)) return bad();
+  if (h != std::string_view::npos && hours.empty()) return bad();  // "h", "h30m"
+  const int64_t total = h_value * 60 + m_value;
+  if (total <= 0 || total > kMaxMinutes) return bad();
   return static_cast<int32_t>(total);
 }
 

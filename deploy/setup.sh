@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libfmt-dev libspdlog-dev libboost-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpugixml-dev catch2
   python3 python3-aiosmtpd openssl clang-format libjs-leaflet
+  clang libclang-rt-14-dev
 )
 
 SUDO=""

@@ -114,6 +114,16 @@ bool DecodePath(std::string_view in, std::string* out) {
   return PercentDecode(in, false, out);
 }
 
+bool ParseTarget(std::string_view target, std::string* path,
+                 std::map<std::string, std::string>* query) {
+  size_t q = target.find('?');
+  std::string_view raw_path = target.substr(0, q);
+  if (raw_path.empty() || raw_path[0] != '/' || !DecodePath(raw_path, path)) return false;
+  query->clear();
+  if (q != std::string_view::npos) *query = ParseFormUrlEncoded(target.substr(q + 1));
+  return true;
+}
+
 std::string ClientKey(std::string_view address) {
   boost::system::error_code ec;
   auto a = asio::ip::make_address(std::string(address), ec);
@@ -405,13 +415,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto request = std::make_shared<Request>();
     request->method = std::string(req.method_string());
     request->target = std::string(req.target());
-    size_t q = request->target.find('?');
-    std::string_view raw_path = std::string_view(request->target).substr(0, q);
-    if (raw_path.empty() || raw_path[0] != '/' || !DecodePath(raw_path, &request->path)) {
+    if (!ParseTarget(request->target, &request->path, &request->query)) {
       return SendPlain(400, "malformed request target\n");
-    }
-    if (q != std::string::npos) {
-      request->query = ParseFormUrlEncoded(std::string_view(request->target).substr(q + 1));
     }
     for (const auto& field : req) {
       std::string name = Lower(std::string(field.name_string()));

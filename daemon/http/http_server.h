@@ -100,6 +100,13 @@ std::map<std::string, std::string> ParseFormUrlEncoded(std::string_view text);
 
 // Percent-decodes a path ('+' stays '+'). False on a malformed escape.
 bool DecodePath(std::string_view in, std::string* out);
+// Splits a request target as sent ("/r/abc/accept?x=1") into the
+// percent-decoded path and the decoded query (ParseFormUrlEncoded), as the
+// server fills Request::path and Request::query. False (the server answers
+// 400) when the path is empty, does not start with '/', or has a malformed
+// escape.
+bool ParseTarget(std::string_view target, std::string* path,
+                 std::map<std::string, std::string>* query);
 
 // True when the host of a "HOST:PORT" / "[V6]:PORT" listen address is a
 // loopback address: an IPv4 address in 127.0.0.0/8 (dotted quad, parsed as

@@ -75,9 +75,12 @@ class Reader {
     SkipSpace();
     return pos_ == text_.size();
   }
-  int64_t Int() {
+  // An integer that fits T; anything else (a number too large for the field
+  // it is read into) makes the list unreadable rather than wrapping silently.
+  template <typename T>
+  T Int() {
     SkipSpace();
-    int64_t value = 0;
+    T value = 0;
     auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + text_.size(), value);
     if (ec != std::errc()) {
       ok_ = false;
@@ -147,12 +150,19 @@ class Reader {
         return;
     }
     uint32_t code = Hex4();
-    if (code >= 0xD800 && code < 0xDC00 && text_.substr(pos_, 2) == "\\u") {
-      pos_ += 2;
-      const uint32_t low = Hex4();
+    // A surrogate is only valid as the first half of a pair; a lone or
+    // reversed one would decode to bytes that are not UTF-8.
+    if (code >= 0xDC00 && code < 0xE000) ok_ = false;
+    if (code >= 0xD800 && code < 0xDC00) {
+      uint32_t low = 0;
+      if (text_.substr(pos_, 2) == "\\u") {
+        pos_ += 2;
+        low = Hex4();
+      }
+      if (low < 0xDC00 || low >= 0xE000) ok_ = false;
       code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
     }
-    AppendUtf8(code, out);
+    if (ok_) AppendUtf8(code, out);
   }
   static void AppendUtf8(uint32_t code, std::string& out) {
     if (code < 0x80) {
@@ -269,7 +279,7 @@ void PackChildren(const Reservist& r, PackedChildren& out) {
 
 Status UnpackChannels(std::string_view json, std::vector<ContactChannel>& out) {
   return ReadList(json, "channels", out, [](Reader& in, ContactChannel& c) {
-    c.kind = static_cast<ChannelKind>(in.Int());
+    c.kind = static_cast<ChannelKind>(in.Int<int>());
     in.Expect(',');
     in.String(c.address);
   });
@@ -277,19 +287,19 @@ Status UnpackChannels(std::string_view json, std::vector<ContactChannel>& out) {
 
 Status UnpackWindows(std::string_view json, std::vector<WeeklyWindow>& out) {
   return ReadList(json, "windows", out, [](Reader& in, WeeklyWindow& w) {
-    w.day = static_cast<int>(in.Int());
+    w.day = in.Int<int>();
     in.Expect(',');
-    w.start_min = static_cast<int>(in.Int());
+    w.start_min = in.Int<int>();
     in.Expect(',');
-    w.end_min = static_cast<int>(in.Int());
+    w.end_min = in.Int<int>();
   });
 }
 
 Status UnpackUnavailability(std::string_view json, std::vector<Unavailability>& out) {
   return ReadList(json, "unavailability", out, [](Reader& in, Unavailability& u) {
-    u.from = Date{static_cast<int32_t>(in.Int())};
+    u.from = Date{in.Int<int32_t>()};
     in.Expect(',');
-    u.until = Date{static_cast<int32_t>(in.Int())};
+    u.until = Date{in.Int<int32_t>()};
     in.Expect(',');
     in.String(u.reason);
   });

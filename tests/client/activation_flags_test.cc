@@ -35,6 +35,19 @@ TEST_CASE("durations in minutes, m and h", "[client][activation]") {
   }
 }
 
+// Found by tests/fuzz/cli_flags_fuzz.cc (tests/fuzz/regressions/cli_flags/).
+TEST_CASE("a duration gives each unit once, hours first, and the same bound in every form",
+          "[client][activation]") {
+  CHECK(ParseMinutes("0h5m", "--duration").value() == 5);
+  CHECK(ParseMinutes("1000000", "--duration").value() == 1000000);
+  CHECK(ParseMinutes("16666h40m", "--duration").value() == 1000000);
+  for (const char* bad : {"1h030261h03m", "1h1h", "30m2h", "1h2m3m", "m", "h30m", "1m1m", "1000001",
+                          "16666h41m", "20000h", "1h1000000m", "99999999999h"}) {
+    INFO(bad);
+    CHECK(ParseMinutes(bad, "--duration").status().field() == "--duration");
+  }
+}
+
 TEST_CASE("start is now or an instant with an offset", "[client][activation]") {
   CHECK(ParseStart("now").value() == std::nullopt);  // the daemon's now
   CHECK(ParseStart("2026-11-25T18:00Z").value() == 1795629600);

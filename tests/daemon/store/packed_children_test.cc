@@ -99,6 +99,38 @@ TEST_CASE("a damaged packed list is an Internal error naming the list", "[store]
   }
 }
 
+// Found by tests/fuzz/packed_children_fuzz.cc (tests/fuzz/regressions/packed_children/).
+TEST_CASE("a stored number too large for its field is a damaged list, not a wrapped value",
+          "[store][packed]") {
+  std::vector<WeeklyWindow> windows;
+  // 4294967297 would wrap to day 1 in an int.
+  CHECK(UnpackWindows("[[4294967297,0,1440]]", windows).code() == Code::kInternal);
+  CHECK(UnpackWindows("[[1,-4294967296,1440]]", windows).code() == Code::kInternal);
+  CHECK(windows.empty());
+  std::vector<Unavailability> periods;
+  CHECK(UnpackUnavailability("[[2147483648,0,\"\"]]", periods).code() == Code::kInternal);
+  std::vector<ContactChannel> channels;
+  CHECK(UnpackChannels("[[4294967298,\"x\"]]", channels).code() == Code::kInternal);
+  // The largest values that fit still read.
+  REQUIRE(UnpackUnavailability("[[2147483647,-2147483648,\"\"]]", periods).ok());
+  REQUIRE(periods.size() == 1);
+  CHECK(periods[0].from.days == 2147483647);
+}
+
+TEST_CASE("a broken surrogate pair in a stored string is a damaged list, not invalid UTF-8",
+          "[store][packed]") {
+  std::vector<ContactChannel> channels;
+  for (const char* bad : {"[[1,\"\\ud800\"]]", "[[1,\"\\ud800\\u0041\"]]",
+                          "[[1,\"\\udc00\\ud800\"]]", "[[1,\"\\ude00\"]]"}) {
+    INFO(bad);
+    CHECK(UnpackChannels(bad, channels).code() == Code::kInternal);
+    CHECK(channels.empty());
+  }
+  REQUIRE(UnpackChannels("[[1,\"\\ud83d\\ude92\"]]", channels).ok());
+  REQUIRE(channels.size() == 1);
+  CHECK(channels[0].address == "\xF0\x9F\x9A\x92");
+}
+
 TEST_CASE("the store's own range checks name the field as the old constraints did",
           "[store][packed]") {
   CHECK(CheckPackedChildren(Sample()).ok());
