@@ -152,8 +152,9 @@ struct ConsoleDaemon {
 
 }  // namespace
 
-TEST_CASE("every unary method answers over JSON as it does over gRPC; streaming ones are refused",
-          "[integration][console]") {
+TEST_CASE(
+    "every unary method answers over JSON as it does over gRPC, and streaming ones are refused",
+    "[integration][console]") {
   // Each .pb.h file's descriptors are in the pool once it is linked in.
   (void)muster::v1::Activation::descriptor();
   (void)muster::v1::Reservist::descriptor();
