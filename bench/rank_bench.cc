@@ -81,19 +81,19 @@ Options ParseOptions(int argc, char** argv) {
       const size_t n = std::strlen(flag);
       return a.compare(0, n, flag) == 0 ? argv[i] + n : nullptr;
     };
-    if (const char* v = value("--sizes="))
+    if (const char* v = value("--sizes=")) {
       o.sizes = ParseSizes(v);
-    else if (const char* v = value("--reps="))
-      o.reps = std::atoi(v);
-    else if (const char* v = value("--baseline-reps="))
-      o.baseline_reps = std::atoi(v);
-    else if (const char* v = value("--baseline-max="))
-      o.baseline_max = std::atoll(v);
-    else if (const char* v = value("--db-dir="))
-      o.db_dir = v;
-    else if (const char* v = value("--seed="))
-      o.seed = std::strtoull(v, nullptr, 10);
-    else {
+    } else if (const char* reps = value("--reps=")) {
+      o.reps = std::atoi(reps);
+    } else if (const char* baseline_reps = value("--baseline-reps=")) {
+      o.baseline_reps = std::atoi(baseline_reps);
+    } else if (const char* baseline_max = value("--baseline-max=")) {
+      o.baseline_max = std::atoll(baseline_max);
+    } else if (const char* db_dir = value("--db-dir=")) {
+      o.db_dir = db_dir;
+    } else if (const char* seed = value("--seed=")) {
+      o.seed = std::strtoull(seed, nullptr, 10);
+    } else {
       std::fprintf(stderr, "unknown flag %s (see the comment at the top of rank_bench.cc)\n",
                    argv[i]);
       std::exit(2);

@@ -10,7 +10,7 @@
 // - A '"' inside an unquoted field is taken literally (lenient, like most
 //   spreadsheets' readers).
 // - A UTF-8 byte order mark at the start of the input is skipped.
-// Encoding is not checked here (see IsValidUtf8).
+// Encoding is not checked here (see IsValidUtf8 in core/text.h).
 #pragma once
 
 #include <cstdint>
@@ -95,9 +95,5 @@ class CsvReader {
 // Appends `field` to `out`, quoted per RFC 4180 if it contains ',', '"', CR
 // or LF, unquoted otherwise.
 void AppendCsvField(std::string_view field, std::string* out);
-
-// True if `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing
-// above U+10FFFF). *bad_offset gets the offset of the first bad byte.
-bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);
 
 }  // namespace muster::client

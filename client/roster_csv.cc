@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "core/text.h"
 #include "roster_fields.h"
 
 namespace muster::client {
@@ -170,10 +171,6 @@ Status CheckUtf8(std::string_view cell) {
 }
 
 }  // namespace
-
-std::span<const RosterColumn> AllRosterColumns() {
-  return kColumns;
-}
 
 std::string_view RosterColumnName(RosterColumn column) {
   static constexpr std::array<std::string_view, 13> kNames = {

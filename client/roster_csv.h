@@ -41,8 +41,6 @@ enum class RosterColumn {
   kUnavailable,
 };
 
-// Every column, in the canonical (export) order.
-std::span<const RosterColumn> AllRosterColumns();
 // The header name, e.g. "max_travel_km".
 std::string_view RosterColumnName(RosterColumn column);
 // name, home_area, lat, lon and channels must be present in an import file.

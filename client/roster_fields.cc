@@ -8,18 +8,14 @@
 #include <limits>
 
 #include "core/civil_time.h"
+#include "core/text.h"
+#include "roster/model.h"
 
 namespace muster::client {
 namespace {
 
 bool IsBlank(char c) {
   return c == ' ' || c == '\t';
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 char Lower(char c) {
@@ -176,24 +172,16 @@ std::string FormatReservistRef(const v1::ReservistRef& ref) {
 // --- channels ------------------------------------------------------------
 
 std::string_view ChannelKindName(v1::ContactChannel::Kind kind) {
-  switch (kind) {
-    case v1::ContactChannel::SMS:
-      return "sms";
-    case v1::ContactChannel::EMAIL:
-      return "email";
-    case v1::ContactChannel::WEBHOOK:
-      return "webhook";
-    default:
-      return "";
-  }
+  // The proto's numbers are the model's (roster/model.h).
+  auto model_kind = ChannelKindFromNumber(static_cast<int>(kind));
+  return model_kind ? muster::ChannelKindName(*model_kind) : "";
 }
 
 namespace {
 
 v1::ContactChannel::Kind ParseChannelKind(std::string_view text) {
-  for (auto kind :
-       {v1::ContactChannel::SMS, v1::ContactChannel::EMAIL, v1::ContactChannel::WEBHOOK}) {
-    if (EqualsIgnoreCase(text, ChannelKindName(kind))) return kind;
+  for (const ChannelKindInfo& k : kChannelKinds) {
+    if (EqualsIgnoreCase(text, k.name)) return static_cast<v1::ContactChannel::Kind>(k.kind);
   }
   return v1::ContactChannel::KIND_UNSPECIFIED;
 }

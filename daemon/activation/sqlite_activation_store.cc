@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <map>
-#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
 #include "activation/callout_key.h"
+#include "core/text.h"
 #include "store/packed_children.h"
 #include "store/sqlite_transaction.h"
 
@@ -205,22 +205,20 @@ constexpr const char* kSelectHistoryAsOf =
 constexpr int64_t kMsPerSecond = 1000;
 
 // `n` answer tokens, each 128 random bits as 32 hex digits: the secret in a
-// call-out's answer links. One RAND_bytes call for all of them (one call
-// per token was a tenth of storing a million call-outs).
-std::vector<std::string> NewAnswerTokens(size_t n) {
+// call-out's answer links. One RAND_bytes call for all of them: a call per
+// token was a noticeable part of storing a big selection (docs/benchmarks.md).
+// Internal if the random generator fails (the create then stores nothing).
+Result<std::vector<std::string>> NewAnswerTokens(size_t n) {
   constexpr size_t kBytes = 16;
   std::vector<unsigned char> bytes(n * kBytes);
   if (n > 0 && RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
+    return Status::Internal("no random bytes for the call-outs' answer tokens (RAND_bytes failed)");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::vector<std::string> out(n, std::string(2 * kBytes, '0'));
+  std::vector<std::string> out;
+  out.reserve(n);
   for (size_t t = 0; t < n; ++t) {
-    for (size_t i = 0; i < kBytes; ++i) {
-      const unsigned char b = bytes[t * kBytes + i];
-      out[t][2 * i] = kHex[b >> 4];
-      out[t][2 * i + 1] = kHex[b & 15];
-    }
+    out.push_back(HexEncode(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()) + t * kBytes, kBytes)));
   }
   return out;
 }
@@ -254,8 +252,7 @@ Result<std::unique_ptr<SqliteActivationStore>> SqliteActivationStore::Open(const
   // A big selection writes ~1 KiB of table and index pages per call-out in
   // one transaction: a small cache spills them to the WAL and reads them
   // back mid-transaction. Pages are allocated as used, so small activations
-  // never grow it; a million call-outs stored in ~22 s with 512 MiB against
-  // ~27 s with 64 MiB (2026-12-06, two runs each, noisy).
+  // never grow it (figures: docs/benchmarks.md, "Dispatch").
   options.cache_size_kib = 512 * 1024;
   auto db = SqliteDb::Open(path, options);
   if (!db.ok()) return db.status();
@@ -351,8 +348,9 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
                                              int wave, int64_t now_ms,
                                              std::vector<StoredCallout>* stored) {
   const size_t n = callouts.size();
+  auto tokens = NewAnswerTokens(n);
+  if (!tokens.ok()) return tokens.status();
   stored->assign(n, StoredCallout());
-  std::vector<std::string> tokens = NewAnswerTokens(n);
   for (size_t i = 0; i < n; ++i) {
     const Callout& c = callouts[i];
     StoredCallout& s = (*stored)[i];
@@ -364,7 +362,7 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
     s.idempotency_key = c.idempotency_key.empty()
                             ? CalloutKey(id, c.candidate.reservist_id)
                             : c.idempotency_key;
-    s.answer_token = std::move(tokens[i]);
+    s.answer_token = std::move((*tokens)[i]);
   }
   // The roster is read in reservist id order, so the lookups walk the
   // reservists table once, front to back, instead of at random. Call-outs

@@ -99,8 +99,7 @@ void ToProto(const Callout& c, v1::Candidate* out) {
   ToProto(c.candidate, c.reservist_name, c.wave, out);
   if (c.id == 0) return;  // a preview: nothing dispatched
   out->set_state(static_cast<v1::CalloutState>(static_cast<int>(c.state)));
-  static const char* kChannels[] = {"", "sms", "email", "webhook"};
-  if (c.channel_kind >= 1 && c.channel_kind <= 3) out->set_channel(kChannels[c.channel_kind]);
+  if (auto kind = ChannelKindFromNumber(c.channel_kind)) out->set_channel(ChannelKindName(*kind));
   out->set_backend(c.backend);
   out->set_last_error(c.last_error);
   if (c.updated_at_ms != 0) SetTimestampMs(c.updated_at_ms, out->mutable_updated_at());

@@ -41,7 +41,7 @@ grpc::Status SpecError(const Status& st) {
 std::string WatchCaller(const grpc::ServerContextBase& ctx) {
   auto it = ctx.client_metadata().find("authorization");
   if (it != ctx.client_metadata().end()) {
-    return "token:" + auth::Sha256Hex(std::string_view(it->second.data(), it->second.size()));
+    return "token:" + Sha256Hex(std::string_view(it->second.data(), it->second.size()));
   }
   std::string peer = ctx.peer();  // "ipv4:127.0.0.1:5555", "ipv6:[::1]:5555"
   return "peer:" + peer.substr(0, peer.rfind(':'));

@@ -59,17 +59,14 @@ Result<Unavailability> UnavailabilityFromProto(const v1::Unavailability& in) {
   return Unavailability{*from, *until, in.reason()};
 }
 
+// The proto's kind numbers are the model's (and the stored ones).
+static_assert(static_cast<int>(ChannelKind::kSms) == v1::ContactChannel::SMS);
+static_assert(static_cast<int>(ChannelKind::kEmail) == v1::ContactChannel::EMAIL);
+static_assert(static_cast<int>(ChannelKind::kWebhook) == v1::ContactChannel::WEBHOOK);
+
 Result<ContactChannel> ChannelFromProto(const v1::ContactChannel& in) {
-  switch (in.kind()) {
-    case v1::ContactChannel::SMS:
-      return ContactChannel{ChannelKind::kSms, in.address()};
-    case v1::ContactChannel::EMAIL:
-      return ContactChannel{ChannelKind::kEmail, in.address()};
-    case v1::ContactChannel::WEBHOOK:
-      return ContactChannel{ChannelKind::kWebhook, in.address()};
-    default:
-      return Status::InvalidArgument("kind", "must be SMS, EMAIL or WEBHOOK");
-  }
+  if (auto kind = ChannelKindFromNumber(in.kind())) return ContactChannel{*kind, in.address()};
+  return Status::InvalidArgument("kind", "must be SMS, EMAIL or WEBHOOK");
 }
 
 // Converts each element of a repeated field, prefixing errors with

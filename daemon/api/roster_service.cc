@@ -214,7 +214,11 @@ grpc::Status RosterServiceImpl::ImportReservists(grpc::ServerContext* ctx,
   if (!import.ok()) return ToGrpcStatus(import.status());
   for (; have; have = reader->Read(&msg)) {
     if (msg.has_options()) {
-      (*import)->Finish(/*abandon=*/true);
+      // The malformed stream is the error the caller gets; a failure to
+      // roll the rows back is the operator's to see.
+      if (auto abandoned = (*import)->Finish(/*abandon=*/true); !abandoned.ok()) {
+        spdlog::error("abandoning an import: {}", abandoned.status().ToString());
+      }
       return Invalid("options", "must be the first message of the stream");
     }
     AddChunk(**import, *msg.mutable_chunk(), roster_, scope);

@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/crypto.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,7 +18,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "auth/tokens.h"
+#include "core/text.h"
+#include "digest/hash.h"
 #include "store/migrator.h"
 #include "store/schema_sql.h"
 #include "store/sqlite_db.h"
@@ -57,23 +56,8 @@ int64_t NowMs() {
 
 constexpr std::string_view kHeadMagic = "muster-audit-head-v1";
 
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0xf]);
-  }
-  return out;
-}
-
 std::string HeadMac(const std::string& key, int64_t id, const std::string& hash) {
-  std::string text = fmt::format("{} {} {}", kHeadMagic, id, hash);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &len);
-  return Hex(mac, len);
+  return HmacSha256Hex(key, fmt::format("{} {} {}", kHeadMagic, id, hash));
 }
 
 // Writes path with mode 0600 whatever the umask: a temporary file renamed
@@ -114,7 +98,7 @@ Result<std::string> LoadOrCreateKey(const std::string& path, bool& created) {
   auto text = ReadSmallFile(path);
   if (text.ok()) {
     std::string hex = text->substr(0, text->find_first_of("\r\n"));
-    if (hex.size() != 64) {
+    if (hex.size() != 64 || !HexDecode(hex)) {
       return Status::Internal(fmt::format("{}: not a 64-hex-digit key", path));
     }
     return hex;
@@ -122,7 +106,7 @@ Result<std::string> LoadOrCreateKey(const std::string& path, bool& created) {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1)
     return Status::Internal("no random bytes for the audit key");
-  std::string hex = Hex(bytes, sizeof bytes);
+  std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
   // O_EXCL: two daemons opening a fresh database never hold different keys.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -235,7 +219,7 @@ std::optional<AuditLog::HeadProblem> AuditLog::FindHeadProblem(const AuditHead& 
   std::string magic, hash, mac;
   int64_t id = -1;
   in >> magic >> id >> hash >> mac;
-  if (magic != kHeadMagic || id < 0 || !auth::ConstantTimeEquals(mac, HeadMac(key_, id, hash))) {
+  if (magic != kHeadMagic || id < 0 || !ConstantTimeEquals(mac, HeadMac(key_, id, hash))) {
     return HeadProblem{last.id + 1,
                        fmt::format("the head checkpoint {} is not authentic (changed, or written "
                                    "with another key)",
@@ -284,7 +268,7 @@ std::string AuditLog::ChainHash(const AuditEntry& e, const std::string& prev_has
   field(e.target);
   field(e.outcome);
   field(e.request_id);
-  return auth::Sha256Hex(text);
+  return Sha256Hex(text);
 }
 
 Result<AuditEntry> AuditLog::Append(AuditEntry entry) {

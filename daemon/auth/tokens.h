@@ -10,14 +10,9 @@
 #include "auth/roles.h"
 #include "config/config.h"
 #include "core/status.h"
+#include "digest/hash.h"
 
 namespace muster::auth {
-
-// Lowercase hex SHA-256 of text.
-std::string Sha256Hex(std::string_view text);
-// Compares two equal-length strings without an early exit (CRYPTO_memcmp);
-// different lengths compare unequal.
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // Who made a call, once authenticated.
 struct Principal {

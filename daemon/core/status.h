@@ -13,9 +13,9 @@ enum class Code {
   kOk,
   kInvalidArgument,     // the caller's input is wrong; message names the field
   kNotFound,            // the named thing does not exist
-  kAlreadyExists,       // a unique key is taken
+  kAlreadyExists,       // a unique key is taken (an idempotency key reused for another request too)
   kFailedPrecondition,  // valid input, but the current state forbids it
-  kAborted,             // a conflict (e.g. idempotency key reused differently)
+  kAborted,             // the operation was cut short (e.g. an import already finished)
   kUnauthenticated,
   kPermissionDenied,
   kUnavailable,  // transient: retry may succeed
@@ -23,8 +23,9 @@ enum class Code {
 };
 
 // Status is Ok or an error with a code, a message and (optionally) the field
-// at fault, e.g. field "reservist.lat". Cheap to move; copyable.
-class Status {
+// at fault, e.g. field "reservist.lat". Cheap to move; copyable. Must be
+// used: a caller that means to drop one writes (void) and says why.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return {}; }
@@ -79,9 +80,10 @@ class Status {
   std::string field_;
 };
 
-// Result<T> holds a T or an error Status (never an Ok status).
+// Result<T> holds a T or an error Status (never an Ok status); must be used
+// like Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design

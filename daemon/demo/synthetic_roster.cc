@@ -14,6 +14,15 @@ namespace muster {
 
 namespace {
 
+// A town or city, with its approximate population.
+struct Town {
+  const char* name;
+  double lat;
+  double lon;
+  int64_t population;
+  const char* county;  // lower-case, '_' separated: a valid home_area
+};
+
 // Approximate populations of the built-up areas (ONS 2011/2021, rounded).
 constexpr Town kTowns[] = {
     {"London", 51.5074, -0.1278, 8900000, "greater_london"},
@@ -344,10 +353,6 @@ double DrawMaxTravel(Rng& rng) {
 }
 
 }  // namespace
-
-std::span<const Town> EnglishTowns() {
-  return kTowns;
-}
 
 std::vector<Skill> StandardSkillCatalogue() {
   return DefaultSkillCatalogue();

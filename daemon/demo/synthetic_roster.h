@@ -17,24 +17,12 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "core/civil_time.h"
 #include "roster/model.h"
 
 namespace muster {
-
-struct Town {
-  const char* name;
-  double lat;
-  double lon;
-  int64_t population;
-  const char* county;  // lower-case, '_' separated: a valid home_area
-};
-
-// About 100 English towns and cities with approximate populations.
-std::span<const Town> EnglishTowns();
 
 // The default skill catalogue (deploy/skills-default.csv, sorted by code),
 // which the generator draws from: first_aid, driver_4x4, flood_rescue,

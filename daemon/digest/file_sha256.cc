@@ -6,6 +6,8 @@
 #include <fstream>
 #include <memory>
 
+#include "core/text.h"
+
 namespace muster {
 
 Result<std::string> FileSha256(const std::string& path) {
@@ -21,9 +23,7 @@ Result<std::string> FileSha256(const std::string& path) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 }  // namespace muster

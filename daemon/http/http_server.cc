@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "http/router.h"
 #include "metrics/metrics.h"
 
@@ -26,35 +27,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; `plus_is_space` for forms. False on a malformed escape
-// (then `out` holds the text with that escape kept literally).
-bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  bool ok = true;
-  out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+' && plus_is_space) {
-      *out += ' ';
-    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
-               HexValue(in[i + 2]) >= 0) {
-      *out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
-      i += 2;
-    } else {
-      if (c == '%') ok = false;
-      *out += c;
-    }
-  }
-  return ok;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -103,15 +75,15 @@ std::map<std::string, std::string> ParseFormUrlEncoded(std::string_view text) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
     std::string name, value;
-    PercentDecode(pair.substr(0, eq), true, &name);
-    if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), true, &value);
+    PercentDecode(pair.substr(0, eq), PlusSign::kSpace, &name);
+    if (eq != std::string_view::npos) PercentDecode(pair.substr(eq + 1), PlusSign::kSpace, &value);
     out.emplace(std::move(name), std::move(value));  // first value wins
   }
   return out;
 }
 
 bool DecodePath(std::string_view in, std::string* out) {
-  return PercentDecode(in, false, out);
+  return PercentDecode(in, PlusSign::kLiteral, out);
 }
 
 bool ParseTarget(std::string_view target, std::string* path,
@@ -158,13 +130,13 @@ class Session;
 
 class HttpServer::Impl {
  public:
-  explicit Impl(const Options& options)
-      : options(options),
-        registry(options.registry != nullptr ? *options.registry : metrics::DefaultRegistry()),
+  explicit Impl(const Options& opts)
+      : options(opts),
+        registry(opts.registry != nullptr ? *opts.registry : metrics::DefaultRegistry()),
         io(std::make_unique<asio::io_context>(1)),
         acceptor(std::in_place, *io),
         accept_retry(std::in_place, *io),
-        workers(static_cast<size_t>(std::max(1, options.threads))) {}
+        workers(static_cast<size_t>(std::max(1, opts.threads))) {}
 
   Status Listen(const tcp::endpoint& endpoint);
   void DoAccept();

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "core/text.h"
+
 namespace muster::notify {
 namespace {
 
@@ -26,7 +28,6 @@ std::string Base64(const std::string& in) {
 }
 
 std::string QuotedPrintable(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
   // Split into logical lines first.
   std::vector<std::string> lines(1);
   for (size_t i = 0; i < text.size(); ++i) {
@@ -49,7 +50,7 @@ std::string QuotedPrintable(const std::string& text) {
       if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last)) {
         tok = static_cast<char>(c);
       } else {
-        tok = {'=', kHex[c >> 4], kHex[c & 15]};
+        tok = '=' + HexEncode(std::string_view(&line[i], 1), HexCase::kUpper);
       }
       // 75 characters plus the soft-break '=' keeps lines within 76.
       if (cur.size() + tok.size() > 75) {

@@ -29,8 +29,7 @@ enum class MessageKind {
 
 // "callout" / "stand_down".
 const char* MessageKindName(MessageKind kind);
-// "sms" / "email" / "webhook".
-const char* ChannelKindName(ChannelKind kind);
+// (The channel kinds' names: ChannelKindName in roster/model.h.)
 
 // One message to one person on one channel. Everything a backend needs is
 // here: backends never read the database.

@@ -49,18 +49,6 @@ const char* MessageKindName(MessageKind kind) {
   return kind == MessageKind::kStandDown ? "stand_down" : "callout";
 }
 
-const char* ChannelKindName(ChannelKind kind) {
-  switch (kind) {
-    case ChannelKind::kEmail:
-      return "email";
-    case ChannelKind::kWebhook:
-      return "webhook";
-    case ChannelKind::kSms:
-      break;
-  }
-  return "sms";
-}
-
 const char* SendOutcomeName(SendOutcome outcome) {
   switch (outcome) {
     case SendOutcome::kDelivered:

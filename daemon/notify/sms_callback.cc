@@ -1,9 +1,7 @@
 #include "notify/sms_callback.h"
 
 #include <fmt/format.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
@@ -11,30 +9,14 @@
 #include <boost/asio/ip/network_v6.hpp>
 #include <cctype>
 
+#include "core/text.h"
+#include "digest/hash.h"
 #include "notify/settings.h"
 
 namespace muster::notify {
 namespace {
 
 namespace ip = boost::asio::ip;
-
-std::string Hmac(const EVP_MD* md, const std::string& secret, const std::string& data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(md, secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return std::string(reinterpret_cast<const char*>(mac), len);
-}
-
-std::string Hex(const std::string& bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
 
 std::string Base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -45,30 +27,10 @@ std::string Base64(const std::string& bytes) {
   return out;
 }
 
-bool SameText(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string FormDecode(std::string_view in) {
   std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out += ' ';
-    } else if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
-               HexValue(in[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
-      i += 2;
-    } else {
-      out += in[i];
-    }
-  }
+  // A malformed escape is kept literally, as the sender's signature covers it.
+  PercentDecode(in, PlusSign::kSpace, &out);
   return out;
 }
 
@@ -119,7 +81,8 @@ bool SignatureMatches(const SmsCallbackCheck& check, const SmsCallbackRequest& r
       if (given.starts_with("sha256=")) given.erase(0, 7);
       std::transform(given.begin(), given.end(), given.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      return !given.empty() && SameText(given, HmacSha256Signature(check.secret, req.body));
+      return !given.empty() &&
+             ConstantTimeEquals(given, HmacSha256Signature(check.secret, req.body));
     }
     case SmsCallbackCheck::Signature::kTwilio: {
       // Twilio's signature covers the parameters of a form body only; any
@@ -127,7 +90,7 @@ bool SignatureMatches(const SmsCallbackCheck& check, const SmsCallbackRequest& r
       bool form = req.content_type.find("application/x-www-form-urlencoded") != std::string::npos;
       if (!form && !req.body.empty()) return false;
       std::string expected = TwilioSignature(check.secret, req.url, req.body);
-      return !req.signature.empty() && SameText(req.signature, expected);
+      return !req.signature.empty() && ConstantTimeEquals(req.signature, expected);
     }
   }
   return false;
@@ -136,7 +99,7 @@ bool SignatureMatches(const SmsCallbackCheck& check, const SmsCallbackRequest& r
 }  // namespace
 
 std::string HmacSha256Signature(const std::string& secret, const std::string& body) {
-  return Hex(Hmac(EVP_sha256(), secret, body));
+  return HmacSha256Hex(secret, body);
 }
 
 std::string TwilioSignature(const std::string& auth_token, const std::string& url,
@@ -155,7 +118,7 @@ std::string TwilioSignature(const std::string& auth_token, const std::string& ur
   std::sort(params.begin(), params.end());
   std::string data = url;
   for (const auto& [name, value] : params) data += name + value;
-  return Base64(Hmac(EVP_sha1(), auth_token, data));
+  return Base64(HmacSha1(auth_token, data));
 }
 
 std::optional<SmsCallbackCheck> ReadSmsCallbackCheck(SettingsReader& r) {

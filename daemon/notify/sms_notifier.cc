@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "notify/http_client.h"
 #include "notify/settings.h"
 #include "notify/sms_callback.h"
@@ -15,26 +16,6 @@ constexpr const char* kForm = "application/x-www-form-urlencoded";
 constexpr const char* kDefaultJsonTemplate =
     R"({"to":"{to}","text":"{text}","reference":"{reference}"})";
 constexpr const char* kDefaultFormTemplate = "to={to}&text={text}&reference={reference}";
-
-std::string JsonEscape(const std::string& s) {
-  std::string q = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return q.substr(1, q.size() - 2);  // without the quotes
-}
-
-std::string UrlEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Calls f(name) for each {name} of lowercase letters/underscores; returns the
 // text with each replaced by f's result.

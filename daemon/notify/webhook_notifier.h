@@ -29,7 +29,5 @@ std::string WebhookBody(const Message& message);
 // timestamps (docs/notifiers.md: 5 minutes) cannot be fed a replayed request.
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp,
                              const std::string& body);
-// Lowercase hex HMAC-SHA256 of body under secret.
-std::string HmacSha256Hex(const std::string& secret, const std::string& body);
 
 }  // namespace muster::notify

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/civil_time.h"
@@ -20,7 +21,48 @@ struct Skill {
   friend bool operator==(const Skill&, const Skill&) = default;
 };
 
+// How a reservist is reached. The numbers are stored on disk (the packed
+// channel list of a reservist, callouts.channel_kind) and are the values of
+// muster.v1.ContactChannel.Kind: never renumber one. A new kind is one more
+// value here and one more row in kChannelKinds (plus its [channels] key in
+// the config).
 enum class ChannelKind { kSms = 1, kEmail = 2, kWebhook = 3 };
+
+struct ChannelKindInfo {
+  ChannelKind kind;
+  const char* name;  // in config keys ([channels] sms = ...), CLI text, logs and the API
+};
+
+// Every kind, in the order of their numbers.
+inline constexpr ChannelKindInfo kChannelKinds[] = {
+    {ChannelKind::kSms, "sms"},
+    {ChannelKind::kEmail, "email"},
+    {ChannelKind::kWebhook, "webhook"},
+};
+
+// The kind stored as `number`, or nullopt if no kind has it.
+constexpr std::optional<ChannelKind> ChannelKindFromNumber(int number) {
+  for (const ChannelKindInfo& k : kChannelKinds) {
+    if (static_cast<int>(k.kind) == number) return k.kind;
+  }
+  return std::nullopt;
+}
+
+// "sms", "email", "webhook"; "" for a value that is no kind.
+constexpr const char* ChannelKindName(ChannelKind kind) {
+  for (const ChannelKindInfo& k : kChannelKinds) {
+    if (k.kind == kind) return k.name;
+  }
+  return "";
+}
+
+// The kind named `name` (exactly, lower case), or nullopt.
+constexpr std::optional<ChannelKind> ParseChannelKind(std::string_view name) {
+  for (const ChannelKindInfo& k : kChannelKinds) {
+    if (name == k.name) return k.kind;
+  }
+  return std::nullopt;
+}
 
 struct ContactChannel {
   ChannelKind kind = ChannelKind::kSms;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "core/text.h"
 #include "roster/validate.h"
 
 namespace muster {
@@ -23,12 +24,6 @@ Status LineError(int64_t line, std::string field, std::string_view message) {
   std::string text = field.empty() ? fmt::format("line {}: {}", line, message)
                                    : fmt::format("line {}: {}: {}", line, field, message);
   return Status::InvalidArgument(std::move(field), std::move(text));
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Splits one line into RFC 4180 fields. A record cannot span lines here:

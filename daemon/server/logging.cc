@@ -8,38 +8,13 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/text.h"
+
 namespace muster::logging {
 
 namespace {
 
 thread_local std::string current_request_id;
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t len;
-  unsigned int min;
-  unsigned int cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid.
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 std::string_view LevelName(spdlog::level::level_enum level) {
   switch (level) {
@@ -77,13 +52,13 @@ class JsonFormatter final : public spdlog::formatter {
     line += fmt::format(".{:03}Z\",\"level\":\"", millis);
     line += LevelName(msg.level);
     line += "\",\"logger\":\"";
-    line += JsonEscape(std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+    AppendJsonEscaped(line, std::string_view(msg.logger_name.data(), msg.logger_name.size()));
     line += "\",\"msg\":\"";
-    line += JsonEscape(std::string_view(msg.payload.data(), msg.payload.size()));
+    AppendJsonEscaped(line, std::string_view(msg.payload.data(), msg.payload.size()));
     line += '"';
     if (!current_request_id.empty()) {
       line += ",\"request_id\":\"";
-      line += JsonEscape(current_request_id);
+      AppendJsonEscaped(line, current_request_id);
       line += '"';
     }
     line += "}\n";
@@ -109,56 +84,6 @@ class RequestIdFlag final : public spdlog::custom_flag_formatter {
 };
 
 }  // namespace
-
-std::string JsonEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      size_t len = Utf8SequenceLength(text, i);
-      if (len == 0) {
-        out += "\\ufffd";
-        ++i;
-      } else {
-        out.append(text.substr(i, len));
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
-  return out;
-}
 
 std::string Printable(std::string_view text, size_t max_bytes) {
   std::string out;

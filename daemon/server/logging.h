@@ -52,10 +52,6 @@ void SetCurrentRequestId(std::string id);
 // The calling thread's request id, "" when none is set.
 const std::string& CurrentRequestId();
 
-// `text` as the inside of a JSON string: quotes, backslashes and control
-// characters escaped; invalid UTF-8 bytes become U+FFFD.
-std::string JsonEscape(std::string_view text);
-
 // `text` made safe to put inside one log line or status message: control
 // characters (newlines included) and invalid UTF-8 become \n, \xNN and so
 // on, so no caller-supplied text can start a forged line; at most

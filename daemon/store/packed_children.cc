@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "core/text.h"
+
 namespace muster {
 namespace {
 
@@ -15,8 +17,9 @@ void AppendInt(int64_t value, std::string& out) {
   out.append(buf, end);
 }
 
+// Lossless, unlike AppendJsonEscaped (core/text.h): the bytes are stored as
+// they were given, ill-formed UTF-8 included, so nothing is replaced.
 void AppendString(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   size_t plain = 0;  // start of the run of bytes copied as they are
   for (size_t i = 0; i < text.size(); ++i) {
@@ -29,8 +32,7 @@ void AppendString(std::string_view text, std::string& out) {
       out += static_cast<char>(c);
     } else {
       out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
+      out += HexEncode(text.substr(i, 1));
     }
   }
   out.append(text, plain, text.size() - plain);
@@ -226,8 +228,8 @@ Status OutOfRange(const char* list, size_t i, const char* field, const std::stri
 Status CheckPackedChildren(const Reservist& r) {
   for (size_t i = 0; i < r.channels.size(); ++i) {
     const auto kind = static_cast<int>(r.channels[i].kind);
-    if (kind < 1 || kind > 3) {
-      return OutOfRange("channels", i, "kind", fmt::format("kind {} is not 1..3", kind));
+    if (!ChannelKindFromNumber(kind)) {
+      return OutOfRange("channels", i, "kind", fmt::format("kind {} is no channel kind", kind));
     }
     const size_t length = Utf8Length(r.channels[i].address);
     if (length < 1 || length > 500) {

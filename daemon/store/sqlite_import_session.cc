@@ -1,6 +1,7 @@
 #include "store/sqlite_import_session.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -35,7 +36,13 @@ Result<std::unique_ptr<ImportSession>> SqliteImportSession::Begin(SqliteRosterSt
 }
 
 SqliteImportSession::~SqliteImportSession() {
-  if (!finished_) Finish(false);
+  if (!finished_) {
+    // Dropped without Finish (the caller gave up): roll back; a destructor
+    // has no one to return a failure to, so it is logged.
+    if (Status st = Finish(false); !st.ok()) {
+      spdlog::error("rolling back an abandoned import: {}", st.ToString());
+    }
+  }
 }
 
 std::vector<size_t> SqliteImportSession::Precheck(const std::vector<ImportItem>& items,
@@ -216,7 +223,9 @@ Status SqliteImportSession::Finish(bool commit) {
     if (commit && !dry_run_ && !failed_.ok()) st = failed_;
   } else {
     st = txn_->Commit();
-    if (!st.ok()) txn_->Rollback();
+    // The commit's error is the one reported; the rollback only tidies up
+    // (and a transaction SQLite already ended needs none).
+    if (!st.ok()) (void)txn_->Rollback();
   }
   RestoreCache();
   if (!st.ok() || !commit || dry_run_) {
@@ -229,7 +238,7 @@ Status SqliteImportSession::Finish(bool commit) {
 
 void SqliteImportSession::RestoreCache() {
   // Best effort: a failure leaves a larger cache, which is only memory.
-  store_.writer_db_->SetCacheSizeKib(store_.options_.connection.cache_size_kib);
+  (void)store_.writer_db_->SetCacheSizeKib(store_.options_.connection.cache_size_kib);
 }
 
 }  // namespace muster

@@ -43,9 +43,8 @@ struct SqliteStoreOptions {
   SqliteDbOptions connection;
   // The writer's page cache, KiB, while an atomic or dry-run import is open
   // (its one transaction must hold every page it dirties, or SQLite spills
-  // them to the WAL and reads them back: a 1M-row atomic import took ~1.5x
-  // as long with 64 MiB). Default 512 MiB; used only as the import grows,
-  // and given back at Finish.
+  // them to the WAL and reads them back; figures in docs/benchmarks.md).
+  // Default 512 MiB; used only as the import grows, and given back at Finish.
   int bulk_cache_size_kib = 512 * 1024;
   // The clock for created_at/updated_at, Unix ms. Default (empty): the
   // system clock. Tests pass a fake.

@@ -1,5 +1,7 @@
 #include "store/sqlite_transaction.h"
 
+#include <spdlog/spdlog.h>
+
 namespace muster {
 namespace {
 
@@ -7,6 +9,10 @@ constexpr const char* kBeginDeferred = "BEGIN";
 constexpr const char* kBeginImmediate = "BEGIN IMMEDIATE";
 constexpr const char* kCommit = "COMMIT";
 constexpr const char* kRollback = "ROLLBACK";
+
+void LogFailedRollback(const Status& st) {
+  if (!st.ok()) spdlog::error("rolling back an abandoned transaction: {}", st.ToString());
+}
 
 }  // namespace
 
@@ -37,7 +43,8 @@ SqliteTransaction::SqliteTransaction(SqliteTransaction&& other) noexcept
 
 SqliteTransaction& SqliteTransaction::operator=(SqliteTransaction&& other) noexcept {
   if (this != &other) {
-    Rollback();
+    // The transaction replaced is abandoned, as by the destructor.
+    LogFailedRollback(Rollback());
     db_ = other.db_;
     savepoint_ = std::move(other.savepoint_);
     other.db_ = nullptr;
@@ -46,7 +53,9 @@ SqliteTransaction& SqliteTransaction::operator=(SqliteTransaction&& other) noexc
 }
 
 SqliteTransaction::~SqliteTransaction() {
-  Rollback();
+  // Dropped while open: the work is undone; a destructor can only log a
+  // rollback that fails.
+  LogFailedRollback(Rollback());
 }
 
 Status SqliteTransaction::Commit() {

@@ -149,19 +149,5 @@ TEST_CASE("AppendCsvField quotes only when needed", "[csv]") {
   CHECK(ReadAll(row + "\n") == R{{1, {"a,b", "\"q\"", "x\r\ny", "", "Siân"}}});
 }
 
-TEST_CASE("IsValidUtf8", "[csv]") {
-  size_t bad = 99;
-  CHECK(IsValidUtf8("plain ascii text that is longer than eight bytes"));
-  CHECK(IsValidUtf8("Siân Llŷr, Zoë, Ørsted, 日本, 🚑"));
-  CHECK_FALSE(IsValidUtf8("Sian\xE2", &bad));  // truncated sequence
-  CHECK(bad == 4);
-  CHECK_FALSE(IsValidUtf8("caf\xE9 latin-1", &bad));
-  CHECK(bad == 3);
-  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong
-  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
-  CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
-  CHECK_FALSE(IsValidUtf8("12345678\x80"));
-}
-
 }  // namespace
 }  // namespace muster::client

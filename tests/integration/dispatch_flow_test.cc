@@ -65,8 +65,8 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
       Spawn({MUSTERCTL_PATH, "--server", daemon.address(), "--output", "json", "watch", id},
             dir.File("watch.out"), dir.File("watch.err"));
 
-  json a = WaitForActivation(ctl, id,
-                             [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  json a = WaitForActivation(
+      ctl, id, [](const json& now) { return CountState(now, "CALLOUT_DELIVERED") == 3; });
   for (const auto& c : a["candidates"]) {
     CHECK(c["channel"] == "sms");
     CHECK(c["backend"] == "log");
@@ -85,7 +85,7 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("already") != std::string::npos);
   CHECK(answer(ids[1], "accept").exit_code == 0);
-  a = WaitForActivation(ctl, id, [](const json& a) { return a["state"] == "FILLED"; });
+  a = WaitForActivation(ctl, id, [](const json& now) { return now["state"] == "FILLED"; });
   CHECK(CountState(a, "CALLOUT_ACCEPTED") == 2);
   CHECK(CountState(a, "CALLOUT_STOOD_DOWN") == 1);
   r = answer(ids[2], "accept");
@@ -96,7 +96,7 @@ TEST_CASE("activate, watch, answer, fill and stand down through musterctl",
   r = ctl({"stand-down", id, "--reason", "river fell", "--yes"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  a = WaitForActivation(ctl, id, [](const json& a) { return a["state"] == "STOOD_DOWN"; });
+  a = WaitForActivation(ctl, id, [](const json& now) { return now["state"] == "STOOD_DOWN"; });
   CHECK(CountState(a, "CALLOUT_STOOD_DOWN") == 3);
 
   // The watcher saw it all and ended on its own.
@@ -135,7 +135,8 @@ TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next
   REQUIRE(ctl({"roster", "import", dir.File("roster.csv")}).exit_code == 0);
   json made = ctl.Json(kActivate);
   std::string id = made["activation"]["id"];
-  WaitForActivation(ctl, id, [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  WaitForActivation(ctl, id,
+                    [](const json& now) { return CountState(now, "CALLOUT_DELIVERED") == 3; });
 
   // The links are in the messages, which the log notifier writes out whole
   // at debug level.
@@ -166,9 +167,9 @@ TEST_CASE("answer links over HTTP: confirm page, accept, decline brings the next
     ++declined;
   }
   REQUIRE(declined == 2);
-  a = WaitForActivation(ctl, id, [](const json& a) {
+  a = WaitForActivation(ctl, id, [](const json& now) {
     int wave2 = 0;
-    for (const auto& c : a["candidates"]) wave2 += c["wave"] == 2;
+    for (const auto& c : now["candidates"]) wave2 += c["wave"] == 2;
     return wave2 >= 1;
   });
   std::set<std::string> people;

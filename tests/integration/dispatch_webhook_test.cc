@@ -125,8 +125,8 @@ starttls = "off"
       Spawn({MUSTERCTL_PATH, "--server", daemon.address(), "--output", "json", "watch", id},
             dir.File("watch.out"), dir.File("watch.err"));
 
-  json a = WaitForActivation(ctl, id,
-                             [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 6; });
+  json a = WaitForActivation(
+      ctl, id, [](const json& now) { return CountState(now, "CALLOUT_DELIVERED") == 6; });
   REQUIRE(smtp.WaitForMessages(2, std::chrono::seconds(20)));
 
   // Webhooks: signed, keyed, and each delivered exactly once (the two 500s
@@ -166,8 +166,8 @@ starttls = "off"
   accept.push_back((it++)->second);
   accept.push_back((it++)->second);
   for (const auto& p : accept) CHECK(Http(daemon.http_port(), "POST", p + "/accept").status == 200);
-  a = WaitForActivation(ctl, id, [](const json& a) {
-    return a["state"] == "FILLED" && CountState(a, "CALLOUT_STOOD_DOWN") == 2;
+  a = WaitForActivation(ctl, id, [](const json& now) {
+    return now["state"] == "FILLED" && CountState(now, "CALLOUT_STOOD_DOWN") == 2;
   });
   // The two left over were stood down through their webhook.
   REQUIRE(sink.WaitFor(
@@ -268,8 +268,8 @@ starttls = "off"
   REQUIRE(made["activation"]["candidates"].size() == 3);  // p1, p2, p3 by distance
   // The good ones are not held up by the hanging one.
   REQUIRE(good.WaitForRequests(1, std::chrono::seconds(20)));
-  json a = WaitForActivation(ctl, id,
-                             [](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == 3; });
+  json a = WaitForActivation(
+      ctl, id, [](const json& now) { return CountState(now, "CALLOUT_DELIVERED") == 3; });
   for (const auto& c : a["candidates"]) {
     std::string rid = c["reservist_id"];
     if (c["name"] == "Person 3") {
@@ -323,7 +323,8 @@ rate_per_second = 1500
   MusterdProcess daemon(MUSTERD_PATH, dir.File("m.db"), dir.path(), {"--config", config});
   Ctl ctl{daemon.address(), dir.path()};
   json a = WaitForActivation(
-      ctl, id, [&](const json& a) { return CountState(a, "CALLOUT_DELIVERED") == kPeople; }, 60);
+      ctl, id, [&](const json& now) { return CountState(now, "CALLOUT_DELIVERED") == kPeople; },
+      60);
   std::set<std::string> expected;
   for (const auto& c : a["candidates"]) expected.insert(c["idempotency_key"]);
   REQUIRE(expected.size() == static_cast<size_t>(kPeople));

@@ -34,7 +34,7 @@ std::string TokensToml() {
   std::string toml;
   for (const auto& t : kTokens) {
     toml += fmt::format("[[auth.tokens]]\nname = \"{}\"\nsha256 = \"{}\"\nrole = \"{}\"\n\n",
-                        t.name, muster::auth::Sha256Hex(t.token), t.role);
+                        t.name, muster::Sha256Hex(t.token), t.role);
   }
   return toml;
 }

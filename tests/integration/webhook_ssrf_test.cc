@@ -52,8 +52,8 @@ max_attempts = 1
       ctl.Json({"activate", "--title", "Tewkesbury flooding", "--at", "51.9925,-2.158", "--radius",
                 "30", "--start", FutureTuesdayEvening(), "--hours", "12", "--need", "first_aid:3"});
   std::string id = made["activation"]["id"];
-  json a = WaitForActivation(ctl, id,
-                             [](const json& a) { return CountState(a, "CALLOUT_FAILED") == 3; });
+  json a = WaitForActivation(
+      ctl, id, [](const json& now) { return CountState(now, "CALLOUT_FAILED") == 3; });
   for (const auto& c : a["candidates"]) {
     std::string error = c.value("last_error", "");
     INFO(error);

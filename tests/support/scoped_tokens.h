@@ -26,7 +26,7 @@ inline std::string TokensToml(std::span<const ScopedToken> tokens) {
     toml += fmt::format(
         "[[auth.tokens]]\nname = \"{}\"\nsha256 = \"{}\"\nrole = \"{}\"\nareas = {}\n"
         "mutual_aid = {}\n\n",
-        t.name, muster::auth::Sha256Hex(t.token), t.role, t.areas, t.mutual_aid);
+        t.name, muster::Sha256Hex(t.token), t.role, t.areas, t.mutual_aid);
   }
   return toml;
 }

@@ -2,7 +2,11 @@
 // a hand-built roster whose expected selection can be worked out by hand.
 #include "activation/activation_manager.h"
 
+// RAND_set_rand_method (deprecated in OpenSSL 3, still honoured by
+// RAND_bytes) lets a test make the random generator fail.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <fmt/format.h>
+#include <openssl/rand.h>
 
 #include <catch2/catch.hpp>
 #include <regex>
@@ -165,6 +169,30 @@ TEST_CASE("every call-out gets its own 128-bit answer token and channel snapshot
   REQUIRE(first.ok());
   CHECK((*first)[0] == "3\thttps://hooks.example.org/" +
                            out->activation.callouts[0].reservist_name + "\n1\t+447700900123");
+}
+
+TEST_CASE("a failing random generator fails the create with a status, storing nothing",
+          "[activation]") {
+  World w;
+  static const RAND_METHOD kFailing = {
+      nullptr,                                // seed
+      [](unsigned char*, int) { return 0; },  // bytes: always fails
+      nullptr,                                // cleanup
+      nullptr,                                // add
+      [](unsigned char*, int) { return 0; },  // pseudorand
+      [] { return 1; },                       // status
+  };
+  REQUIRE(RAND_set_rand_method(&kFailing) == 1);
+  auto out = w.manager->Create(Spec({{"first_aid", 1, 2}}), "no-entropy");
+  RAND_set_rand_method(nullptr);  // the default generator again
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.status().code() == Code::kInternal);
+  CHECK_THAT(out.status().message(), Catch::Contains("RAND_bytes"));
+  auto all = w.manager->List(std::nullopt, 0, 10);
+  REQUIRE(all.ok());
+  CHECK(all->empty());
+  // With randomness back, the same key creates it.
+  CHECK(w.manager->Create(Spec({{"first_aid", 1, 2}}), "no-entropy").ok());
 }
 
 TEST_CASE("the same idempotency key returns the same activation", "[activation]") {

@@ -28,7 +28,7 @@ namespace {
 TokenConfig Token(std::string name, std::string token, std::string role) {
   TokenConfig t;
   t.name = std::move(name);
-  t.sha256 = auth::Sha256Hex(token);
+  t.sha256 = Sha256Hex(token);
   t.role = std::move(role);
   return t;
 }

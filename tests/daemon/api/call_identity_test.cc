@@ -21,7 +21,7 @@ TokenConfig Token(std::string name, const std::string& secret, std::string role,
                   std::vector<std::string> areas = {}) {
   TokenConfig t;
   t.name = std::move(name);
-  t.sha256 = auth::Sha256Hex(secret);
+  t.sha256 = Sha256Hex(secret);
   t.role = std::move(role);
   t.areas = std::move(areas);
   return t;

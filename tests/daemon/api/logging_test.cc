@@ -106,15 +106,6 @@ TEST_CASE("request ids are per thread") {
   CHECK(a != b);
 }
 
-TEST_CASE("json escaping of control characters and invalid utf-8") {
-  CHECK(logging::JsonEscape("a\"b\\c") == "a\\\"b\\\\c");
-  CHECK(logging::JsonEscape(std::string("\x01\x1f", 2)) == "\\u0001\\u001f");
-  CHECK(logging::JsonEscape("\xe2\x82\xac") == "\xe2\x82\xac");           // euro sign kept
-  CHECK(logging::JsonEscape("\xc0\xaf") == "\\ufffd\\ufffd");             // overlong '/'
-  CHECK(logging::JsonEscape("\xed\xa0\x80") == "\\ufffd\\ufffd\\ufffd");  // surrogate
-  CHECK(logging::JsonEscape("\xe2\x82") == "\\ufffd\\ufffd");             // truncated
-}
-
 TEST_CASE("SetupLogging validates its arguments and installs a json stderr logger") {
   auto bad_level = logging::SetupLogging("loud", "text");
   CHECK(bad_level.code() == Code::kInvalidArgument);

@@ -334,3 +334,24 @@ TEST_CASE("bulk import stores good rows and reports bad ones by line", "[api][im
     CHECK(Count(f) == 2);
   }
 }
+
+TEST_CASE("UpsertSkill that narrows levels below a holding is FAILED_PRECONDITION, as documented",
+          "[api]") {
+  Fixture f;
+  v1::UpsertReservistResponse a;
+  REQUIRE(f.Upsert(Sample("A"), &a).ok());  // holds first_aid at level 2
+  v1::UpsertSkillRequest req;
+  req.mutable_skill()->set_code("first_aid");
+  req.mutable_skill()->set_name("first_aid skill");
+  req.mutable_skill()->set_min_level(1);
+  req.mutable_skill()->set_max_level(1);
+  v1::Skill resp;
+  grpc::Status st = f.stub->UpsertSkill(f.Ctx().get(), req, &resp);
+  CHECK(st.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(st.error_message().find("1 holding") != std::string::npos);
+  // A malformed skill is still the caller's input: INVALID_ARGUMENT.
+  req.mutable_skill()->set_min_level(3);
+  req.mutable_skill()->set_max_level(2);
+  CHECK(f.stub->UpsertSkill(f.Ctx().get(), req, &resp).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+}

@@ -298,3 +298,26 @@ TEST_CASE("appends after a cut do not replace the checkpoint that shows it") {
   CHECK(v->first_bad_id == 5);
   CHECK_THAT(v->problem, Catch::Contains("checkpoint"));
 }
+
+TEST_CASE("an audit key file that is not 64 hex digits is refused, naming the file") {
+  testing::TempDir dir;
+  std::string path = dir.File("muster.db");
+  REQUIRE(AuditLog::Open(path).ok());
+  for (const std::string& bad :
+       {std::string(63, 'a'), std::string(64, 'g'), std::string(62, 'a') + "  "}) {
+    INFO(bad);
+    {
+      std::ofstream out(AuditLog::KeyPath(path), std::ios::trunc);
+      out << bad << "\n";
+    }
+    auto log = AuditLog::Open(path);
+    REQUIRE_FALSE(log.ok());
+    CHECK_THAT(log.status().message(), Catch::Contains(AuditLog::KeyPath(path)));
+    CHECK_THAT(log.status().message(), Catch::Contains("not a 64-hex-digit key"));
+  }
+  {
+    std::ofstream out(AuditLog::KeyPath(path), std::ios::trunc);
+    out << std::string(32, 'A') << std::string(32, '0') << "\n";
+  }
+  CHECK(AuditLog::Open(path).ok());
+}

@@ -1,6 +1,10 @@
 #include "config/config.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
 
 using namespace muster;
 
@@ -95,6 +99,78 @@ TEST_CASE("the shipped example config is valid and equals the defaults", "[confi
   CHECK(c->webhook_backends == d.webhook_backends);
   CHECK(c->notifiers.empty());
   CHECK(c->log_format == d.log_format);
+  CHECK(c->http_allow_remote_plaintext == d.http_allow_remote_plaintext);
+  CHECK(c->http_max_connections_per_client == d.http_max_connections_per_client);
+  CHECK(c->http_idle_timeout_ms == d.http_idle_timeout_ms);
+}
+
+namespace {
+
+std::string Quoted(const std::string& text) {
+  return text.empty() ? "\"\"" : text;
+}
+
+std::string Bool(bool b) {
+  return b ? "true" : "false";
+}
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", \"" : "\"") + items[i] + "\"";
+  return out + "]";
+}
+
+}  // namespace
+
+TEST_CASE("the defaults table in docs/operations.md says what DaemonConfig defaults to",
+          "[config]") {
+  const DaemonConfig d;
+  // Each scalar key as the table writes its default (`""` for an empty string).
+  const std::map<std::string, std::string> expected = {
+      {"server.listen", d.listen},
+      {"server.allow_remote_plaintext", Bool(d.allow_remote_plaintext)},
+      {"server.port_file", Quoted(d.port_file)},
+      {"database.path", d.db_path},
+      {"log.level", d.log_level},
+      {"log.format", d.log_format},
+      {"demo.seed", Bool(d.demo)},
+      {"http.listen", d.http_listen},
+      {"http.public_url", Quoted(d.public_url)},
+      {"http.port_file", Quoted(d.http_port_file)},
+      {"http.allow_remote_plaintext", Bool(d.http_allow_remote_plaintext)},
+      {"http.max_connections_per_client", std::to_string(d.http_max_connections_per_client)},
+      {"http.idle_timeout_ms", std::to_string(d.http_idle_timeout_ms)},
+      {"dispatch.per_person_hourly_cap", std::to_string(d.per_person_hourly_cap)},
+      {"dispatch.sweep_interval_ms", std::to_string(d.sweep_interval_ms)},
+  };
+  std::ifstream in(std::string(MUSTER_SOURCE_DIR) + "/docs/operations.md");
+  REQUIRE(in);
+  // Rows of the table: | `key` | `default` | meaning |
+  const std::regex row(R"(^\| `([a-z_.]+)` \| `([^`]*)` \|)");
+  std::map<std::string, std::string> documented;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_search(line, m, row)) documented[m[1]] = m[2];
+  }
+  for (const auto& [key, value] : expected) {
+    INFO(key);
+    REQUIRE(documented.count(key) == 1);
+    CHECK(documented[key] == value);
+  }
+  // The composite rows, checked by hand against the same defaults.
+  CHECK(d.tls_cert.empty());
+  CHECK(d.tls_key.empty());
+  CHECK(d.tls_client_ca.empty());
+  CHECK(d.tokens.empty());
+  CHECK(d.notifiers.empty());
+  std::ifstream again(std::string(MUSTER_SOURCE_DIR) + "/docs/operations.md");
+  std::stringstream text;
+  text << again.rdbuf();
+  CHECK_THAT(text.str(), Catch::Contains("| `channels.sms`, `.email`, `.webhook` | `" +
+                                         List(d.sms_backends) + "` |"));
+  CHECK(d.email_backends == d.sms_backends);
+  CHECK(d.webhook_backends == d.sms_backends);
 }
 
 TEST_CASE("ranking keys are type- and range-checked", "[config]") {

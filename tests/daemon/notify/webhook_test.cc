@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "digest/hash.h"
 #include "notify/webhook_notifier.h"
 #include "notify_test_util.h"
 #include "support/http_sink.h"
