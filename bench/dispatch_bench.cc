@@ -122,10 +122,10 @@ pipeline = {}
   std::string db = dir.File("m.db");
   MusterdProcess daemon(MUSTERD_PATH, db, dir.path(), {"--config", dir.File("musterd.toml")});
   auto ctl = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {MUSTERCTL_PATH, "--server", daemon.address(), "--timeout",
-                                     "600"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Run(argv, dir.path());
+    std::vector<std::string> command = {MUSTERCTL_PATH, "--server", daemon.address(), "--timeout",
+                                        "600"};
+    command.insert(command.end(), args.begin(), args.end());
+    return Run(command, dir.path());
   };
   for (int s = 0; s < kSkills; ++s) {
     ctl({"skill", "add", fmt::format("s{}", s), "--name", fmt::format("Skill {}", s)});

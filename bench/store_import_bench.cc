@@ -258,7 +258,9 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
                                 bool listener) {
   auto store = SqliteRosterStore::Open(path);
   if (!store.ok()) std::exit(1);
-  for (const char* code : kSkillCodes) (*store)->UpsertSkill({code, code, 1, 5});
+  for (const char* code : kSkillCodes) {
+    if (!(*store)->UpsertSkill({code, code, 1, 5}).ok()) std::exit(1);
+  }
   size_t notified = 0;
   if (listener) {
     (*store)->SetChangeListener([&](const RosterChange& c) { notified += c.upserted.size(); });
@@ -280,7 +282,9 @@ void RawInserter::InsertChildren(int64_t id, const Reservist& r) {
 
   Stopwatch scan;
   size_t seen = 0;
-  (*store)->ForEachReservist({}, [&](const Reservist&) { return ++seen > 0; });
+  if (!(*store)->ForEachReservist({}, [&](const Reservist&) { return ++seen > 0; }).ok()) {
+    std::exit(1);
+  }
   fmt::print("  ForEachReservist over {} reservists: {:.2f} s (cpu {:.2f})\n", seen, scan.wall(),
              scan.cpu());
   store->reset();

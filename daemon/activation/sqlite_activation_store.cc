@@ -359,9 +359,8 @@ Status SqliteActivationStore::InsertCallouts(int64_t id, const std::vector<Callo
     s.requirement = c.candidate.requirement_index;
     s.distance_km = c.candidate.distance_km;
     s.wave = wave;
-    s.idempotency_key = c.idempotency_key.empty()
-                            ? CalloutKey(id, c.candidate.reservist_id)
-                            : c.idempotency_key;
+    s.idempotency_key =
+        c.idempotency_key.empty() ? CalloutKey(id, c.candidate.reservist_id) : c.idempotency_key;
     s.answer_token = std::move((*tokens)[i]);
   }
   // The roster is read in reservist id order, so the lookups walk the

@@ -2,12 +2,12 @@
 
 namespace muster::dispatch {
 
-int& Job::Tries(size_t channel, size_t backend) {
-  const uint32_t key = static_cast<uint32_t>(channel << 16 | (backend & 0xFFFF));
+int& Job::Tries(size_t channel_at, size_t backend_at) {
+  const uint32_t position = static_cast<uint32_t>(channel_at << 16 | (backend_at & 0xFFFF));
   for (auto& [k, n] : tries_) {
-    if (k == key) return n;
+    if (k == position) return n;
   }
-  return tries_.emplace_back(key, 0).second;
+  return tries_.emplace_back(position, 0).second;
 }
 
 Job& DeliveryQueue::Add(Job j, int64_t due_ms) {

@@ -34,7 +34,7 @@ struct Job {
   // channels, the index of the backend in that channel's route), sent or
   // counted while the backend rested: a position whose tries reach its
   // max_attempts is spent, whatever its circuit breaker does.
-  int& Tries(size_t channel, size_t backend);
+  int& Tries(size_t channel_at, size_t backend_at);
 
  private:
   std::vector<std::pair<uint32_t, int>> tries_;  // a few entries at most

@@ -10,6 +10,7 @@
 
 #include "api/auth_guard.h"
 #include "auth/tokens.h"
+#include "digest/hash.h"
 #include "server/console_assets.h"
 #include "server/security_layer.h"
 
@@ -93,7 +94,7 @@ bool SafeRelativePath(std::string_view path) {
 
 // A weak validator for a file's body.
 std::string ETagOf(std::string_view body) {
-  return "\"" + auth::Sha256Hex(body).substr(0, 32) + "\"";
+  return "\"" + Sha256Hex(body).substr(0, 32) + "\"";
 }
 
 http::Response FileResponse(const http::Request& request, std::string_view path, std::string body,
@@ -187,7 +188,7 @@ Console::Caller Console::Identify(const http::Request& request, bool write,
            "the console session has expired or was signed out: sign in again");
     return caller;
   }
-  if (write && !auth::ConstantTimeEquals(request.Header(kCsrfHeader), session->csrf)) {
+  if (write && !ConstantTimeEquals(request.Header(kCsrfHeader), session->csrf)) {
     refuse(grpc::StatusCode::PERMISSION_DENIED, api::kConsoleCsrf, session->actor,
            request.Header(kCsrfHeader).empty()
                ? "missing X-CSRF-Token header: a request made with the session cookie must repeat "
@@ -268,7 +269,7 @@ http::Response Console::Logout(const http::Request& request) {
     r.headers.emplace_back("Set-Cookie", SessionCookie(request, "", true));
     return r;
   }
-  if (!auth::ConstantTimeEquals(request.Header(kCsrfHeader), session->csrf)) {
+  if (!ConstantTimeEquals(request.Header(kCsrfHeader), session->csrf)) {
     std::string message = "missing or wrong X-CSRF-Token: sign-out needs the session's CSRF token";
     security_.RecordConsoleRefusal(session->actor, api::kConsoleCsrf, "PERMISSION_DENIED", message,
                                    request_id);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "auth/tokens.h"
+#include "digest/hash.h"
 
 namespace muster {
 
@@ -44,13 +45,13 @@ ConsoleSession ConsoleSessions::Create(std::string authorization, std::string ac
     }
     sessions_.erase(oldest);
   }
-  sessions_[auth::Sha256Hex(s.id)] = s;
+  sessions_[Sha256Hex(s.id)] = s;
   return s;
 }
 
 std::optional<ConsoleSession> ConsoleSessions::Use(std::string_view id) {
   if (id.empty()) return std::nullopt;
-  std::string key = auth::Sha256Hex(id);
+  std::string key = Sha256Hex(id);
   int64_t now = clock_.NowMs();
   std::lock_guard lock(mu_);
   auto it = sessions_.find(key);
@@ -66,7 +67,7 @@ std::optional<ConsoleSession> ConsoleSessions::Use(std::string_view id) {
 bool ConsoleSessions::Remove(std::string_view id) {
   if (id.empty()) return false;
   std::lock_guard lock(mu_);
-  return sessions_.erase(auth::Sha256Hex(id)) > 0;
+  return sessions_.erase(Sha256Hex(id)) > 0;
 }
 
 std::size_t ConsoleSessions::size() const {

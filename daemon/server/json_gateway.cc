@@ -333,7 +333,7 @@ http::Response JsonGateway::Watch(std::string_view path, std::string_view json,
     }
     std::weak_ptr<Relay> weak = relay;
     sink->OnEnd([weak] {
-      if (auto r = weak.lock()) r->Cancel();
+      if (auto alive = weak.lock()) alive->Cancel();
     });
     grpc::GenericStub stub(channel_);
     relay->Start(stub, full, std::move(request), authorization, request_id);
