@@ -26,13 +26,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
 
 #include "support/bench_sink.h"
 #include "support/future_dates.h"
+#include "support/proc_memory.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -46,15 +46,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 double Since(SteadyClock::time_point t) {
   return std::chrono::duration<double>(SteadyClock::now() - t).count();
-}
-
-double PeakMiB(int pid) {
-  std::ifstream in(fmt::format("/proc/{}/status", pid));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
 }
 
 int64_t Delivered(const std::string& db_path, int64_t activation) {
@@ -244,7 +235,8 @@ pipeline = {}
       store_ms / 1000, first_ms, t_sent,
       static_cast<long long>(sink.request_count() - requests_before),
       static_cast<long long>(sink.repeated_keys()), total, n_asked / total, db_ms / 1000,
-      100.0 * db_ms / 1000 / std::max(0.001, total - first_ms / 1000), PeakMiB(daemon.pid()));
+      100.0 * db_ms / 1000 / std::max(0.001, total - first_ms / 1000),
+      muster::testing::ReadProcMemory(daemon.pid()).peak_mib);
   std::printf("  load average before %s  load average after  %s", load_before.c_str(),
               load_after.c_str());
   daemon.Stop();

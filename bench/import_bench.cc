@@ -26,6 +26,7 @@
 #include "api/convert.h"
 #include "demo/synthetic_roster.h"
 #include "roster_csv.h"
+#include "support/proc_memory.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -34,23 +35,12 @@ namespace {
 using muster::testing::CommandResult;
 using muster::testing::MusterdProcess;
 using muster::testing::ReadFile;
+using muster::testing::ReadProcMemory;
 using muster::testing::Run;
 using SteadyClock = std::chrono::steady_clock;
 
 double Seconds(SteadyClock::time_point since) {
   return std::chrono::duration<double>(SteadyClock::now() - since).count();
-}
-
-// VmHWM (peak) and VmRSS of a process, MiB.
-std::pair<double, double> Memory(int pid) {
-  std::ifstream in(fmt::format("/proc/{}/status", pid));
-  std::string line;
-  double hwm = 0, rss = 0;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) hwm = std::stod(line.substr(6)) / 1024;
-    if (line.rfind("VmRSS:", 0) == 0) rss = std::stod(line.substr(6)) / 1024;
-  }
-  return {hwm, rss};
 }
 
 // CPU seconds (user + system) in a /proc/.../stat file: of the process
@@ -151,7 +141,7 @@ int main(int argc, char** argv) {
     auto start = SteadyClock::now();
     int rc = Ctl(daemon, dir.path().string(), {"--timeout", "60", "roster", "import", csv});
     double secs = Seconds(start);
-    auto [hwm, rss] = Memory(daemon.pid());
+    const auto [hwm, rss] = ReadProcMemory(daemon.pid());
     fmt::print("import through musterctl: {} rows in {:.2f} s = {:.0f} rows/s (exit {})\n", count,
                secs, count / secs, rc);
     // Threads that ended during the import (the import's own) are counted in
@@ -177,7 +167,7 @@ int main(int argc, char** argv) {
     auto start = SteadyClock::now();
     MusterdProcess daemon(MUSTERD_PATH, db, dir.path().string());
     double secs = Seconds(start);
-    auto [hwm, rss] = Memory(daemon.pid());
+    const auto [hwm, rss] = ReadProcMemory(daemon.pid());
     fmt::print(
         "restart (migrate check + ranking index rebuild): {:.2f} s; resident {:.0f} MiB, "
         "peak {:.0f} MiB\n",

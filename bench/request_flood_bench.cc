@@ -14,13 +14,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "muster/v1/roster.grpc.pb.h"
+#include "support/proc_memory.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -30,19 +29,9 @@ using muster::testing::MusterdProcess;
 using muster::testing::TempDir;
 namespace v1 = muster::v1;
 
-// Resident set size of pid in MiB (VmRSS from /proc).
+// Resident set size of pid in MiB.
 double RssMiB(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      std::istringstream fields(line.substr(6));
-      double kib = 0;
-      fields >> kib;
-      return kib / 1024;
-    }
-  }
-  return -1;
+  return muster::testing::ReadProcMemory(pid).resident_mib;
 }
 
 grpc::StatusCode UpsertWithName(v1::RosterService::Stub& stub, size_t name_bytes) {
