@@ -81,9 +81,9 @@ struct World {
     return r->id;
   }
 
-  // One first aider wanted: with the default over-ask, two are asked.
-  Activation Create(std::vector<std::string> areas = {}, int64_t start = kStart,
-                    std::vector<std::string> raised_by = {}) {
+  // `count` first aiders at Tewkesbury within 30 km, 12 hours from `start`.
+  static ActivationSpec Spec(std::vector<std::string> areas, int64_t start = kStart,
+                             int count = 1) {
     ActivationSpec s;
     s.title = "Tewkesbury flooding";
     s.lat = kLat;
@@ -91,9 +91,15 @@ struct World {
     s.radius_km = 30;
     s.start_unix = start;
     s.duration_minutes = 12 * 60;
-    s.requirements = {{"first_aid", 1, 1}};
+    s.requirements = {{"first_aid", 1, count}};
     s.areas = std::move(areas);
-    auto out = manager->Create(s, "", std::move(raised_by));
+    return s;
+  }
+
+  // One first aider wanted: with the default over-ask, two are asked.
+  Activation Create(std::vector<std::string> areas = {}, int64_t start = kStart,
+                    std::vector<std::string> raised_by = {}) {
+    auto out = manager->Create(Spec(std::move(areas), start), "", std::move(raised_by));
     REQUIRE(out.ok());
     clock.Advance(1000);
     return out->activation;
@@ -229,15 +235,7 @@ TEST_CASE("an activation stored before selections were marked is explained as of
 TEST_CASE("a mutual-aid preview lists only the caller's own areas' candidates",
           "[activation][scope]") {
   World w;
-  ActivationSpec s;
-  s.title = "Tewkesbury flooding";
-  s.lat = kLat;
-  s.lon = kLon;
-  s.radius_km = 30;
-  s.start_unix = kStart;
-  s.duration_minutes = 12 * 60;
-  s.requirements = {{"first_aid", 1, 2}};
-  s.areas = {"gloucestershire", "worcestershire"};
+  const ActivationSpec s = World::Spec({"gloucestershire", "worcestershire"}, kStart, 2);
   const AreaScope glos = AreaScope::Only({"gloucestershire"}, /*mutual_aid=*/true);
   auto exact = w.manager->Preview(s);
   auto scoped = w.manager->Preview(s, glos);
